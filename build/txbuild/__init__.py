@@ -1,0 +1,9 @@
+"""txbuild: turn a GPT-2-family checkpoint and a bilingual article into a static explainer site."""
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+# The repository root: build/txbuild/__init__.py -> parents[2]. The package is installed
+# editable, so content/, templates/, web/ and models/ are found next to it.
+REPO_ROOT = Path(__file__).resolve().parents[2]

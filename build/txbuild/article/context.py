@@ -1,0 +1,39 @@
+"""The inputs of the article stage, and its error type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from txbuild import REPO_ROOT
+
+LANGS = ("en", "ko")  # the first one is the fallback of the language chooser
+
+
+class StrictError(RuntimeError):
+    """Raised by render_pages(strict=True) when the build produced warnings; lists them all."""
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = list(warnings)
+        lines = "\n".join(f"  - {w}" for w in self.warnings)
+        super().__init__(f"strict build failed with {len(self.warnings)} warning(s):\n{lines}")
+
+
+@dataclass
+class PageContext:
+    out_dir: Path  # the site root being written (site/)
+    model: dict  # id, name, trained, description{en,ko}, source, n_layer, n_head, n_embd, head_dim,
+    #              vocab_size, n_ctx, n_params
+    manifest_href: str  # "model/<id>/manifest.json", relative to the site root
+    assets: dict[str, str]  # {"app.js": "assets/app-HASH.js", "app.css": ...}, relative to the site root
+    example: dict  # {"prompt", "ids", "tokens", "top": [{"id", "token", "prob"}]}
+    trace: dict[str, Any]  # name -> np.ndarray, batch dim dropped (tok_emb [T,C] ... logits [T,V])
+    strict: bool = False
+    # Optional, for tests and other sites:
+    content_dir: Path = field(default_factory=lambda: REPO_ROOT / "content")
+    templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates")
+    fonts_dir: Path | None = field(
+        default_factory=lambda: REPO_ROOT / "web" / "node_modules" / "pretendard" / "dist" / "web" / "variable"
+    )
+    hosted_url: str | None = None  # where the live site is hosted, named by the file:// warning

@@ -1,0 +1,184 @@
+"""The `txbuild` command line: site (build), export, verify, serve, train."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from .export import PRECISIONS
+from .report import Reporter, human_bytes, verify_table
+
+MODEL_HELP = ("'auto' (GPT-2 small if cached or the hub answers, else the bundled model), "
+              "'bundled', a Hugging Face id such as gpt2, or a checkpoint folder")
+
+
+def _reporter(verbose: int, quiet: bool) -> Reporter:
+    return Reporter(-1 if quiet else min(verbose, 1))
+
+
+def _variants(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
+    if text == "all":
+        return PRECISIONS
+    bad = [v for v in names if v not in PRECISIONS]
+    if bad or not names:
+        raise click.BadParameter(f"choose from {', '.join(PRECISIONS)} (comma-separated) or 'all'")
+    return names
+
+
+def _fail(rep: Reporter, err: Exception) -> None:
+    rep.console.print(f"[red]error:[/] {err}")
+    sys.exit(1)
+
+
+def _expected_errors():
+    from .bundle import BundleError
+    from .site import BuildError
+    from .sources import ModelError
+
+    return (ModelError, BuildError, BundleError)
+
+
+common = [
+    click.option("--model", "-m", default="auto", show_default=True, help=MODEL_HELP),
+    click.option("-v", "--verbose", count=True, help="More detail."),
+    click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors."),
+]
+
+
+def with_common(f):
+    for opt in reversed(common):
+        f = opt(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="txbuild")
+def main():
+    """Build a static site in which a GPT-2-family model explains itself, in the browser."""
+
+
+@main.command("site")
+@with_common
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
+@click.option("--precision", type=click.Choice(PRECISIONS), default="fp32", show_default=True,
+              help="The variant the page loads first.")
+@click.option("--variants", "variants", default="all", show_default=True,
+              help="Variants that ship, comma-separated (fp32,fp16,int8) or 'all'.")
+@click.option("--max-tokens", type=click.IntRange(1, 1024), default=64, show_default=True,
+              help="Longest prompt the explainer runs in the browser.")
+@click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every stage.")
+@click.option("--strict", is_flag=True, help="Turn warnings (missing translation, broken link) into failures.")
+def site_cmd(model, verbose, quiet, out, precision, variants, max_tokens, clean, strict):
+    """Build site/: export, verify, render the article, bundle the browser code."""
+    from .site import BuildOptions, build_site
+
+    rep = _reporter(verbose, quiet)
+    opts = BuildOptions(model=model, out=out, precision=precision, variants=_variants(variants),
+                        clean=clean, strict=strict, max_tokens=max_tokens)
+    try:
+        res = build_site(opts, rep)
+    except _expected_errors() as e:
+        _fail(rep, e)
+    t = Table(title=f"txbuild site → {res.out}")
+    for col in ("model", "variant", "bytes", "verify", "top-1", "logits rel err"):
+        t.add_column(col, justify="right" if col in ("bytes", "top-1", "logits rel err") else "left")
+    cfg = res.model.model.config
+    label = f"{res.model.source.id} ({cfg.n_layer}L×{cfg.n_head}H×{cfg.n_embd})"
+    for prec, v in res.variants.items():
+        mark = " (default)" if prec == precision else ""
+        t.add_row(label, prec + mark, human_bytes(v["bytes"]),
+                  "[green]pass[/]" if v["verify"]["passed"] else "[red]FAIL[/]",
+                  f"{v['verify']['top1']:.3f}", f"{v['verify']['logits_max_rel']:.1e}")
+        label = ""
+    rep.table(t)
+    rep.info(f"site: {human_bytes(res.site_bytes)} in {res.seconds:.1f}s · serve it with [bold]txbuild serve[/]")
+
+
+main.add_command(site_cmd, "build")
+
+
+@main.command("export")
+@with_common
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path(".txbuild/export"), show_default=True)
+@click.option("--variants", "variants", default="all", show_default=True)
+def export_cmd(model, verbose, quiet, out, variants):
+    """Export the model to ONNX (each variant, sharded) without building the site."""
+    from . import stages
+    from .cache import DEFAULT_ROOT
+    from .sources import load, resolve
+
+    rep = _reporter(verbose, quiet)
+    try:
+        source = resolve(model)
+        for note in source.notes:
+            rep.warn(note)
+        lm = load(source)
+    except _expected_errors() as e:
+        _fail(rep, e)
+    folders = stages.export_variants(lm, list(_variants(variants)), DEFAULT_ROOT, rep)
+    for prec, folder in folders.items():
+        dst = out / lm.source.id / prec
+        shutil.rmtree(dst, ignore_errors=True)
+        shutil.copytree(folder, dst, ignore=shutil.ignore_patterns(".complete", "verify-*.json"))
+        rep.info(f"{prec}: {dst}")
+
+
+@main.command("verify")
+@with_common
+@click.option("--variants", "variants", default="all", show_default=True)
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("verify.json"), show_default=True)
+def verify_cmd(model, verbose, quiet, variants, out):
+    """Compare ONNX Runtime with PyTorch for each variant; write verify.json; exit 1 on a failure."""
+    from . import stages
+    from .cache import DEFAULT_ROOT
+    from .sources import load, resolve
+
+    rep = _reporter(verbose, quiet)
+    try:
+        lm = load(resolve(model))
+    except _expected_errors() as e:
+        _fail(rep, e)
+    folders = stages.export_variants(lm, list(_variants(variants)), DEFAULT_ROOT, rep)
+    reports = stages.verify_variants(lm, folders, DEFAULT_ROOT, rep)
+    out.write_text(json.dumps(reports, indent=1))
+    rep.table(verify_table(reports))
+    for prec, r in reports.items():
+        for f in r["failures"]:
+            rep.console.print(f"[red]{prec}:[/] {f}")
+    sys.exit(0 if all(r["passed"] for r in reports.values()) else 1)
+
+
+@main.command("serve")
+@click.option("--dir", "root", type=click.Path(path_type=Path, file_okay=False), default=Path("site"), show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", type=int, default=8000, show_default=True)
+@click.option("-v", "--verbose", is_flag=True, help="Log every request.")
+def serve_cmd(root, host, port, verbose):
+    """Serve site/ locally with the headers multi-threaded wasm needs."""
+    from .serve import make_server
+
+    if not (root / "index.html").exists():
+        raise click.ClickException(f"{root}/index.html not found: build the site first (txbuild site)")
+    server = make_server(root, host, port, verbose)
+    click.echo(f"Serving {root} at http://{host}:{server.server_port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+def _add_train():
+    try:
+        from .train.cli import train
+    except ImportError:  # the training package is optional at import time
+        return
+    main.add_command(train)
+
+
+_add_train()

@@ -1,0 +1,176 @@
+"""`txbuild site`: gather everything into a temporary folder, then swap it into place.
+
+Nothing half-written: a failure anywhere leaves the previous `site/` untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import bundle, stages, trace
+from .cache import DEFAULT_ROOT
+from .export import PRECISIONS
+from .manifest import build_manifest, write_manifest
+from .report import Reporter
+from .sources import LoadedModel, encode, load, resolve
+
+GENERIC_PROMPTS = {
+    "default": "Data visualization empowers users to",
+    "examples": ["Data visualization empowers users to", "The capital of France is",
+                 "Once upon a time, there was a"],
+}
+
+
+class BuildError(Exception):
+    """The build cannot produce a correct site; one line for the user."""
+
+
+@dataclass
+class BuildOptions:
+    model: str = "auto"
+    out: Path = Path("site")
+    precision: str = "fp32"  # the variant the page loads first
+    variants: tuple[str, ...] = PRECISIONS  # the variants that ship
+    clean: bool = False  # ignore the cache and rebuild every stage
+    strict: bool = False
+    max_tokens: int = 64  # longest prompt the explainer runs (browser memory)
+    cache_root: Path = DEFAULT_ROOT
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    model: LoadedModel
+    variants: dict[str, dict]
+    site_bytes: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def prompts_for(lm: LoadedModel) -> dict:
+    card = lm.card
+    if "default_prompt" in card:
+        return {"default": card["default_prompt"], "examples": card.get("example_prompts", [card["default_prompt"]])}
+    return GENERIC_PROMPTS
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)  # the cache and site/ usually share a filesystem: no copy of the weights
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_dir: Path) -> dict[str, dict]:
+    entries = {}
+    for prec, folder in folders.items():
+        shard_list = json.loads((folder / "shards.json").read_text())
+        _link_or_copy(folder / stages.GRAPH, model_dir / prec / stages.GRAPH)
+        for s in shard_list:
+            _link_or_copy(folder / s["name"], model_dir / prec / s["name"])
+        graph_bytes = (folder / stages.GRAPH).stat().st_size
+        r = reports[prec]
+        entries[prec] = {
+            "graph": f"{prec}/{stages.GRAPH}",
+            "bytes": graph_bytes + sum(s["bytes"] for s in shard_list),
+            "shards": [{**s, "path": f"{prec}/{s['name']}"} for s in shard_list],
+            "verify": {k: r[k] for k in ("passed", "top1", "top5", "max_tv", "confident_top1", "kv_max_rel")}
+                      | {"logits_max_rel": r["outputs"]["logits"]["max_rel"]},
+        }
+    return entries
+
+
+def _examples(lm: LoadedModel, prompts: list[str], max_tokens: int) -> tuple[list[dict], dict]:
+    """Precomputed runs (PyTorch fp32) so the page is alive before the model arrives."""
+    out, first_trace = [], None
+    for prompt in prompts:
+        ids = encode(lm.tokenizer, prompt)[:max_tokens]
+        tr = trace.trace_ids(lm.model, ids)
+        first_trace = first_trace or tr
+        out.append({"prompt": prompt, "ids": ids,
+                    "tokens": [lm.tokenizer.decode([i]) for i in ids],
+                    "top": stages.top_tokens(lm.tokenizer, tr["logits"])})
+    return out, first_trace
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
+    from .article import PageContext, StrictError, render_pages
+
+    t0 = time.perf_counter()
+    if opts.precision not in opts.variants:
+        raise BuildError(f"--precision {opts.precision} is not among the shipped variants {', '.join(opts.variants)}")
+    source = resolve(opts.model)
+    for note in source.notes:
+        rep.warn(note)
+    with rep.stage("load", f"{source.kind} model {source.ref}"):
+        lm = load(source)
+    if opts.clean:
+        shutil.rmtree(opts.cache_root, ignore_errors=True)
+    folders = stages.export_variants(lm, list(opts.variants), opts.cache_root, rep)
+    reports = stages.verify_variants(lm, folders, opts.cache_root, rep)
+    failed = [p for p, r in reports.items() if not r["passed"]]
+    if failed:
+        raise BuildError("verification failed: " + "; ".join(
+            f"{p}: {', '.join(reports[p]['failures'])}" for p in failed))
+
+    out = opts.out.resolve()
+    _check_replaceable(out)
+    tmp = out.parent / f".{out.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        model_dir = tmp / "model" / lm.source.id
+        variants = _place_variants(folders, reports, model_dir)
+        prompts = prompts_for(lm)
+        with rep.stage("examples", "precomputed example runs"):
+            examples, first_trace = _examples(lm, prompts["examples"], opts.max_tokens)
+        dims = stages.dims_of(lm.model.config)
+        manifest = build_manifest(lm=lm, dims=dims, variants=variants, default_variant=opts.precision,
+                                  max_tokens=opts.max_tokens, prompts=prompts, examples=examples)
+        write_manifest(model_dir, manifest)
+        (model_dir / "verify.json").write_text(json.dumps(reports, indent=1))
+        with rep.stage("bundle", "browser code (esbuild)"):
+            assets = bundle.bundle_web(tmp)
+        with rep.stage("render", "pages"):
+            ctx = PageContext(out_dir=tmp, model={**manifest["config"], **{k: manifest[k] for k in
+                              ("id", "name", "trained", "description", "source")}},
+                              manifest_href=f"model/{lm.source.id}/manifest.json", assets=assets,
+                              example=examples[0], trace=first_trace, strict=opts.strict)
+            try:
+                warnings = render_pages(ctx)
+            except StrictError as e:
+                raise BuildError(f"--strict: {e}") from None
+        for w in warnings:
+            rep.warn(w)
+        _swap_into_place(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return BuildResult(out, lm, variants, _dir_bytes(out), time.perf_counter() - t0, warnings)
+
+
+MARKER = ".txbuild-site"  # marks a folder txbuild wrote, so a rebuild may replace it
+
+
+def _check_replaceable(out: Path) -> None:
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BuildError(f"--out {out} is a non-empty folder that txbuild did not write; refusing to replace it")
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    (tmp / MARKER).write_text("written by txbuild site; rebuilt as a whole\n")
+    old = out.parent / f".{out.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,150 @@
+"""Where a model comes from: the bundled checkpoint, a Hugging Face id, or a local folder.
+
+`resolve()` turns the user's `--model` into a `ModelSource`; `load()` returns the model and its
+tokenizer. Every failure is a `ModelError` with one line naming what was tried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import REPO_ROOT
+
+BUNDLED_DIR = REPO_ROOT / "models" / "gpt2-shakespeare"
+HUB_MODELS = ("gpt2", "distilgpt2", "gpt2-medium", "gpt2-large", "gpt2-xl")
+HUB_HOST = ("huggingface.co", 443)
+
+
+class ModelError(Exception):
+    """A model that cannot be used; the message is one line for the user."""
+
+
+@dataclass
+class ModelSource:
+    kind: str  # "bundled" | "hub" | "folder"
+    ref: str  # folder path or hub id
+    id: str  # a short, URL-safe name used for site/model/<id>/
+    notes: list[str] = field(default_factory=list)  # warnings to show the user
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "ref": self.ref}
+
+
+@dataclass
+class LoadedModel:
+    source: ModelSource
+    model: object  # GPT2LMHeadModel in eval mode, float32
+    tokenizer: object  # GPT2TokenizerFast
+    weights_hash: str  # sha256 of the float32 state dict, the cache key of every stage
+    card: dict  # what the checkpoint says about itself (trained, description)
+
+
+def hub_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether huggingface.co answers a TCP connection within `timeout` seconds."""
+    if hub_offline():
+        return False
+    try:
+        socket.create_connection(HUB_HOST, timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def in_hf_cache(repo_id: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    hit = try_to_load_from_cache(repo_id, "config.json")
+    return isinstance(hit, str)
+
+
+def _slug(text: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_." else "-" for c in text.strip("/").split("/")[-1])
+    return keep.strip("-.") or "model"
+
+
+def resolve(spec: str) -> ModelSource:
+    """Decide where `spec` points, without loading anything heavy."""
+    if spec in ("bundled", "default"):
+        return ModelSource("bundled", str(BUNDLED_DIR), BUNDLED_DIR.name)
+    if spec == "auto":
+        if in_hf_cache("gpt2") or hub_reachable():
+            return ModelSource("hub", "gpt2", "gpt2")
+        why = "HF_HUB_OFFLINE is set" if hub_offline() else "huggingface.co did not answer and gpt2 is not in the local cache"
+        src = resolve("bundled")
+        src.notes.append(f"--model auto: {why}; using the bundled model {BUNDLED_DIR.name} (pass --model gpt2 for GPT-2 small)")
+        return src
+    path = Path(spec).expanduser()
+    if path.exists() or spec.startswith((".", "/", "~")):
+        if not path.is_dir():
+            raise ModelError(f"model folder {spec!r} does not exist")
+        return ModelSource("folder", str(path.resolve()), _slug(str(path.resolve())))
+    if spec.count("/") <= 1 and all(c.isalnum() or c in "-_./" for c in spec):
+        return ModelSource("hub", spec, _slug(spec))
+    raise ModelError(f"--model {spec!r} is neither 'auto', 'bundled', a Hugging Face id nor a folder")
+
+
+def _weights_hash(model) -> str:
+    h = hashlib.sha256()
+    for name, t in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(t.detach().float().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def _read_card(folder: Path | None) -> dict:
+    """The bundled/local checkpoint may describe itself in txbuild.json (trained, description)."""
+    if folder is None:
+        return {}
+    meta = folder / "txbuild.json"
+    if meta.exists():
+        import json
+
+        return json.loads(meta.read_text())
+    return {}
+
+
+def load(source: ModelSource) -> LoadedModel:
+    """Load a GPT-2-family checkpoint and its tokenizer; ModelError when that is impossible."""
+    import warnings
+
+    from transformers import AutoConfig, GPT2LMHeadModel, GPT2TokenizerFast
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    where = source.ref
+    kwargs = {}
+    if source.kind == "hub" and hub_offline():
+        kwargs["local_files_only"] = True
+    try:
+        config = AutoConfig.from_pretrained(where, **kwargs)
+    except (OSError, ValueError) as e:
+        tried = f"Hugging Face id {where!r}" if source.kind == "hub" else f"folder {where}"
+        reason = "offline and not in the local cache" if (source.kind == "hub" and hub_offline()) else str(e).splitlines()[0]
+        raise ModelError(f"cannot load {tried}: {reason}") from None
+    if config.model_type != "gpt2":
+        raise ModelError(f"{where} is a {config.model_type!r} checkpoint; txbuild explains GPT-2-family models only")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = GPT2LMHeadModel.from_pretrained(where, attn_implementation="eager",
+                                                    dtype="float32", **kwargs)
+            tokenizer = GPT2TokenizerFast.from_pretrained(where, **kwargs)
+    except (OSError, ValueError) as e:
+        raise ModelError(f"cannot load weights or tokenizer from {where}: {str(e).splitlines()[0]}") from None
+    model.eval()
+    folder = Path(where) if source.kind != "hub" else None
+    card = {"trained": True, **_read_card(folder)}
+    return LoadedModel(source, model, tokenizer, _weights_hash(model), card)
+
+
+def encode(tokenizer, text: str) -> list[int]:
+    """GPT-2 BPE ids with `<|endoftext|>` treated as plain text, as the browser does."""
+    return tokenizer(text, add_special_tokens=False, split_special_tokens=True)["input_ids"]

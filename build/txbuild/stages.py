@@ -1,0 +1,83 @@
+"""The cached model stages: export each precision variant, then verify it against PyTorch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from . import cache, export, shards, trace, verify
+from .report import Reporter
+from .sources import LoadedModel, encode
+
+GRAPH = "model.onnx"
+
+
+def dims_of(config) -> dict[str, int]:
+    return {"layer": config.n_layer, "head": config.n_head, "head_dim": config.n_embd // config.n_head,
+            "embd": config.n_embd, "mlp": config.n_inner or 4 * config.n_embd,
+            "vocab": config.vocab_size, "n_ctx": config.n_positions}
+
+
+def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
+                    rep: Reporter) -> dict[str, Path]:
+    """{precision: folder holding model.onnx, its shards and shards.json}, from the cache if it can."""
+    fp32_proto = None
+    out: dict[str, Path] = {}
+    for prec in precisions:
+        key = cache.stage_key(lm.weights_hash, {"precision": prec, "opset": export.OPSET},
+                              [trace, export, shards])
+
+        def fill(tmp: Path, prec=prec):
+            nonlocal fp32_proto
+            if fp32_proto is None:
+                with rep.stage("export", "fp32 graph (dynamo)"):
+                    fp32_proto = export.export_fp32(lm.model)
+            with rep.stage("variant", prec):
+                proto = export.make_variant(fp32_proto, prec)
+                written = shards.save_sharded(proto, tmp, GRAPH)
+            (tmp / "shards.json").write_text(json.dumps([s.__dict__ for s in written], indent=1))
+
+        folder, hit = cache.cached_dir(cache_root, f"onnx-{prec}", key, fill)
+        if hit:
+            rep.info(f"[green]✓[/] {prec} graph [dim](cached)[/]")
+        out[prec] = folder
+    return out
+
+
+def probe_refs(lm: LoadedModel) -> list[tuple[list[int], dict]]:
+    refs = []
+    for prompt in verify.PROBE_PROMPTS:
+        ids = encode(lm.tokenizer, prompt)[: lm.model.config.n_positions]
+        refs.append((ids, trace.trace_ids(lm.model, ids)))
+    return refs
+
+
+def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
+                    rep: Reporter) -> dict[str, dict]:
+    """{precision: report dict}; each report is cached next to the graph it judged."""
+    reports: dict[str, dict] = {}
+    refs = None
+    dims = dims_of(lm.model.config)
+    for prec, folder in folders.items():
+        key = cache.stage_key(lm.weights_hash, {"graph": folder.name}, [verify, trace])
+        cached = folder / f"verify-{key}.json"
+        if cached.exists():
+            reports[prec] = json.loads(cached.read_text())
+            continue
+        if refs is None:
+            with rep.stage("trace", "PyTorch reference on the probe prompts"):
+                refs = probe_refs(lm)
+        with rep.stage("verify", prec):
+            report = verify.verify_variant(prec, folder / GRAPH, refs, dims).as_dict()
+        cached.write_text(json.dumps(report, indent=1))
+        reports[prec] = report
+    return reports
+
+
+def top_tokens(tokenizer, logits: np.ndarray, k: int = 10) -> list[dict]:
+    """The k most probable next tokens after the last position (softmax over the whole vocabulary)."""
+    p = verify.softmax(logits[-1].astype(np.float64))
+    best = np.argsort(-p)[:k]
+    return [{"id": int(i), "token": tokenizer.decode([int(i)]), "prob": float(p[i])} for i in best]

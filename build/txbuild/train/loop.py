@@ -1,0 +1,371 @@
+"""Train a GPT2LMHeadModel from scratch on a token stream (nanoGPT-style loop).
+
+Batches are random windows of the training stream, drawn by a seeded CPU generator, so a
+run is deterministic for a seed on CPU (on CUDA, up to floating-point nondeterminism of the
+kernels). The learning rate warms up linearly, then follows a cosine down to `min_lr`.
+The held-out loss is measured every `eval_every` steps; the weights with the lowest
+held-out loss are the ones saved (fp16 safetensors, a normal Hugging Face folder).
+
+With a time budget, the loop times its first steps and shortens the schedule (during the
+warm-up, so the cosine it then runs is exactly the one `--steps N` would run) to end inside
+the budget; `N` is recorded for the reproduce command.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .corpus import EOT_ID, VOCAB_SIZE, Corpus, write_tokenizer
+
+
+@dataclass
+class TrainConfig:
+    # model (GPT-2 architecture, GPT-2's tokenizer)
+    layers: int = 6
+    heads: int = 8
+    width: int = 256
+    context: int = 256
+    dropout: float = 0.1
+    # optimisation
+    batch_size: int = 32  # windows of `context` tokens per step
+    lr: float = 1e-3
+    min_lr: float = 1e-4
+    warmup: int = 200  # steps of linear warm-up
+    weight_decay: float = 0.1  # on matrices and embeddings only
+    beta2: float = 0.99
+    grad_clip: float = 1.0
+    # length: steps, or epochs (passes over the training tokens); a time budget caps either
+    steps: int | None = None
+    epochs: float | None = None
+    time_budget: float | None = None  # seconds of training (evaluation included)
+    # evaluation, logging, saving
+    eval_every: int = 250
+    eval_max_tokens: int | None = None  # None: the whole held-out text
+    log_every: int = 50
+    save_min_interval: float = 30.0  # seconds between writes of a new best checkpoint
+    state_every: float = 300.0  # seconds between writes of the resume state
+    # run
+    seed: int = 1337
+    device: str = "auto"  # auto | cpu | cuda
+    threads: int | None = None
+    output: str = "models/gpt2-shakespeare"
+    state_file: str | None = None  # None: .txbuild/train-state/<output name>.pt; "": none
+    resume: bool = False
+    # provenance for the model card (filled in by the CLI)
+    corpus_args: list[str] = field(default_factory=list)
+    argv: list[str] = field(default_factory=list)
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda":
+        assert torch.cuda.is_available(), "--device cuda, but torch sees no GPU"
+    return torch.device(name)
+
+
+def make_model(cfg: TrainConfig):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    assert cfg.width % cfg.heads == 0, "width must be a multiple of heads"
+    config = GPT2Config(
+        vocab_size=VOCAB_SIZE, n_positions=cfg.context, n_embd=cfg.width,
+        n_layer=cfg.layers, n_head=cfg.heads, n_inner=None,
+        resid_pdrop=cfg.dropout, embd_pdrop=cfg.dropout, attn_pdrop=cfg.dropout,
+        bos_token_id=EOT_ID, eos_token_id=EOT_ID, tie_word_embeddings=True,
+    )
+    return GPT2LMHeadModel(config)
+
+
+def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    frac = min(1.0, (step - cfg.warmup) / max(1, total - cfg.warmup))
+    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * frac))
+
+
+def heldout_windows(ids: np.ndarray, context: int, max_tokens: int | None = None):
+    """Non-overlapping windows over the held-out stream: [(x, y)], x predicting y.
+    Every token after the first is a target exactly once (the last window may be short)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if max_tokens is not None:
+        ids = ids[: max_tokens + 1]
+    out = []
+    for start in range(0, len(ids) - 1, context):
+        chunk = ids[start: start + context + 1]
+        out.append((chunk[:-1], chunk[1:]))
+    return out
+
+
+@torch.no_grad()
+def evaluate(model, ids: np.ndarray, context: int, device: torch.device,
+             max_tokens: int | None = None, batch: int = 32, autocast: bool = False) -> float:
+    """Mean cross-entropy (nats/token) of the model on the held-out stream."""
+    was_training = model.training
+    model.eval()
+    windows = heldout_windows(ids, context, max_tokens)
+    total, count = 0.0, 0
+    for i in range(0, len(windows), batch):
+        group = windows[i: i + batch]
+        # group windows of equal length (only the last one can be shorter)
+        for length in sorted({len(x) for x, _ in group}, reverse=True):
+            sel = [(x, y) for x, y in group if len(x) == length]
+            x = torch.from_numpy(np.stack([s[0] for s in sel])).to(device)
+            y = torch.from_numpy(np.stack([s[1] for s in sel])).to(device)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
+                logits = model(input_ids=x, use_cache=False).logits
+            total += F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1),
+                                     reduction="sum").item()
+            count += y.numel()
+    model.train(was_training)
+    return total / count
+
+
+def save_checkpoint(state: dict, cfg: TrainConfig, out: Path, metrics: dict) -> None:
+    """Write `state` (fp32, CPU) as an fp16 Hugging Face folder, atomically per file."""
+    model = make_model(cfg)
+    model.load_state_dict(state)
+    model = model.half()
+    if not (out / "vocab.json").exists():
+        write_tokenizer(out, cfg.context)
+    tmp = out / ".saving"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in os.listdir(tmp):
+        os.replace(tmp / name, out / name)
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_json(out / "metrics.json", metrics)
+
+
+def write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def count_params(model) -> int:
+    return sum(p.numel() for p in model.parameters())  # tied wte/lm_head counted once
+
+
+def train(cfg: TrainConfig, corpus: Corpus) -> dict:
+    """Run the training; returns the metrics dict (also written to <output>/metrics.json)."""
+    t_start = time.time()
+    device = pick_device(cfg.device)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    autocast = device.type == "cuda"
+    out = Path(cfg.output)
+    state_path = (Path(".txbuild/train-state") / f"{out.name}.pt" if cfg.state_file is None
+                  else Path(cfg.state_file) if cfg.state_file else None)
+
+    torch.manual_seed(cfg.seed)
+    model = make_model(cfg).to(device)
+    n_params = count_params(model)
+    train_ids = torch.from_numpy(corpus.train_ids.astype(np.int64)).to(device)
+    n_train = train_ids.numel()
+    T, B = cfg.context, cfg.batch_size
+    assert n_train > T + 1, f"training stream ({n_train} tokens) shorter than one window"
+    tokens_per_step = B * T
+    if cfg.steps is not None:
+        total_steps = cfg.steps
+    elif cfg.epochs is not None:
+        total_steps = max(1, math.ceil(cfg.epochs * n_train / tokens_per_step))
+    else:
+        assert cfg.time_budget, "give --steps, --epochs or --time-budget"
+        total_steps = 10**9  # fixed by the calibration below
+    planned_by_user = total_steps
+
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": cfg.weight_decay},
+         {"params": no_decay, "weight_decay": 0.0}],
+        lr=cfg.lr, betas=(0.9, cfg.beta2), eps=1e-8,
+        **({"fused": True} if device.type == "cuda" else {}),
+    )
+    gen = torch.Generator().manual_seed(cfg.seed)
+
+    step, best_loss, best_step, best_state = 0, float("inf"), -1, None
+    history: list[dict] = []
+    trained_s_before = 0.0
+    if cfg.resume and state_path and state_path.exists():
+        st = torch.load(state_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["optimizer"])
+        gen.set_state(st["generator"])
+        torch.set_rng_state(st["torch_rng"])
+        if device.type == "cuda" and st.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(st["cuda_rng"])
+        step, total_steps = st["step"], st["total_steps"]
+        best_loss, best_step, best_state = st["best_loss"], st["best_step"], st["best_state"]
+        history, trained_s_before = st["history"], st["trained_s"]
+        log(f"resumed from {state_path} at step {step}/{total_steps}")
+
+    log(f"model: {cfg.layers} layers x {cfg.heads} heads x {cfg.width} wide, context {T}, "
+        f"{n_params:,} parameters; device {device}"
+        + (" (bf16 autocast)" if autocast else ""))
+    log(f"data: {n_train:,} training tokens, {len(corpus.heldout_ids):,} held-out tokens; "
+        f"{tokens_per_step:,} tokens/step = {n_train / tokens_per_step:.1f} steps/epoch")
+
+    def get_batch():
+        ix = torch.randint(n_train - T - 1, (B,), generator=gen)
+        offs = torch.arange(T + 1)
+        win = train_ids[(ix[:, None] + offs[None, :]).to(device)]
+        return win[:, :-1], win[:, 1:]
+
+    def run_eval() -> float:
+        return evaluate(model, corpus.heldout_ids, T, device, cfg.eval_max_tokens,
+                        autocast=autocast)
+
+    def metrics(final: bool) -> dict:
+        return {
+            "config": {k: v for k, v in asdict(cfg).items() if k not in ("argv",)},
+            "argv": cfg.argv,
+            "parameters": n_params,
+            "device": str(device) + (f" ({torch.cuda.get_device_name(device)})"
+                                     if device.type == "cuda" else ""),
+            "torch": torch.__version__,
+            "train_tokens": n_train,
+            "heldout_tokens": int(len(corpus.heldout_ids)),
+            "corpus": corpus.meta,
+            "steps_planned": total_steps,
+            "steps_done": step,
+            "tokens_seen": step * tokens_per_step,
+            "epochs_seen": round(step * tokens_per_step / n_train, 3),
+            "best_step": best_step,
+            "best_heldout_loss_train_eval": best_loss,
+            "wall_time_s": round(trained_s_before + time.time() - t_loop, 1),
+            "tokens_per_s": round((step - start_step) * tokens_per_step
+                                  / max(1e-9, time.time() - t_loop - eval_total), 1),
+            "eval_time_s": round(eval_total, 1),
+            "final": final,
+            "history": history,
+        }
+
+    def save_state() -> None:
+        if not state_path:
+            return
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = state_path.with_name(state_path.name + ".tmp")
+        torch.save({
+            "model": model.state_dict(), "optimizer": opt.state_dict(),
+            "generator": gen.get_state(), "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state() if device.type == "cuda" else None,
+            "step": step, "total_steps": total_steps, "best_loss": best_loss,
+            "best_step": best_step, "best_state": best_state, "history": history,
+            "trained_s": trained_s_before + time.time() - t_loop, "config": asdict(cfg),
+        }, tmp)
+        os.replace(tmp, state_path)
+
+    model.train()
+    t_loop = time.time()
+    t_log, tokens_since_log, loss_sum, loss_n = t_loop, 0, torch.zeros((), device=device), 0
+    train_loss, start_step = None, step
+    last_save, last_state = 0.0, time.time()
+    eval_time, eval_total = 0.0, 0.0
+    calib_at = max(5, min(50, cfg.warmup)) if cfg.time_budget else -1
+    stopped_by_budget = False
+    dirty = False  # a best not yet written
+
+    def maybe_eval(force_save: bool = False) -> None:
+        nonlocal best_loss, best_step, best_state, eval_time, eval_total, last_save, dirty
+        nonlocal last_state
+        t0 = time.time()
+        loss = run_eval()
+        eval_time = time.time() - t0
+        eval_total += eval_time
+        history.append({"step": step, "heldout_loss": round(loss, 5),
+                        "train_loss": None if train_loss is None else round(train_loss, 5),
+                        "time_s": round(trained_s_before + time.time() - t_loop, 1)})
+        if loss < best_loss:
+            best_loss, best_step, dirty = loss, step, True
+            best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+        log(f"eval step {step}: held-out loss {loss:.4f} (best {best_loss:.4f} at step "
+            f"{best_step}) [{eval_time:.1f}s]")
+        if dirty and (force_save or time.time() - last_save >= cfg.save_min_interval):
+            save_checkpoint(best_state, cfg, out, metrics(final=False))
+            last_save, dirty = time.time(), False
+        if time.time() - last_state >= cfg.state_every:
+            save_state()
+            last_state = time.time()
+
+    if step == 0:
+        maybe_eval()
+    while step < total_steps:
+        if cfg.time_budget and trained_s_before + time.time() - t_loop > cfg.time_budget:
+            stopped_by_budget = True
+            log(f"time budget of {cfg.time_budget:.0f}s reached at step {step}")
+            break
+        lr = lr_at(step, total_steps, cfg)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, y = get_batch()
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
+            logits = model(input_ids=x, use_cache=False).logits  # (B, T, V)
+        loss = F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1))
+        loss.backward()
+        if cfg.grad_clip:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        loss_sum += loss.detach()
+        loss_n += 1
+        step += 1
+        tokens_since_log += tokens_per_step
+
+        if step == calib_at and step < total_steps:
+            # Time the steps so far; fit the rest of the schedule (and its evals) in the budget.
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            spent = trained_s_before + time.time() - t_loop
+            per_step = (time.time() - t_loop - eval_time) / step
+            left = cfg.time_budget * 0.97 - spent
+            # steps s.t. s*per_step + (s/eval_every)*eval_time <= left
+            fit = int(left / (per_step + eval_time / cfg.eval_every))
+            if step + fit < total_steps:
+                total_steps = max(step + 1, step + fit)
+                log(f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, "
+                    f"eval {eval_time:.1f}s -> schedule set to {total_steps} steps")
+
+        if step % cfg.log_every == 0 or step == total_steps:
+            now = time.time()
+            train_loss = loss_sum.item() / loss_n
+            rate = tokens_since_log / max(1e-9, now - t_log)
+            log(f"step {step}/{total_steps} | epoch {step * tokens_per_step / n_train:.2f} | "
+                f"loss {train_loss:.4f} | lr {lr:.2e} | {rate:,.0f} tok/s | "
+                f"{trained_s_before + now - t_loop:.0f}s")
+            loss_sum.zero_()
+            loss_n, tokens_since_log = 0, 0
+            t_log = time.time()
+        if step % cfg.eval_every == 0 or step == total_steps:
+            maybe_eval()
+            t_log = time.time()  # evaluation time is not training throughput
+
+    if not history or history[-1]["step"] != step:
+        maybe_eval()
+    m = metrics(final=True)
+    m["stopped_by_time_budget"] = stopped_by_budget
+    save_checkpoint(best_state, cfg, out, m)
+    save_state()
+    log(f"done: {step} steps in {m['wall_time_s']:.0f}s; best held-out loss {best_loss:.4f} "
+        f"at step {best_step}; saved to {out}")
+    return m

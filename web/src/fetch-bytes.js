@@ -1,0 +1,43 @@
+// Streamed download into one preallocated buffer, reporting every chunk so the page can draw
+// a byte-accurate progress bar. The manifest knows each file's size, so the buffer is
+// allocated once instead of growing (a 500 MB shard must not be copied twice).
+
+export async function fetchBytes(url, { expectedBytes = 0, onBytes = () => {}, fetchImpl = fetch } = {}) {
+  // mode 'same-origin' makes the browser itself refuse anything off the site's origin.
+  const res = await fetchImpl(url, { mode: 'same-origin', credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  if (!res.body) {
+    const buf = new Uint8Array(await res.arrayBuffer());
+    onBytes(buf.length);
+    return checkSize(url, buf, expectedBytes);
+  }
+  let buf = new Uint8Array(expectedBytes);
+  let n = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (n + value.length > buf.length) {
+      const bigger = new Uint8Array(Math.max(n + value.length, buf.length * 2));
+      bigger.set(buf.subarray(0, n));
+      buf = bigger;
+    }
+    buf.set(value, n);
+    n += value.length;
+    onBytes(value.length);
+  }
+  return checkSize(url, buf.length === n ? buf : buf.slice(0, n), expectedBytes);
+}
+
+function checkSize(url, buf, expectedBytes) {
+  if (expectedBytes && buf.length !== expectedBytes) {
+    throw new Error(`${url}: got ${buf.length} bytes, the manifest says ${expectedBytes}`);
+  }
+  return buf;
+}
+
+export async function sha256Hex(bytes, subtle = globalThis.crypto?.subtle) {
+  if (!subtle) return null; // plain http on a LAN address is not a secure context
+  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}

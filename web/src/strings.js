@@ -1,0 +1,23 @@
+// UI strings come from the page (<script type="application/json" id="txb-strings">), one
+// language per page. A missing key shows the key itself, never a hard-coded English text,
+// so a missing translation is visible instead of silently English.
+
+export function readStrings(doc) {
+  const el = doc.getElementById('txb-strings');
+  if (!el) return {};
+  try {
+    const parsed = JSON.parse(el.textContent);
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+// t('tokens_count', {n: 3}) fills "{n}" placeholders.
+export function createT(strings) {
+  return (key, vars) => {
+    const text = Object.hasOwn(strings, key) ? String(strings[key]) : key;
+    if (!vars) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(vars, name) ? String(vars[name]) : m));
+  };
+}

@@ -1,0 +1,93 @@
+// The model's own thread: downloads the graph and its weight shards, creates the
+// onnxruntime-web session (wasm backend) and runs it, so the page never freezes.
+// One worker holds one variant; switching variants terminates it (frees its memory).
+//
+// in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads}
+//      {id, type: 'run', ids, outputs: ['logits']}
+// out: {type: 'progress', loaded, total}
+//      {id, type: 'done', result} | {id, type: 'error', message}
+
+import * as ort from 'onnxruntime-web/wasm';
+import { fetchBytes, sha256Hex } from './fetch-bytes.js';
+import { createByteProgress } from './progress.js';
+import { feedsFor } from './feeds.js';
+
+async function load(msg, post) {
+  const { variant } = msg;
+  ort.env.wasm.wasmPaths = msg.ort;
+  ort.env.wasm.numThreads = msg.numThreads;
+  ort.env.wasm.proxy = false; // we already are off the main thread
+
+  const progress = createByteProgress(variant.bytes);
+  let lastPost = 0;
+  const onBytes = (n) => {
+    const p = progress.add(n);
+    const now = performance.now();
+    if (now - lastPost > 50 || p.loaded === p.total) {
+      lastPost = now;
+      post({ type: 'progress', loaded: p.loaded, total: p.total });
+    }
+  };
+  const files = [{ url: variant.graphUrl, bytes: variant.graphBytes }, ...variant.shards.map((s) => ({ url: s.url, bytes: s.bytes }))];
+  const [graph, ...shards] = await Promise.all(
+    files.map((f) => fetchBytes(f.url, { expectedBytes: f.bytes, onBytes })),
+  );
+  await Promise.all(
+    variant.shards.map(async (s, i) => {
+      const got = s.sha256 && (await sha256Hex(shards[i]));
+      if (got && got !== s.sha256) throw new Error(`${s.url}: sha256 ${got}, the manifest says ${s.sha256}`);
+    }),
+  );
+  post({ type: 'progress', loaded: progress.snapshot().loaded, total: progress.snapshot().total, phase: 'init' });
+
+  const t0 = performance.now();
+  const session = await ort.InferenceSession.create(graph, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+    // the path is the location string the graph itself references
+    externalData: variant.shards.map((s, i) => ({ path: s.name, data: shards[i] })),
+  });
+  return { session, initMs: performance.now() - t0, inputs: msg.inputs, dims: msg.dims };
+}
+
+async function run(model, msg) {
+  const { session, inputs, dims } = model;
+  const feeds = {};
+  for (const f of feedsFor(inputs, dims, msg.ids)) feeds[f.name] = new ort.Tensor(f.type, f.data, f.dims);
+  const t0 = performance.now();
+  const out = await session.run(feeds, msg.outputs);
+  const ms = performance.now() - t0;
+  const result = {};
+  const transfer = [];
+  for (const name of msg.outputs) {
+    const t = out[name];
+    result[name] = { dims: t.dims.slice(), type: t.type, data: t.data };
+    transfer.push(t.data.buffer);
+  }
+  for (const t of Object.values(out)) t.dispose?.();
+  return { result: { outputs: result, ms }, transfer };
+}
+
+function serve(scope) {
+  let model = null;
+  let loading = null;
+  const post = (m, transfer) => scope.postMessage(m, transfer || []);
+  scope.onmessage = async ({ data: msg }) => {
+    try {
+      if (msg.type === 'load') {
+        loading = load(msg, post);
+        model = await loading;
+        post({ id: msg.id, type: 'done', result: { initMs: model.initMs, threads: ort.env.wasm.numThreads } });
+      } else if (msg.type === 'run') {
+        if (!model) model = await loading;
+        if (!model) throw new Error('run before load');
+        const { result, transfer } = await run(model, msg);
+        post({ id: msg.id, type: 'done', result }, transfer);
+      }
+    } catch (err) {
+      post({ id: msg.id, type: 'error', message: String(err?.message || err) });
+    }
+  };
+}
+
+serve(self);
