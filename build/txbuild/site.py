@@ -109,6 +109,8 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
     t0 = time.perf_counter()
     if opts.precision not in opts.variants:
         raise BuildError(f"--precision {opts.precision} is not among the shipped variants {', '.join(opts.variants)}")
+    out = opts.out.resolve()
+    _check_replaceable(out)
     source = resolve(opts.model)
     for note in source.notes:
         rep.warn(note)
@@ -123,8 +125,6 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
         raise BuildError("verification failed: " + "; ".join(
             f"{p}: {', '.join(reports[p]['failures'])}" for p in failed))
 
-    out = opts.out.resolve()
-    _check_replaceable(out)
     tmp = out.parent / f".{out.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

@@ -148,6 +148,7 @@ def save_checkpoint(state: dict, cfg: TrainConfig, out: Path, metrics: dict) -> 
     model.save_pretrained(tmp)
     out.mkdir(parents=True, exist_ok=True)
     for name in os.listdir(tmp):
+        os.chmod(tmp / name, 0o644)
         os.replace(tmp / name, out / name)
     shutil.rmtree(tmp, ignore_errors=True)
     write_json(out / "metrics.json", metrics)
@@ -165,7 +166,9 @@ def count_params(model) -> int:
 
 def train(cfg: TrainConfig, corpus: Corpus) -> dict:
     """Run the training; returns the metrics dict (also written to <output>/metrics.json)."""
-    t_start = time.time()
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
     device = pick_device(cfg.device)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)

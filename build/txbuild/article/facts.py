@@ -1,0 +1,73 @@
+"""Facts about the default prompt's run that the article's prose quotes (`{{ facts.… }}`).
+
+Everything here is computed from `ctx.example` and `ctx.trace`, so the text stays true for
+whatever model the site was built with.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .filters import visible
+
+
+def _softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64) / temperature
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def prev_token_head(trace: dict) -> tuple[int, int, float]:
+    """(layer, head, score): the head that puts most weight on the previous token, averaged over positions 1..T-1."""
+    a = np.asarray(trace["attn_probs"], dtype=np.float64)  # [L, H, T, T]
+    T = a.shape[-1]
+    if T < 2:
+        return 0, 0, 0.0
+    idx = np.arange(1, T)
+    score = a[:, :, idx, idx - 1].mean(axis=-1)  # [L, H]
+    l, h = np.unravel_index(int(np.argmax(score)), score.shape)
+    return int(l), int(h), float(score[l, h])
+
+
+def compute(model: dict, example: dict, trace: dict) -> dict:
+    tokens = [visible(str(t)) for t in example.get("tokens", [])]
+    T = len(tokens)
+    facts: dict = {"n_tokens": T, "tokens": tokens, "prompt": example.get("prompt", "")}
+
+    top = example.get("top") or []
+    if top:
+        facts["top1"] = {"token": visible(str(top[0]["token"])), "id": int(top[0]["id"]), "prob": float(top[0]["prob"])}
+    logits = trace.get("logits")
+    if logits is not None and len(logits):
+        z = np.asarray(logits[-1], dtype=np.float64)
+        p = _softmax(z)
+        order = np.sort(p)[::-1]
+        facts["logit_max"] = float(z.max())
+        facts["logit_min"] = float(z.min())
+        facts["p_top1"] = float(order[0])
+        facts["top10_mass"] = float(order[:10].sum())
+        facts["n_for_90"] = int(np.searchsorted(np.cumsum(order), 0.9) + 1)  # tokens a top-p of 0.9 keeps
+        for temp in (0.5, 1.0, 2.0):
+            facts[f"p_top1_t{str(temp).replace('.', '_')}"] = float(_softmax(z, temp).max())
+        if "top1" not in facts:
+            i = int(np.argmax(p))
+            facts["top1"] = {"token": f"#{i}", "id": i, "prob": float(p[i])}
+
+    if "attn_probs" in trace:
+        l, h, score = prev_token_head(trace)
+        facts["prev_head"] = {"layer": l + 1, "head": h + 1, "score": score}
+
+    if "embed" in trace and "ln1" in trace and T:
+        x = np.asarray(trace["embed"][-1], dtype=np.float64)
+        y = np.asarray(trace["ln1"][0][-1], dtype=np.float64)
+        facts["ln"] = {"mean_in": float(x.mean()), "std_in": float(x.std()), "mean_out": float(y.mean()), "std_out": float(y.std())}
+
+    if "resid_post" in trace and T:
+        norms = [float(np.linalg.norm(trace["embed"][-1]))] + [float(np.linalg.norm(r[-1])) for r in trace["resid_post"]]
+        facts["resid_norm_first"] = norms[0]
+        facts["resid_norm_last"] = norms[-1]
+
+    if "mlp_act" in trace and T:
+        act = np.asarray(trace["mlp_act"], dtype=np.float64)  # [L, T, 4C]
+        facts["mlp_negative_share"] = float((act < 0).mean())
+    return facts

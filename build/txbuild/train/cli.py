@@ -1,0 +1,101 @@
+"""`txbuild train`: train a small GPT-2 from scratch and save a Hugging Face checkpoint."""
+
+from __future__ import annotations
+
+import glob
+import sys
+from pathlib import Path
+
+import click
+
+from .loop import TrainConfig
+
+_D = TrainConfig()  # defaults
+
+
+def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
+    """Files, directories (their *.txt) or glob patterns -> sorted unique files."""
+    files: set[Path] = set()
+    for pat in patterns:
+        p = Path(pat)
+        if p.is_dir():
+            files.update(p.glob("*.txt"))
+        elif p.is_file():
+            files.add(p)
+        else:
+            hits = [Path(h) for h in glob.glob(pat)]
+            if not hits:
+                raise click.BadParameter(f"no files match {pat!r}", param_hint="--corpus")
+            files.update(h for h in hits if h.is_file())
+    return sorted(files)
+
+
+@click.command("train", context_settings={"show_default": True, "max_content_width": 100})
+@click.option("--corpus", "corpus", multiple=True, metavar="PATH|GLOB",
+              help="Text files (repeatable; a directory means its *.txt; globs are expanded).")
+@click.option("--tokens", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Pre-tokenized corpus folder (train.npy, heldout.npy, meta.json), "
+                   "as written by `python -m txbuild.train.corpus` (instead of --corpus).")
+@click.option("--heldout-fraction", type=float, default=0.025,
+              help="Tail of every document held out for evaluation (with --corpus).")
+@click.option("--layers", type=int, default=_D.layers)
+@click.option("--heads", type=int, default=_D.heads)
+@click.option("--width", type=int, default=_D.width, help="n_embd")
+@click.option("--context", type=int, default=_D.context, help="n_positions")
+@click.option("--dropout", type=float, default=_D.dropout)
+@click.option("--batch-size", type=int, default=_D.batch_size, help="Windows per step.")
+@click.option("--lr", type=float, default=_D.lr, help="Peak learning rate.")
+@click.option("--min-lr", type=float, default=_D.min_lr, help="End of the cosine.")
+@click.option("--warmup", type=int, default=_D.warmup, help="Linear warm-up steps.")
+@click.option("--weight-decay", type=float, default=_D.weight_decay)
+@click.option("--grad-clip", type=float, default=_D.grad_clip)
+@click.option("--steps", type=int, default=None, help="Length of the schedule in steps.")
+@click.option("--epochs", type=float, default=None, help="Length in passes over the corpus.")
+@click.option("--time-budget", type=float, default=None,
+              help="Seconds; the schedule is shortened to end inside it.")
+@click.option("--eval-every", type=int, default=_D.eval_every, help="Steps between evals.")
+@click.option("--eval-max-tokens", type=int, default=None,
+              help="Evaluate on the first N held-out tokens only (default: all).")
+@click.option("--log-every", type=int, default=_D.log_every)
+@click.option("--save-min-interval", type=float, default=_D.save_min_interval,
+              help="Seconds between writes of a new best checkpoint.")
+@click.option("--seed", type=int, default=_D.seed)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+              help="cuda trains under bf16 autocast.")
+@click.option("--threads", type=int, default=None, help="CPU threads for torch.")
+@click.option("--output", "-o", default=_D.output, help="Checkpoint folder to write.")
+@click.option("--state-file", default=None,
+              help="Resume state (default .txbuild/train-state/<output name>.pt; '' for none).")
+@click.option("--resume", is_flag=True, help="Continue from the state file.")
+@click.option("--card/--no-card", default=True, help="Write the model card README.md.")
+def train(corpus, tokens, heldout_fraction, card, **opts):
+    """Train a GPT-2 (architecture and tokenizer) from scratch on plain text.
+
+    \b
+    Example (the bundled model; see its README.md for the exact command):
+      scripts/fetch_corpus.sh
+      txbuild train --tokens data/tokens --steps 3000 --device cuda
+    """
+    from .corpus import build_corpus, load_tokens
+    from .loop import train as run_training
+
+    if bool(corpus) == bool(tokens):
+        raise click.UsageError("give either --corpus or --tokens")
+    if not (opts["steps"] or opts["epochs"] or opts["time_budget"]):
+        raise click.UsageError("give --steps, --epochs or --time-budget")
+    if tokens:
+        data = load_tokens(tokens)
+        corpus_args = ["--tokens", str(tokens)]
+    else:
+        files = expand_corpus(corpus)
+        data = build_corpus(files, heldout_fraction)
+        corpus_args = [a for c in corpus for a in ("--corpus", c)]
+        if heldout_fraction != 0.025:
+            corpus_args += ["--heldout-fraction", str(heldout_fraction)]
+    cfg = TrainConfig(**opts, corpus_args=corpus_args, argv=["txbuild", "train", *sys.argv[1:]])
+    metrics = run_training(cfg, data)
+    if card:
+        from .card import write_card
+
+        write_card(Path(cfg.output))
+    return metrics

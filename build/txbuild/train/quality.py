@@ -1,0 +1,160 @@
+"""The quality bars of a trained checkpoint, measured on CPU and written into its card.
+
+- held-out cross-entropy (nats/token) on tests/data/heldout.txt vs a unigram model of the
+  training text on the same targets (bar: at least 1.5 nats/token better);
+- the head whose attention, averaged over held-out text, puts most weight on the previous
+  token (bar: more than half);
+- greedy continuations of five prompts.
+
+    python -m txbuild.train.quality models/gpt2-shakespeare --tokens data/tokens
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .corpus import heldout_ids_from_text, load_tokens, unigram_cross_entropy
+from .loop import evaluate, heldout_windows
+
+DEFAULT_HELDOUT = "tests/data/heldout.txt"
+PROMPTS = [
+    "To be, or not to be,",
+    "KING.\nWhat news, my lord?",
+    "O gentle Romeo,",
+    "Of Man's first disobedience,",
+    "Now is the winter of",
+]
+
+
+def load_model(folder: str | Path, attn: str = "eager"):
+    from transformers import GPT2LMHeadModel
+
+    model = GPT2LMHeadModel.from_pretrained(str(folder), dtype=torch.float32,
+                                            attn_implementation=attn)
+    return model.eval()
+
+
+def load_folder_tokenizer(folder: str | Path):
+    from .corpus import load_tokenizer
+
+    return load_tokenizer(folder)
+
+
+def heldout_loss(folder: str | Path, heldout: str | Path = DEFAULT_HELDOUT,
+                 max_tokens: int | None = None, model=None, tok=None) -> tuple[float, int]:
+    """(mean cross-entropy in nats/token, number of target tokens) on the held-out text."""
+    model = model or load_model(folder, attn="sdpa")
+    tok = tok or load_folder_tokenizer(folder)
+    ids = heldout_ids_from_text(tok, Path(heldout).read_text(encoding="utf-8"))
+    if max_tokens is not None:
+        ids = ids[: max_tokens + 1]
+    ctx = model.config.n_positions
+    return evaluate(model, ids, ctx, torch.device("cpu")), int(len(ids) - 1)
+
+
+@torch.no_grad()
+def previous_token_scores(model, ids: np.ndarray, max_windows: int = 64) -> np.ndarray:
+    """(L, H): attention weight on position i-1, averaged over positions i >= 1 of the
+    held-out windows."""
+    ctx = model.config.n_positions
+    windows = [x for x, _ in heldout_windows(ids, ctx) if len(x) == ctx][:max_windows]
+    assert windows, "held-out text shorter than one window"
+    total = None
+    for i in range(0, len(windows), 8):
+        x = torch.from_numpy(np.stack(windows[i: i + 8]))
+        att = model(input_ids=x, output_attentions=True, use_cache=False).attentions
+        # each (B, H, T, T); the sub-diagonal holds the weight on the previous token
+        per = torch.stack([a.diagonal(offset=-1, dim1=-2, dim2=-1).sum(dim=(0, 2))
+                           for a in att])  # (L, H)
+        total = per if total is None else total + per
+    return (total / (len(windows) * (ctx - 1))).numpy()
+
+
+@torch.no_grad()
+def greedy(model, tok, prompt: str, new_tokens: int = 40) -> str:
+    ids = tok(prompt).input_ids
+    ctx = model.config.n_positions
+    for _ in range(new_tokens):
+        x = torch.tensor([ids[-ctx:]])
+        ids.append(int(model(input_ids=x, use_cache=False).logits[0, -1].argmax()))
+    return tok.decode(ids[len(tok(prompt).input_ids):])
+
+
+def measure(folder: str | Path, train_ids: np.ndarray | None,
+            heldout: str | Path = DEFAULT_HELDOUT, prompts: list[str] = PROMPTS,
+            new_tokens: int = 40) -> dict:
+    """All quality measurements of a checkpoint (CPU, float32)."""
+    folder = Path(folder)
+    tok = load_folder_tokenizer(folder)
+    model = load_model(folder, attn="eager")
+    text = Path(heldout).read_text(encoding="utf-8")
+    ids = heldout_ids_from_text(tok, text)
+    ctx = model.config.n_positions
+    loss = evaluate(model, ids, ctx, torch.device("cpu"))
+    q: dict = {
+        "heldout_file": str(heldout),
+        "heldout_sha256": __import__("hashlib").sha256(text.encode("utf-8")).hexdigest(),
+        "heldout_tokens": int(len(ids)),
+        "heldout_loss": round(loss, 4),
+        "heldout_perplexity": round(math.exp(loss), 2),
+    }
+    if train_ids is not None:
+        uni = unigram_cross_entropy(train_ids, ids[1:])
+        q["unigram_loss"] = round(uni, 4)
+        q["improvement_nats"] = round(uni - loss, 4)
+    scores = previous_token_scores(model, ids)
+    layer, head = np.unravel_index(int(scores.argmax()), scores.shape)
+    q["prev_token_head"] = {"layer": int(layer), "head": int(head),
+                            "score": round(float(scores[layer, head]), 4)}
+    q["prev_token_scores"] = [[round(float(v), 3) for v in row] for row in scores]
+    q["new_tokens"] = new_tokens
+    q["continuations"] = [{"prompt": p, "continuation": greedy(model, tok, p, new_tokens)}
+                          for p in prompts]
+    return q
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    from .card import write_card
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder")
+    ap.add_argument("--tokens", help="pre-tokenized corpus folder (for the unigram baseline)")
+    ap.add_argument("--corpus", nargs="*", help="or the corpus text files")
+    ap.add_argument("--heldout", default=DEFAULT_HELDOUT)
+    ap.add_argument("--threads", type=int, default=None)
+    args = ap.parse_args(argv)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    train_ids = None
+    if args.tokens:
+        train_ids = load_tokens(args.tokens).train_ids
+    elif args.corpus:
+        from .corpus import build_corpus
+
+        train_ids = build_corpus(args.corpus).train_ids
+    q = measure(args.folder, train_ids, args.heldout)
+    mpath = Path(args.folder) / "metrics.json"
+    m = json.loads(mpath.read_text())
+    m["quality"] = q
+    mpath.write_text(json.dumps(m, indent=2) + "\n")
+    write_card(Path(args.folder))
+    shown = {k: v for k, v in q.items() if k != "continuations"}
+    print(json.dumps(shown, indent=2))
+    for c in q["continuations"]:
+        print(f"--- {c['prompt']!r}\n{c['prompt']}{c['continuation']}")
+    bars = [q.get("improvement_nats", 0) >= 1.5, q["prev_token_head"]["score"] > 0.5]
+    print("quality bars:", "met" if all(bars) else "NOT met")
+
+
+if __name__ == "__main__":
+    main()

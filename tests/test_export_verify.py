@@ -1,0 +1,101 @@
+"""ONNX export, shards and the precision variants, checked against PyTorch with ONNX Runtime."""
+
+import hashlib
+import json
+
+import numpy as np
+import onnx
+import pytest
+
+from txbuild import export, shards, stages, verify
+from txbuild.report import Reporter
+from txbuild.sources import encode, load, resolve
+from txbuild.trace import OUTPUTS, trace_ids
+
+
+@pytest.fixture(scope="module")
+def lm(tiny_checkpoint):
+    return load(resolve(str(tiny_checkpoint)))
+
+
+@pytest.fixture(scope="module")
+def variant_dirs(lm, cache_root):
+    return stages.export_variants(lm, list(export.PRECISIONS), cache_root, Reporter(-1))
+
+
+@pytest.fixture(scope="module")
+def reports(lm, variant_dirs, cache_root):
+    return stages.verify_variants(lm, variant_dirs, cache_root, Reporter(-1))
+
+
+def test_graph_has_packed_outputs_and_dynamic_lengths(variant_dirs, lm):
+    m = onnx.load(variant_dirs["fp32"] / stages.GRAPH, load_external_data=False)
+    assert m.opset_import[0].version >= 18
+    assert [o.name for o in m.graph.output] == list(OUTPUTS)
+    dims = {o.name: [d.dim_param or d.dim_value for d in o.type.tensor_type.shape.dim] for o in m.graph.output}
+    cfg = lm.model.config
+    assert dims["attn_probs"][:2] == [cfg.n_layer, cfg.n_head]  # one tensor for all layers and heads
+    assert isinstance(dims["logits"][0], str)  # dynamic sequence length
+    past = {i.name: i.type.tensor_type.shape.dim[2].dim_param for i in m.graph.input if i.name.startswith("past")}
+    assert past == {"past_key": "past", "past_value": "past"}
+
+
+@pytest.mark.parametrize("precision", export.PRECISIONS)
+def test_variant_passes_verification(reports, precision):
+    r = reports[precision]
+    assert r["passed"], r["failures"]
+    assert set(r["outputs"]) == set(OUTPUTS)
+
+
+def test_fp32_matches_pytorch_on_a_new_prompt(lm, variant_dirs):
+    ids = encode(lm.tokenizer, "A prompt the verifier never saw, 한국어 too.")
+    ref = trace_ids(lm.model, ids)
+    dims = stages.dims_of(lm.model.config)
+    got = verify.run(verify.session(variant_dirs["fp32"] / stages.GRAPH), ids,
+                     n_layer=dims["layer"], n_head=dims["head"], head_dim=dims["head_dim"])
+    for name in ("logits", "attn_probs", "mlp_act", "resid_post"):
+        scale = np.abs(ref[name]).max()
+        assert np.abs(got[name] - ref[name]).max() <= 1e-4 * scale, name
+
+
+def test_quantized_variants_are_smaller(variant_dirs):
+    size = {p: sum(s["bytes"] for s in json.loads((d / "shards.json").read_text()))
+            for p, d in variant_dirs.items()}
+    assert size["fp16"] < 0.6 * size["fp32"]
+    # int8 keeps the tied embedding twice (uint8 for the lookup, int8 transposed for the
+    # output layer), so it is only a little smaller than fp16 when the embedding dominates.
+    assert size["int8"] < size["fp16"]
+
+
+def test_shards_stay_under_the_limit_and_carry_their_hash(lm, tmp_path):
+    """A limit smaller than the token embedding forces it to be split; ORT must still agree."""
+    proto = export.export_fp32(lm.model)
+    limit = 4 * 2**20  # the 50,257 × 64 fp32 embedding is 12.9 MB
+    written = shards.save_sharded(proto, tmp_path, "model.onnx", max_bytes=limit)
+    assert len(written) >= 4
+    for s in written:
+        data = (tmp_path / s.name).read_bytes()
+        assert len(data) == s.bytes <= limit
+        assert hashlib.sha256(data).hexdigest() == s.sha256
+    ids = encode(lm.tokenizer, "Split weights, same answer.")
+    dims = stages.dims_of(lm.model.config)
+    got = verify.run(verify.session(tmp_path / "model.onnx"), ids, n_layer=dims["layer"],
+                     n_head=dims["head"], head_dim=dims["head_dim"], outputs=["logits"])
+    ref = trace_ids(lm.model, ids)["logits"]
+    assert np.abs(got["logits"] - ref).max() <= 1e-4 * np.abs(ref).max()
+
+
+def test_a_broken_variant_fails_verification(lm, variant_dirs, tmp_path):
+    """Corrupt the fp32 weights: the verifier must notice."""
+    m = onnx.load(variant_dirs["fp32"] / stages.GRAPH, load_external_data=True)
+    for init in m.graph.initializer:
+        if "c_fc" in init.name and init.name.endswith("weight"):
+            arr = onnx.numpy_helper.to_array(init) * 1.5
+            init.CopyFrom(onnx.numpy_helper.from_array(arr, init.name))
+            break
+    else:
+        pytest.fail("no MLP weight found to corrupt")
+    shards.save_sharded(m, tmp_path, "model.onnx")
+    refs = stages.probe_refs(lm)
+    r = verify.verify_variant("fp32", tmp_path / "model.onnx", refs, stages.dims_of(lm.model.config))
+    assert not r.passed and any("relative error" in f for f in r.failures)

@@ -1,0 +1,140 @@
+// The explainer's logic without the DOM: prompt -> ids -> model run -> top-10, written into
+// the store for the views. Runs are coalesced (at most one in flight, then the latest
+// input) and results that arrive for an older input or variant are never shown as current.
+
+import { softmaxTopK, lastRow } from './topk.js';
+
+const TOP_K = 10;
+const LOGITS = 'logits';
+
+const sameIds = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
+
+// The list's status says whether its rows belong to the current input and variant.
+export function listStatus(s) {
+  if (s.top.error) return 'error';
+  if (s.top.kind === 'example') return s.ids === null || sameIds(s.ids, s.top.ids) ? 'example' : 'loading';
+  return sameIds(s.ids, s.top.ids) && s.top.variant === s.variant ? 'ready' : 'loading';
+}
+
+export function initialState(manifest, variant) {
+  const ex = manifest.examples[0];
+  return {
+    manifest,
+    variant,
+    prompt: manifest.defaultPrompt,
+    ids: null, // null until the tokenizer has loaded
+    tokens: ex ? ex.ids.map((id, i) => ({ id, text: ex.tokens?.[i] ?? String(id), bytes: false })) : [],
+    truncated: false,
+    model: { phase: 'idle', loaded: 0, total: manifest.variants[variant].bytes },
+    top: ex
+      ? { kind: 'example', ids: ex.ids, variant: null, rows: ex.top.map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false })), status: 'example' }
+      : { kind: 'live', ids: [], variant: null, rows: [], status: 'loading' },
+  };
+}
+
+export function createController({ store, loadTokenizer, createClient, ortPaths, numThreads, debounceMs = 250, mark = () => {} }) {
+  const { manifest } = store.get();
+  let tok = null;
+  let client = null;
+  let ready = false;
+  let busy = false;
+  let timer = null;
+  let marked = false;
+
+  const set = (patch) => {
+    const next = { ...store.get(), ...patch };
+    store.set({ ...patch, top: { ...next.top, status: listStatus(next) } });
+  };
+
+  function tokenize(prompt) {
+    if (!tok) return set({ prompt });
+    const all = tok.encodeText(prompt);
+    const ids = all.slice(0, manifest.maxTokens);
+    const tokens = ids.map((id) => ({ id, ...tok.tokenLabel(id) }));
+    set({ prompt, ids, tokens, truncated: all.length > ids.length, tokenCount: all.length });
+  }
+
+  async function runLatest() {
+    if (!ready || busy || !tok) return;
+    const { ids, variant } = store.get();
+    const current = client;
+    if (ids.length === 0) return set({ top: { kind: 'live', ids, variant, rows: [], error: null } });
+    busy = true;
+    try {
+      const { outputs, ms } = await current.run(ids, [LOGITS]);
+      if (current !== client) return;
+      const logits = outputs[LOGITS];
+      const rows = softmaxTopK(lastRow(logits.data, logits.dims), TOP_K).map((r) => ({ ...r, ...tok.tokenLabel(r.id) }));
+      set({ top: { kind: 'live', ids, variant, rows, ms, error: null } });
+      if (!marked) {
+        marked = true;
+        mark('txb:first-prediction');
+      }
+    } catch (err) {
+      if (current === client) set({ top: { ...store.get().top, error: String(err.message || err) } });
+    } finally {
+      if (current === client) busy = false;
+    }
+    if (current === client && listStatus(store.get()) === 'loading') runLatest();
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = delay > 0 ? setTimeout(runLatest, delay) : null;
+    if (!(delay > 0)) runLatest();
+  }
+
+  async function loadVariant(name) {
+    client?.destroy();
+    ready = false;
+    busy = false;
+    const v = manifest.variants[name];
+    const onProgress = (p) => {
+      if (client === mine) set({ model: { ...store.get().model, phase: p.phase || 'download', loaded: p.loaded, total: p.total } });
+    };
+    const mine = createClient({ onProgress });
+    client = mine;
+    set({ variant: name, model: { phase: 'download', loaded: 0, total: v.bytes }, top: { ...store.get().top, error: null } });
+    try {
+      const info = await mine.load({ variant: v, inputs: manifest.inputs, dims: manifest.dims, ort: ortPaths, numThreads });
+      if (client !== mine) return;
+      ready = true;
+      set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs } });
+      schedule(0);
+    } catch (err) {
+      if (client !== mine) return;
+      const message = String(err.message || err);
+      set({ model: { ...store.get().model, phase: 'error', error: message }, top: { ...store.get().top, error: message } });
+    }
+  }
+
+  return {
+    start(variant) {
+      loadTokenizer().then(
+        (t) => {
+          tok = t;
+          tokenize(store.get().prompt);
+          schedule(0);
+        },
+        (err) => set({ top: { ...store.get().top, error: String(err.message || err) } }),
+      );
+      return loadVariant(variant);
+    },
+    setPrompt(prompt) {
+      tokenize(prompt);
+      schedule(debounceMs);
+    },
+    predictNow() {
+      tokenize(store.get().prompt);
+      schedule(0);
+    },
+    selectVariant(name) {
+      if (name !== store.get().variant || store.get().model.phase === 'error') loadVariant(name);
+    },
+    destroy() {
+      clearTimeout(timer);
+      client?.destroy();
+      client = null;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Entry point (assets/app-HASH.js): finds <section id="explainer">, reads the manifest and
+// the page's strings, shows the precomputed example at once, then loads the model in a
+// worker and wires the controls. Build-time constants (__TXB_*__) come from build.mjs.
+
+import './app.css';
+import { createStore } from '../state.js';
+import { readStrings, createT } from './strings.js';
+import { parseManifest, pickVariant } from './manifest.js';
+import { sameOriginUrl } from './same-origin.js';
+import { createModelClient } from './model-client.js';
+import { createController, initialState } from './controller.js';
+import { ensureIsolation } from './isolation.js';
+import { watchOrigins } from './origin-watch.js';
+import { mount as mountModelPanel } from './ui/model-panel.js';
+import { mount as mountPrompt } from './ui/prompt.js';
+import { mount as mountTokens } from '../viz/tokens.js';
+import { mount as mountTopTokens } from '../viz/top-tokens.js';
+
+// Threads beyond 8 cost memory (each is a wasm worker) and buy little for a model this size.
+const MAX_THREADS = 8;
+
+function threadCount(win) {
+  return win.crossOriginIsolated ? Math.max(1, Math.min(win.navigator.hardwareConcurrency || 1, MAX_THREADS)) : 1;
+}
+
+function showFatal(section, t, err) {
+  const p = section.ownerDocument.createElement('p');
+  p.className = 'txb-fatal';
+  p.setAttribute('role', 'alert');
+  p.textContent = t('app_error', { error: String(err?.message || err) });
+  section.append(p);
+  console.warn(err);
+}
+
+async function boot(win) {
+  const doc = win.document;
+  const section = doc.getElementById('explainer');
+  if (!section) return;
+  const t = createT(readStrings(doc));
+  const lang = section.dataset.lang || doc.documentElement.lang || 'en';
+  const here = import.meta.url; // assets/app-HASH.js: everything else is relative to it
+
+  watchOrigins(win, section);
+  try {
+    if (await ensureIsolation(win, sameOriginUrl('../coi-serviceworker.js', here, win.location.origin))) return;
+
+    const manifestUrl = sameOriginUrl(section.dataset.manifest, doc.baseURI, win.location.origin);
+    const res = await fetch(manifestUrl, { mode: 'same-origin' });
+    if (!res.ok) throw new Error(`${manifestUrl}: HTTP ${res.status}`);
+    const manifest = parseManifest(await res.json(), manifestUrl);
+
+    const variant = pickVariant(manifest, win.location.search);
+    const store = createStore(initialState(manifest, variant));
+    const controller = createController({
+      store,
+      loadTokenizer: () => import('./tokenizer.js'),
+      createClient: (opts) => createModelClient(new URL(__TXB_WORKER__, here), opts),
+      ortPaths: { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href },
+      numThreads: threadCount(win),
+      mark: (name) => win.performance.mark(name),
+    });
+    const actions = {
+      setPrompt: controller.setPrompt,
+      predictNow: controller.predictNow,
+      selectVariant(name) {
+        const url = new URL(win.location.href);
+        url.searchParams.set('variant', name);
+        win.history.replaceState(null, '', url);
+        controller.selectVariant(name);
+      },
+    };
+
+    const app = doc.createElement('div');
+    app.className = 'txb-app';
+    section.append(app);
+    section.classList.add('txb-live');
+    const ctx = { state: store, t, actions, lang };
+    [mountModelPanel, mountPrompt, mountTokens, mountTopTokens].forEach((mount) => mount(app, ctx));
+    await controller.start(variant);
+  } catch (err) {
+    showFatal(section, t, err);
+  }
+}
+
+boot(window);
