@@ -54,6 +54,7 @@ variant b --dropout 0.2 --epochs 16
 variant c --dropout 0.2 --epochs 32
 variant d --dropout 0.3 --epochs 32
 variant e --dropout 0.2 --epochs 16 --layers 8
+variant f --dropout 0.3 --epochs 64
 
 (  # export the best so far every minute, in case the run is cut short
   while sleep 60; do

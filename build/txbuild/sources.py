@@ -119,6 +119,7 @@ def load(source: ModelSource) -> LoadedModel:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     where = source.ref
     kwargs = {}
     if source.kind == "hub" and hub_offline():

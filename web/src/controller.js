@@ -113,6 +113,9 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
       loadTokenizer().then(
         (t) => {
           tok = t;
+          // the manifest's token strings were only a stand-in until the tokenizer arrived
+          const top = store.get().top;
+          if (top.kind === 'example') set({ top: { ...top, rows: top.rows.map((r) => ({ ...r, ...tok.tokenLabel(r.id) })) } });
           tokenize(store.get().prompt);
           schedule(0);
         },

@@ -71,8 +71,13 @@ _FN_REF = re.compile(r'(<a class="footnote-ref" href="#fn:([^"]+)">)\d+(</a>)')
 def build_article(lang: str, files: list[Path], variables: dict, viz_data, warnings: list[str]) -> Article:
     """Render every section of one language. Problems are appended to `warnings`."""
     t = variables["t"]
+    # `{#id}` is attr_list's heading-anchor syntax, so jinja comments are `{##  ##}` here.
     env = jinja2.Environment(
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        comment_start_string="{##",
+        comment_end_string="##}",
     )
     filters.install(env, lang)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import assets, facts as facts_mod, filters, links
 from .content import Article, build_article, load_strings, section_files
@@ -27,9 +28,14 @@ def _fill(template: str, **kw) -> str:
     return template
 
 
+def _code_spans(s: str) -> Markup:
+    """Escape a UI string and turn its `code` spans into <code> elements."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(s))))
+
+
 def _model_note(model: dict, lang: str, t: dict) -> dict:
     desc = model.get("description") or {}
-    desc = desc.get(lang) or desc.get("en") or "" if isinstance(desc, dict) else str(desc)
+    desc = (desc.get(lang) or desc.get("en") or "") if isinstance(desc, dict) else str(desc)
     kw = dict(
         name=model.get("name", model.get("id", "?")),
         n_layer=model["n_layer"],
@@ -41,7 +47,9 @@ def _model_note(model: dict, lang: str, t: dict) -> dict:
     key = "model_note_trained" if model.get("trained") else "model_note_untrained"
     source = model.get("source") or {}
     if isinstance(source, dict):
-        source = source.get("label") or source.get("id") or source.get("path") or source.get("kind") or ""
+        ref = source.get("label") or source.get("ref") or source.get("id") or source.get("path") or ""
+        kind = source.get("kind")
+        source = f"{ref} ({kind})" if ref and kind and kind != ref else (ref or kind or "")
     return {
         "text": _fill(t.get(key, ""), **kw).strip(),
         "source": _fill(t.get("model_note_source", ""), source=source) if source else "",
@@ -136,7 +144,7 @@ def render_pages(ctx: PageContext) -> list[str]:
             assets=ctx.assets or {},
             manifest_href=ctx.manifest_href,
             strings_json=Markup(strings_json),
-            file_warning=_fill(t.get("explainer_file_warning", ""), hosted=hosted),
+            file_warning=_code_spans(_fill(t.get("explainer_file_warning", ""), hosted=hosted)),
             sections=sections,
             explainer_after=explainer_after,
             notes_html=Markup(art.notes_html),

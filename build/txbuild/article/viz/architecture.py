@@ -21,7 +21,7 @@ def _box(y, label, sub, kind) -> str:
 
 
 def _arrow(y0, y1) -> str:
-    return f'<line x1="{CX}" y1="{fmt(y0)}" x2="{CX}" y2="{fmt(y1 - 1)}" class="arch-flow" marker-end="url(#arch-arrow)"/>'
+    return f'<line x1="{CX}" y1="{fmt(y0)}" x2="{CX}" y2="{fmt(y1 - 1)}" class="arch-flow" marker-end="url(#__FID__-arrow)"/>'
 
 
 def _add(y) -> str:
@@ -36,7 +36,7 @@ def draw(d: VizData, params: dict) -> Drawing:
     L, H, C, V, N = m["n_layer"], m["n_head"], m["n_embd"], m["vocab_size"], m["n_ctx"]
     s = d.s
     parts = [
-        '<defs><marker id="arch-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        '<defs><marker id="__FID__-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>'
     ]
     y = 8
@@ -80,7 +80,7 @@ def draw(d: VizData, params: dict) -> Drawing:
             lx = CX - BOX_W / 2 - 26
             parts.append(
                 f'<path d="M{CX} {fmt(skip_from)}H{fmt(lx)}V{fmt(y + 9)}H{CX - 10}" class="arch-skip" '
-                f'marker-end="url(#arch-arrow)"/>'
+                f'marker-end="url(#__FID__-arrow)"/>'
             )
             y += 18
             parts.append(_arrow(y, y + GAP))

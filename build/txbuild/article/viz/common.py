@@ -38,7 +38,7 @@ class VizData:
 class Drawing:
     width: float
     height: float
-    body: str  # SVG content
+    body: str  # SVG content; "__FID__" stands for the figure's id (prefix of ids inside the SVG)
     alt: str  # the text alternative: what the figure shows, in words
     note: str | None = None  # a short line for the caption (which layer/head/token is drawn)
     wide: bool = False  # spans the page column instead of the text column
@@ -48,7 +48,7 @@ class Drawing:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
             f'role="img" aria-labelledby="{fid}-title" class="viz-svg">'
-            f'<title id="{fid}-title">{esc(self.alt)}</title>{self.body}</svg>'
+            f'<title id="{fid}-title">{esc(self.alt)}</title>{self.body.replace("__FID__", fid)}</svg>'
         )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..filters import visible
-from .common import Drawing, VizData, fmt, num, rect, text, trunc, sequential
+from .common import Drawing, VizData, rect, text, trunc
+
+BAR = "#31688e"  # viridis' middle blue: reads on light and dark backgrounds
 
 
 def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
@@ -20,7 +22,7 @@ def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
     return [(f"#{i}", int(i), float(p[i])) for i in idx]
 
 
-def bars(rows: list[tuple[str, float]], width=520, label_w=120, row_h=24, vmax=None, value_digits=1) -> tuple[str, float]:
+def bars(rows: list[tuple[str, float]], width=440, label_w=110, row_h=24, vmax=None, value_digits=1) -> tuple[str, float]:
     vmax = vmax or max((v for _, v in rows), default=1.0) or 1.0
     bar_w = width - label_w - 70
     parts = []
@@ -28,7 +30,7 @@ def bars(rows: list[tuple[str, float]], width=520, label_w=120, row_h=24, vmax=N
         y = i * row_h
         parts.append(text(label_w - 8, y + row_h * 0.68, trunc(label, 14), 13, "end", "tok-label"))
         w = max(1.0, bar_w * v / vmax)
-        parts.append(rect(label_w, y + 3, w, row_h - 6, sequential(0.25 + 0.6 * v / vmax)))
+        parts.append(rect(label_w, y + 3, w, row_h - 6, BAR))
         parts.append(text(label_w + w + 6, y + row_h * 0.68, f"{v * 100:.{value_digits}f}%", 12, "start", "num"))
     return "".join(parts), len(rows) * row_h
 
@@ -45,4 +47,4 @@ def draw(d: VizData, params: dict) -> Drawing:
         list=", ".join(f"“{t}” {p * 100:.1f}%" for t, _, p in rows),
     )
     note = d.s("fig_probs_note", prompt=trunc(prompt.replace("\n", " "), 60))
-    return Drawing(520, h + 4, body, alt, note)
+    return Drawing(440, h + 4, body, alt, note)

@@ -1,0 +1,169 @@
+"""Attention figures for one layer and head of the default prompt.
+
+    attention        the attention weights as a heatmap (query rows x key columns), values in the cells
+    attention-steps  scaled scores QK^T/sqrt(d) -> causal mask -> softmax, side by side
+    heads            every head of one layer as a thumbnail
+
+Figure attributes `data-layer` / `data-head` are 1-based, as in the prose; without them the
+head that looks most at the previous token is drawn (the clearest pattern in a trained model).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..facts import prev_token_head
+from .common import (
+    MASK_PATTERN, Drawing, VizData, diverging, esc, fmt, ink_on, legend, rect, robust_limit, sequential, text, trunc,
+)
+
+MAX_T = 16  # more tokens than this: draw the last MAX_T
+
+
+def pick(d: VizData, params: dict) -> tuple[int, int]:
+    """(layer, head), 0-based."""
+    L, H = d.model["n_layer"], d.model["n_head"]
+    pl, ph, _ = prev_token_head(d.trace)
+    layer = int(params["layer"]) - 1 if "layer" in params else pl
+    head = int(params["head"]) - 1 if "head" in params else ph
+    return min(max(layer, 0), L - 1), min(max(head, 0), H - 1)
+
+
+def window(d: VizData) -> tuple[list[str], int]:
+    toks = d.tokens
+    start = max(0, len(toks) - MAX_T)
+    return [trunc(t, 9) for t in toks[start:]], start
+
+
+def matrix(x0, y0, m: np.ndarray, cell: float, colour, pid: str, values: bool = False, digits: int = 2) -> str:
+    """A T x T matrix; -inf cells (the causal mask) are hatched."""
+    parts = []
+    T = m.shape[0]
+    for i in range(T):
+        for j in range(T):
+            x, y = x0 + j * cell, y0 + i * cell
+            v = m[i, j]
+            if not np.isfinite(v):
+                parts.append(rect(x, y, cell, cell, f"url(#{pid})"))
+                continue
+            fill = colour(v)
+            parts.append(rect(x, y, cell, cell, fill))
+            if values:
+                s = f"{v:.{digits}f}".lstrip("0") if 0 <= v < 1 else f"{v:.{digits - 1}f}"
+                parts.append(
+                    f'<text x="{fmt(x + cell / 2)}" y="{fmt(y + cell * 0.62)}" font-size="{fmt(cell * 0.34)}" '
+                    f'text-anchor="middle" fill="{ink_on(fill)}" class="num">{esc(s)}</text>'
+                )
+    parts.append(f'<rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(T * cell)}" height="{fmt(T * cell)}" class="cell-frame"/>')
+    return "".join(parts)
+
+
+def labels(x0, y0, toks: list[str], cell: float, size: float, rows=True, cols=True) -> str:
+    parts = []
+    for i, t in enumerate(toks):
+        if rows:
+            parts.append(text(x0 - 6, y0 + i * cell + cell * 0.64, t, size, "end", "tok-label"))
+        if cols:
+            x = x0 + i * cell + cell * 0.62
+            parts.append(
+                f'<text x="{fmt(x)}" y="{fmt(y0 - 6)}" font-size="{fmt(size)}" fill="currentColor" class="tok-label" '
+                f'transform="rotate(-55 {fmt(x)} {fmt(y0 - 6)})">{esc(t)}</text>'
+            )
+    return "".join(parts)
+
+
+def draw(d: VizData, params: dict) -> Drawing:
+    layer, head = pick(d, params)
+    toks, start = window(d)
+    T = len(toks)
+    a = np.asarray(d.trace["attn_probs"][layer, head], dtype=np.float64)[start:, start:]
+    a = np.where(np.triu(np.ones_like(a, dtype=bool), 1), -np.inf, a)
+    cell = min(34.0, 420.0 / max(T, 1))
+    left, top = 92.0, 80.0
+    pid = "__FID__-mask"
+    body = [MASK_PATTERN.format(pid=pid)]
+    body.append(labels(left, top, toks, cell, 12))
+    body.append(matrix(left, top, a, cell, lambda v: sequential(v), pid, values=T <= 12))
+    body.append(text(left + T * cell / 2, top + T * cell + 20, d.s("fig_attn_keys"), 12, "middle", "muted"))
+    body.append(
+        f'<text x="16" y="{fmt(top + T * cell / 2)}" font-size="12" text-anchor="middle" fill="currentColor" '
+        f'class="muted" transform="rotate(-90 16 {fmt(top + T * cell / 2)})">{esc(d.s("fig_attn_queries"))}</text>'
+    )
+    lg, lh = legend(left, top + T * cell + 34, min(240, T * cell), sequential, 0, 1, d.s("fig_attn_legend"))
+    body.append(lg)
+    width = left + T * cell + 24
+    height = top + T * cell + 34 + lh + 4
+    idx = np.arange(1, T)
+    prev = float(np.mean(a[idx, idx - 1])) if T > 1 else 0.0
+    first = float(np.mean(a[1:, 0])) if T > 1 else 1.0
+    alt = d.s("fig_attn_alt", layer=layer + 1, head=head + 1, T=T, prompt=d.example.get("prompt", ""),
+              prev=f"{prev * 100:.0f}", first=f"{first * 100:.0f}")
+    note = d.s("fig_attn_note", layer=layer + 1, head=head + 1, L=d.model["n_layer"], H=d.model["n_head"])
+    return Drawing(max(width, 300), height, "".join(body), alt, note)
+
+
+def draw_steps(d: VizData, params: dict) -> Drawing:
+    layer, head = pick(d, params)
+    toks, start = window(d)
+    T = len(toks)
+    q = np.asarray(d.trace["q"][layer, head], dtype=np.float64)[start:]
+    k = np.asarray(d.trace["k"][layer, head], dtype=np.float64)[start:]
+    scores = q @ k.T / np.sqrt(q.shape[-1])
+    masked = np.where(np.triu(np.ones((T, T), dtype=bool), 1), -np.inf, scores)
+    probs = np.asarray(d.trace["attn_probs"][layer, head], dtype=np.float64)[start:, start:]
+    probs = np.where(np.isfinite(masked), probs, -np.inf)
+    cell = min(20.0, 170.0 / max(T, 1))
+    size = T * cell
+    gap = 34.0
+    left, top = 70.0, 86.0
+    lim = robust_limit(scores)
+    pid = "__FID__-mask"
+    body = [MASK_PATTERN.format(pid=pid)]
+    panels = [
+        (d.s("fig_steps_scores"), scores, lambda v: diverging(v, lim)),
+        (d.s("fig_steps_masked"), masked, lambda v: diverging(v, lim)),
+        (d.s("fig_steps_softmax"), probs, sequential),
+    ]
+    for n, (title, m, colour) in enumerate(panels):
+        x0 = left + n * (size + gap)
+        body.append(text(x0, 16, f"{n + 1}. {title}", 12.5, "start", "arch-label"))
+        body.append(labels(x0, top, toks, cell, min(11, cell * 0.75), rows=(n == 0)))
+        body.append(matrix(x0, top, m, cell, colour, pid))
+        if n:
+            body.append(text(x0 - gap / 2, top + size / 2 + 5, "→", 16, "middle"))
+    y = top + size + 14
+    l1, lh = legend(left, y, min(2 * size + gap, 260), lambda v: diverging(v, lim), -lim, lim, d.s("fig_steps_legend_scores"), 1)
+    l2, _ = legend(left + 2 * (size + gap), y, size, sequential, 0, 1, d.s("fig_steps_legend_probs"))
+    body += [l1, l2]
+    mask_y = y + lh + 8
+    body.append(rect(left, mask_y, 14, 14, f"url(#{pid})", ' stroke="currentColor" stroke-opacity="0.4"'))
+    body.append(text(left + 20, mask_y + 11, d.s("fig_steps_legend_mask"), 11))
+    alt = d.s("fig_steps_alt", layer=layer + 1, head=head + 1, T=T)
+    note = d.s("fig_attn_note", layer=layer + 1, head=head + 1, L=d.model["n_layer"], H=d.model["n_head"])
+    return Drawing(left + 3 * size + 2 * gap + 16, mask_y + 20, "".join(body), alt, note, wide=True)
+
+
+def draw_heads(d: VizData, params: dict) -> Drawing:
+    layer = pick(d, params)[0]
+    _, start = window(d)
+    a_all = np.asarray(d.trace["attn_probs"][layer], dtype=np.float64)[:, start:, start:]
+    H, T = a_all.shape[0], a_all.shape[-1]
+    per_row = min(H, 6)
+    thumb = 92.0
+    cell = thumb / max(T, 1)
+    gap = 18.0
+    pid = "__FID__-mask"
+    body = [MASK_PATTERN.format(pid=pid)]
+    mask = np.triu(np.ones((T, T), dtype=bool), 1)
+    for h in range(H):
+        r, c = divmod(h, per_row)
+        x0, y0 = c * (thumb + gap) + 4, r * (thumb + gap + 18) + 18
+        body.append(text(x0, y0 - 5, d.s("fig_heads_label", head=h + 1), 11, "start", "muted"))
+        body.append(matrix(x0, y0, np.where(mask, -np.inf, a_all[h]), cell, sequential, pid))
+    rows = (H + per_row - 1) // per_row
+    y = rows * (thumb + gap + 18) + 6
+    lg, lh = legend(4, y, 200, sequential, 0, 1, d.s("fig_attn_legend"))
+    body.append(lg)
+    alt = d.s("fig_heads_alt", layer=layer + 1, H=H, T=T)
+    note = d.s("fig_heads_note", layer=layer + 1, L=d.model["n_layer"])
+    return Drawing(per_row * (thumb + gap) - gap + 8, y + lh + 4, "".join(body), alt, note, wide=H > 4)

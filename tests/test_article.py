@@ -1,0 +1,309 @@
+"""The article stage: both languages, links, the explainer mount, numbers from the model, strict mode.
+
+Fast: a synthetic trace (txbuild.article.demo), no model export."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from txbuild import REPO_ROOT
+from txbuild.article import LANGS, PageContext, StrictError, render_pages
+from txbuild.article.demo import demo_context
+from txbuild.article.mathext import MathExtension
+
+CONTENT = REPO_ROOT / "content"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """ids, links, headings and visible text of one page, without third-party parsers."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.srcs: list[str] = []
+        self.sections: list[str] = []
+        self.h3: list[str] = []
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self._skip = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if a.get("id"):
+            self.ids.append(a["id"])
+        if tag in ("a", "link") and a.get("href") is not None:
+            self.links.append(a["href"])
+        if tag in ("script", "img", "source") and a.get("src") is not None:
+            self.srcs.append(a["src"])
+        if tag == "section" and "chapter" in (a.get("class") or ""):
+            self.sections.append(a["id"])
+        if tag == "h3" and a.get("id"):
+            self.h3.append(a["id"])
+        if tag in ("script", "style", "title", "svg"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title", "svg"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+    @property
+    def prose(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.text))
+
+
+def fake_fonts(tmp: Path) -> Path:
+    """A stand-in for web/node_modules/pretendard/.../variable: one CSS rule and one 'woff2'."""
+    d = tmp / "fonts"
+    (d / "woff2-dynamic-subset").mkdir(parents=True, exist_ok=True)
+    (d / "woff2-dynamic-subset" / "PretendardVariable.subset.0.woff2").write_bytes(b"wOF2 fake font")
+    (d / "pretendardvariable-dynamic-subset.css").write_text(
+        "@font-face { font-family: 'Pretendard Variable'; "
+        "src: url(./woff2-dynamic-subset/PretendardVariable.subset.0.woff2) format('woff2-variations'); }\n"
+    )
+    return d
+
+
+def build(out: Path, tmp: Path, content: Path = CONTENT, strict: bool = False, **model_kw) -> tuple[PageContext, list[str]]:
+    ctx = demo_context(out, strict=strict, **model_kw)
+    ctx.content_dir = content
+    ctx.fonts_dir = fake_fonts(tmp)
+    return ctx, render_pages(ctx)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[Path, list[str]]:
+    tmp = tmp_path_factory.mktemp("article")
+    out = tmp / "site"
+    # A manifest and app assets where the other stages would put them, so every link resolves.
+    (out / "model" / "demo").mkdir(parents=True)
+    (out / "model" / "demo" / "manifest.json").write_text("{}")
+    (out / "assets").mkdir(parents=True)
+    (out / "assets" / "app-0123456789.js").write_text("")
+    (out / "assets" / "app-0123456789.css").write_text("")
+    ctx = demo_context(out, strict=True)
+    ctx.fonts_dir = fake_fonts(tmp)
+    ctx.assets = {"app.js": "assets/app-0123456789.js", "app.css": "assets/app-0123456789.css"}
+    warnings = render_pages(ctx)  # strict: raises on any warning
+    return out, warnings
+
+
+def page(out: Path, rel: str) -> Page:
+    return Page((out / rel).read_text(encoding="utf-8"))
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+
+def test_pages_written_without_warnings(site):
+    out, warnings = site
+    assert warnings == []
+    for rel in ("index.html", "en/index.html", "ko/index.html"):
+        assert (out / rel).stat().st_size > 500
+    css = list((out / "assets").glob("site-*.css"))
+    assert len(css) == 1 and re.fullmatch(r"site-[0-9a-f]{10}\.css", css[0].name)
+    assert list((out / "assets" / "fonts").glob("pretendard-0-*.woff2"))
+
+
+def test_both_languages_have_the_same_sections(site):
+    out, _ = site
+    en, ko = page(out, "en/index.html"), page(out, "ko/index.html")
+    assert len(en.sections) >= 8, en.sections
+    assert en.sections == ko.sections
+    assert en.h3 == ko.h3
+    assert sorted(p.name for p in (CONTENT / "en").glob("*.md")) == sorted(p.name for p in (CONTENT / "ko").glob("*.md"))
+    for lang, p in (("en", en), ("ko", ko)):
+        html_tag = next(a for t, a in p.tags if t == "html")
+        assert html_tag["lang"] == lang
+        alternates = {a["hreflang"]: a["href"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
+        assert alternates == {"en": "../en/index.html", "ko": "../ko/index.html", "x-default": "../index.html"}
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    out, _ = site
+    pages = {rel: page(out, rel) for rel in ("index.html", "en/index.html", "ko/index.html")}
+    checked = 0
+    for rel, p in pages.items():
+        assert len(p.ids) == len(set(p.ids)), f"duplicate ids on {rel}"
+        base = (out / rel).parent
+        for url in p.links + p.srcs:
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https", "mailto"):
+                assert (url in p.links) and not (url in p.srcs), f"{rel}: loads {url} from another site"
+                continue
+            assert not parts.scheme and not url.startswith("/"), f"{rel}: {url} is not relative"
+            target = (base / unquote(parts.path)).resolve() if parts.path else (out / rel).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.exists(), f"{rel}: {url} -> {target} missing"
+            if parts.fragment:
+                tp = pages[str(target.relative_to(out.resolve()))]
+                assert parts.fragment in tp.ids, f"{rel}: {url}: no such anchor"
+            checked += 1
+    assert checked > 50
+
+
+def test_explainer_mount(site):
+    out, _ = site
+    for lang in LANGS:
+        html = (out / lang / "index.html").read_text(encoding="utf-8")
+        m = re.search(r'<section id="explainer"[^>]*>', html)
+        assert m
+        assert 'data-manifest="../model/demo/manifest.json"' in m.group(0)
+        assert f'data-lang="{lang}"' in m.group(0)
+        body = html[m.end() : html.index("</section>", m.end())]
+        assert "<noscript>" in body and re.search(r'<p class="file-warning[^"]*" hidden>', body)
+        assert '<script type="module" src="../assets/app-0123456789.js"></script>' in html
+        assert '<link rel="stylesheet" href="../assets/app-0123456789.css">' in html
+        strings = json.loads(re.search(r'<script type="application/json" id="txb-strings">(.*?)</script>', html, re.S).group(1))
+        import tomllib
+
+        assert strings == tomllib.loads((CONTENT / lang / "strings.toml").read_text(encoding="utf-8"))
+        assert "location.protocol" in html  # the inline file:// warning script
+
+
+def test_chooser_links_both_languages(site):
+    out, _ = site
+    p = page(out, "index.html")
+    assert "en/index.html" in p.links and "ko/index.html" in p.links
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "navigator.language" in html and "location.replace" in html
+
+
+def test_math_and_figures_are_in_the_html(site):
+    out, _ = site
+    for lang in LANGS:
+        html = (out / lang / "index.html").read_text(encoding="utf-8")
+        assert html.count("<math") >= 4, lang
+        assert '$' not in re.sub(r"<(script|svg)\b.*?</\1>", "", html, flags=re.S).replace("\\$", ""), lang
+        figs = re.findall(r'<figure[^>]*data-viz="([^"]+)"', html)
+        assert {"architecture", "attention", "probs", "embedding"} <= set(figs), figs
+        assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == len(figs)
+        for title in re.findall(r'<title id="fig-[^"]+-title">([^<]+)</title>', html):
+            assert len(title) > 30  # every figure has a text alternative
+
+
+def test_model_numbers_in_prose_follow_the_config(tmp_path):
+    """Two different configs: each page states its own numbers, in both languages."""
+    a_ctx, _ = build(tmp_path / "a", tmp_path, n_layer=3, n_head=5, n_embd=80, n_ctx=96, trained=False)
+    b_ctx, _ = build(tmp_path / "b", tmp_path, n_layer=7, n_head=9, n_embd=144, n_ctx=160, trained=True)
+    for ctx in (a_ctx, b_ctx):
+        m = ctx.model
+        for lang in LANGS:
+            prose = page(ctx.out_dir, f"{lang}/index.html").prose
+            n_params = f"{m['n_params']:,}"
+            assert n_params in prose, (lang, n_params)
+            for key in ("n_layer", "n_head", "n_embd", "n_ctx"):
+                assert re.search(rf"(?<![\d,.]){m[key]}(?![\d,])", prose), (lang, key, m[key])
+            assert f"{m['n_embd'] * 4}" in prose  # the MLP's hidden width
+            assert f"{m['vocab_size'] * m['n_embd']:,}" in prose  # token-embedding parameters
+            assert str(len(ctx.example["tokens"])) in prose
+            # GPT-2 small's published numbers are explained too.
+            for fact in ("50,257", "768", "1,024", "3,072"):
+                assert fact in prose, (lang, fact)
+    a_prose = page(a_ctx.out_dir, "en/index.html").prose
+    assert f"{b_ctx.model['n_params']:,}" not in a_prose
+    assert "untrained" in a_prose.lower() or "not been trained" in a_prose
+    assert "학습하지 않은" in page(a_ctx.out_dir, "ko/index.html").prose
+
+
+# --- strict mode -----------------------------------------------------------------------------
+
+
+def copy_content(tmp: Path) -> Path:
+    dst = tmp / "content"
+    shutil.copytree(CONTENT, dst)
+    return dst
+
+
+def test_strict_fails_on_a_missing_translation(tmp_path):
+    content = copy_content(tmp_path)
+    victim = sorted((content / "ko").glob("*.md"))[2]
+    victim.unlink()
+    _, warnings = build(tmp_path / "site", tmp_path, content=content)
+    assert any(victim.name in w and "no translation" in w for w in warnings), warnings
+    with pytest.raises(StrictError) as e:
+        build(tmp_path / "site2", tmp_path, content=content, strict=True)
+    assert victim.name in str(e.value)
+    assert not (tmp_path / "site2" / "en" / "index.html").exists()  # nothing half-written
+
+
+def test_strict_lists_every_problem(tmp_path):
+    content = copy_content(tmp_path)
+    for lang in LANGS:
+        f = sorted((content / lang).glob("*.md"))[1]
+        f.write_text(
+            f.read_text(encoding="utf-8")
+            + '\n\n<figure data-viz="no-such-view" markdown>x</figure>\n\n[dangling](#no-such-anchor)\n',
+            encoding="utf-8",
+        )
+    with (content / "ko" / "strings.toml").open("a", encoding="utf-8") as f:
+        f.write('\nonly_in_korean = "한국어에만"\n')
+    with pytest.raises(StrictError) as e:
+        build(tmp_path / "site", tmp_path, content=content, strict=True)
+    msg = str(e.value)
+    assert "no-such-view" in msg
+    assert "no-such-anchor" in msg
+    assert "only_in_korean" in msg
+    assert len(e.value.warnings) >= 5  # 2 unknown views, 2 anchors, 1 string
+
+
+def test_missing_fonts_warn_and_fall_back(tmp_path):
+    ctx = demo_context(tmp_path / "site")
+    ctx.fonts_dir = tmp_path / "nowhere"
+    warnings = render_pages(ctx)
+    assert any("Pretendard" in w for w in warnings)
+    css = next((tmp_path / "site" / "assets").glob("site-*.css")).read_text()
+    assert "@font-face" not in css and "system-ui" in css
+    ctx.strict = True
+    with pytest.raises(StrictError):
+        render_pages(ctx)
+
+
+@pytest.mark.skipif(
+    not (REPO_ROOT / "web/node_modules/pretendard/dist/web/variable").exists(), reason="npm ci not run in web/"
+)
+def test_real_pretendard_is_self_hosted(tmp_path):
+    ctx = demo_context(tmp_path / "site")
+    assert render_pages(ctx) == []
+    css = next((tmp_path / "site" / "assets").glob("site-*.css")).read_text()
+    urls = re.findall(r"url\(([^)]+)\)", css)
+    assert len(urls) > 50 and all(u.startswith("fonts/pretendard-") for u in urls)
+    for u in urls:
+        assert (tmp_path / "site" / "assets" / u).exists()
+
+
+# --- math ------------------------------------------------------------------------------------
+
+
+def test_math_extension_protects_formulas_and_code():
+    import markdown
+
+    errors: list[str] = []
+    md = markdown.Markdown(extensions=[MathExtension(errors=errors)])
+    html = md.convert(
+        "Inline $a_i * b_i$ and `code $x$` cost $5 and $6.\n\n$$\n\\frac{1}{\\sqrt{d_k}}\n$$\n\n```\n$not_math$\n```\n"
+    )
+    assert html.count("<math") == 2
+    assert "<code>code $x$</code>" in html
+    assert "$5 and $6" in html
+    assert "$not_math$" in html
+    assert 'display="block"' in html and '<div class="math-display">' in html
+    assert "<em>" not in html
+    assert errors == []

@@ -1,0 +1,91 @@
+"""The built site in headless Chromium: its top-10 equals ONNX Runtime in Python, per variant."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from transformers import GPT2TokenizerFast
+
+from browser import chromium, served
+from conftest import make_checkpoint
+from txbuild.report import Reporter
+from txbuild.site import BuildOptions, build_site
+from txbuild.sources import encode
+from txbuild.verify import run, session, softmax
+
+pytestmark = pytest.mark.browser
+
+PROMPTS = ["The quick brown fox", "안녕하세요, 세계 🎉 <|endoftext|>"]
+# Absolute tolerance on a probability shown by the page vs Python's ONNX Runtime.
+PROB_ATOL = {"fp32": 1e-5, "int8": 1e-3}
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory, cache_root):
+    # A wide initialisation makes the random model's next-token distribution peaked, so its
+    # top-10 has a clear order to compare.
+    ckpt = make_checkpoint(tmp_path_factory.mktemp("peaked"), seed=1)
+    cfg = json.loads((ckpt / "config.json").read_text())
+    import torch
+    from transformers import GPT2LMHeadModel
+    m = GPT2LMHeadModel.from_pretrained(ckpt)
+    with torch.no_grad():
+        m.transformer.wte.weight.mul_(40)
+    m.save_pretrained(ckpt)
+    out = tmp_path_factory.mktemp("site") / "site"
+    res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32",
+                                  variants=("fp32", "int8"), cache_root=cache_root), Reporter(-1))
+    manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
+    return out, manifest, ckpt, cfg
+
+
+def python_top10(site_dir, manifest, variant, ids):
+    d = manifest["dims"]
+    graph = site_dir / "model" / manifest["id"] / manifest["variants"][variant]["graph"]
+    logits = run(session(graph), ids, n_layer=d["layer"], n_head=d["head"], head_dim=d["head_dim"],
+                 outputs=["logits"])["logits"]
+    p = softmax(logits[-1].astype(np.float64))
+    best = np.argsort(-p)[:10]
+    return [(int(i), float(p[i])) for i in best]
+
+
+@pytest.mark.parametrize("variant", ["fp32", "int8"])
+def test_page_top10_equals_onnxruntime_in_python(built_site, variant):
+    site_dir, manifest, ckpt, _ = built_site
+    tok = GPT2TokenizerFast.from_pretrained(ckpt)
+    requests, problems = [], []
+    with served(site_dir) as base, chromium() as ctx:
+        page = ctx.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+        page.goto(f"{base}en/index.html?variant={variant}")
+        for prompt in PROMPTS:
+            ids = encode(tok, prompt)
+            page.fill("#prompt", prompt)
+            page.click("#predict")
+            sel = f'#top-tokens[data-status="ready"][data-ids="{",".join(map(str, ids))}"]'
+            page.wait_for_selector(sel, timeout=90_000)
+            assert page.get_attribute("#top-tokens", "data-variant") == variant
+            rows = page.eval_on_selector_all(
+                "#top-tokens li", "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])")
+            want = python_top10(site_dir, manifest, variant, ids)
+            assert [r[0] for r in rows] == [w[0] for w in want], prompt
+            np.testing.assert_allclose([r[1] for r in rows], [w[1] for w in want], atol=PROB_ATOL[variant])
+    assert requests and all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
+    assert not problems, problems
+
+
+def test_page_shows_the_precomputed_example_before_the_model(built_site):
+    """With the model's weights unreachable the page still shows the build-time example."""
+    site_dir, manifest, _, _ = built_site
+    with served(site_dir) as base, chromium() as ctx:
+        page = ctx.new_page()
+        page.route("**/*.onnx*", lambda route: route.abort())
+        page.goto(f"{base}en/index.html")
+        page.wait_for_selector('#top-tokens[data-status="example"] li')
+        ids = page.eval_on_selector_all("#top-tokens li", "els => els.map(e => Number(e.dataset.tokenId))")
+    assert ids == [t["id"] for t in manifest["examples"][0]["top"]]
