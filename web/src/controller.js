@@ -90,7 +90,11 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
     busy = false;
     const v = manifest.variants[name];
     const onProgress = (p) => {
-      if (client === mine) set({ model: { ...store.get().model, phase: p.phase || 'download', loaded: p.loaded, total: p.total } });
+      const { model } = store.get();
+      // late progress from parallel downloads must not undo a failure
+      if (client === mine && (model.phase === 'download' || model.phase === 'init')) {
+        set({ model: { ...model, phase: p.phase || 'download', loaded: p.loaded, total: p.total } });
+      }
     };
     const mine = createClient({ onProgress });
     client = mine;

@@ -2,9 +2,9 @@
 // a byte-accurate progress bar. The manifest knows each file's size, so the buffer is
 // allocated once instead of growing (a 500 MB shard must not be copied twice).
 
-export async function fetchBytes(url, { expectedBytes = 0, onBytes = () => {}, fetchImpl = fetch } = {}) {
+export async function fetchBytes(url, { expectedBytes = 0, onBytes = () => {}, signal, fetchImpl = fetch } = {}) {
   // mode 'same-origin' makes the browser itself refuse anything off the site's origin.
-  const res = await fetchImpl(url, { mode: 'same-origin', credentials: 'same-origin' });
+  const res = await fetchImpl(url, { mode: 'same-origin', credentials: 'same-origin', signal });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   if (!res.body) {
     const buf = new Uint8Array(await res.arrayBuffer());

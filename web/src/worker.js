@@ -29,9 +29,14 @@ async function load(msg, post) {
     }
   };
   const files = [{ url: variant.graphUrl, bytes: variant.graphBytes }, ...variant.shards.map((s) => ({ url: s.url, bytes: s.bytes }))];
+  // one failed file stops the others instead of downloading hundreds of MB for nothing
+  const abort = new AbortController();
   const [graph, ...shards] = await Promise.all(
-    files.map((f) => fetchBytes(f.url, { expectedBytes: f.bytes, onBytes })),
-  );
+    files.map((f) => fetchBytes(f.url, { expectedBytes: f.bytes, onBytes, signal: abort.signal })),
+  ).catch((err) => {
+    abort.abort();
+    throw err;
+  });
   await Promise.all(
     variant.shards.map(async (s, i) => {
       const got = s.sha256 && (await sha256Hex(shards[i]));

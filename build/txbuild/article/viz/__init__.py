@@ -1,17 +1,27 @@
-"""Build-time figures, one module per view. `REGISTRY` maps a view name (the `data-viz` of a
-figure in the Markdown) to `draw(VizData, params) -> Drawing`; params are the figure's other
-`data-*` attributes (`data-layer="2"` -> {"layer": "2"})."""
+"""Build-time figures, one module per family of views. `REGISTRY` maps a view name (the
+`data-viz` of a figure in the Markdown) to `draw(VizData, params) -> Drawing`; params are the
+figure's other `data-*` attributes (`data-layer="2"` -> {"layer": "2"})."""
 
 from __future__ import annotations
 
 from typing import Callable
 
-from . import architecture, probs
+from . import architecture, attention, embedding, output, probs
 from .common import Drawing, VizData
 
 REGISTRY: dict[str, Callable[[VizData, dict], Drawing]] = {
     "architecture": architecture.draw,
+    "tokens": embedding.draw_tokens,
+    "embedding": embedding.draw_embedding,
+    "attention": attention.draw,
+    "attention-steps": attention.draw_steps,
+    "heads": attention.draw_heads,
+    "layernorm": embedding.draw_layernorm,
+    "residual": embedding.draw_residual,
+    "gelu": output.draw_gelu,
     "probs": probs.draw,
+    "temperature": output.draw_temperature,
+    "sampling": output.draw_sampling,
 }
 
 __all__ = ["REGISTRY", "Drawing", "VizData"]
