@@ -54,22 +54,30 @@ def human_bytes(n: int) -> str:
 
 
 def verify_table(reports: dict) -> Table:
-    """Per variant and output: max absolute and relative error; agreement measures."""
-    t = Table(title="ONNX Runtime vs PyTorch fp32", show_lines=False)
-    t.add_column("variant")
-    t.add_column("output")
-    t.add_column("max abs", justify="right")
-    t.add_column("max rel", justify="right")
-    t.add_column("top-1", justify="right")
-    t.add_column("top-5", justify="right")
-    t.add_column("max TV", justify="right")
-    t.add_column("result")
-    for prec, r in reports.items():
-        for i, (name, e) in enumerate(r["outputs"].items()):
-            first = i == 0
-            t.add_row(prec if first else "", name, f"{e['max_abs']:.2e}", f"{e['max_rel']:.2e}",
-                      f"{r['top1']:.3f}" if first else "", f"{r['top5']:.3f}" if first else "",
-                      f"{r['max_tv']:.4f}" if first else "",
-                      ("[green]pass[/]" if r["passed"] else "[red]FAIL[/]") if first else "")
-        t.add_section()
+    """One row per output, one column pair per variant; agreement measures at the bottom."""
+    t = Table(title="ONNX Runtime vs PyTorch fp32 (probe prompts)")
+    t.add_column("output", no_wrap=True)
+    for prec in reports:
+        t.add_column(f"{prec} max abs", justify="right")
+        t.add_column(f"{prec} max rel", justify="right")
+    names = list(next(iter(reports.values()))["outputs"])
+    for name in names:
+        cells = []
+        for r in reports.values():
+            e = r["outputs"][name]
+            cells += [f"{e['max_abs']:.1e}", f"{e['max_rel']:.1e}"]
+        t.add_row(name, *cells)
+    t.add_section()
+
+    def summary(label, fmt):
+        cells = []
+        for r in reports.values():
+            cells += ["", fmt(r)]
+        t.add_row(label, *cells)
+
+    summary("top-1 agreement", lambda r: f"{r['top1']:.3f}")
+    summary("top-5 overlap", lambda r: f"{r['top5']:.3f}")
+    summary("max TV distance", lambda r: f"{r['max_tv']:.4f}")
+    summary("cached vs full (rel)", lambda r: f"{r['kv_max_rel']:.1e}")
+    summary("result", lambda r: "[green]pass[/]" if r["passed"] else "[red]FAIL[/]")
     return t

@@ -9,11 +9,14 @@ const LOGITS = 'logits';
 
 const sameIds = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
 
-// The list's status says whether its rows belong to the current input and variant.
+// The list's status says whether its rows belong to the current input and variant. The
+// build-time example stays valid for its own prompt even when the model cannot load (the
+// model panel reports that failure); 'error' means the list cannot be brought up to date.
 export function listStatus(s) {
-  if (s.top.error) return 'error';
-  if (s.top.kind === 'example') return s.ids === null || sameIds(s.ids, s.top.ids) ? 'example' : 'loading';
-  return sameIds(s.ids, s.top.ids) && s.top.variant === s.variant ? 'ready' : 'loading';
+  const { top } = s;
+  if (top.kind === 'example' && (s.ids === null || sameIds(s.ids, top.ids))) return 'example';
+  if (top.error || s.model.phase === 'error') return 'error';
+  return top.kind === 'live' && sameIds(s.ids, top.ids) && top.variant === s.variant ? 'ready' : 'loading';
 }
 
 export function initialState(manifest, variant) {
@@ -107,8 +110,7 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
       schedule(0);
     } catch (err) {
       if (client !== mine) return;
-      const message = String(err.message || err);
-      set({ model: { ...store.get().model, phase: 'error', error: message }, top: { ...store.get().top, error: message } });
+      set({ model: { ...store.get().model, phase: 'error', error: String(err.message || err) } });
     }
   }
 

@@ -49,7 +49,7 @@ export function mount(el, { state, t }) {
 }
 
 function captionText(top, s, t) {
-  if (top.status === 'error') return t('top_error', { error: top.error });
+  if (top.status === 'error') return t('top_error', { error: top.error || s.model.error });
   if (top.status === 'example') return t('top_example', { prompt: s.manifest.examples[0]?.prompt ?? '' });
   if (top.status === 'loading') return t('top_loading');
   if (top.rows.length === 0) return t('prompt_empty');
