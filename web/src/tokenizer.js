@@ -24,12 +24,14 @@ export function tokenBytes(id) {
 }
 
 // What to print for one token: its text when its bytes are valid UTF-8 on their own,
-// otherwise its bytes in hex ("EC 95"), marked so the view can style it differently.
+// otherwise its bytes in hex ("EC 95"), marked so the view can style it differently
+// (and must not rewrite it as text, e.g. make spaces visible).
 export function tokenLabel(id) {
   const rank = ranks[id];
   if (typeof rank === 'string') return { text: rank, bytes: false };
   if (rank) {
-    const hex = Array.from(rank, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+    // thin spaces between bytes, so a 0x20 byte (shown as "20") cannot be mistaken for a gap
+    const hex = Array.from(rank, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('\u2009');
     return { text: hex, bytes: true };
   }
   return { text: decode([id]), bytes: false, special: true };

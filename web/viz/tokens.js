@@ -24,7 +24,7 @@ export function mount(el, { state, t }) {
       })
       .attr('data-token-id', (d) => d.id)
       .classed('txb-bytes', (d) => d.bytes)
-      .call((li) => li.select('.txb-chip-text').text((d) => visibleText(d.text)))
+      .call((li) => li.select('.txb-chip-text').text((d) => (d.bytes ? d.text : visibleText(d.text))))
       .call((li) => li.select('.txb-chip-id').text((d) => d.id));
     const count = s.tokenCount ?? s.tokens.length;
     note.text(

@@ -36,7 +36,7 @@ export function mount(el, { state, t }) {
       .attr('data-token-id', (d) => d.id)
       .attr('data-prob', (d) => String(d.prob))
       .classed('txb-bytes', (d) => d.bytes)
-      .call((li) => li.select('.txb-row-token').text((d) => visibleText(d.text)))
+      .call((li) => li.select('.txb-row-token').text((d) => (d.bytes ? d.text : visibleText(d.text))))
       .call((li) => li.select('.txb-row-id').text((d) => d.id))
       .call((li) => li.select('.txb-row-fill').style('width', (d) => `${x(d.prob)}%`))
       .call((li) => li.select('.txb-row-prob').text((d) => formatProb(d.prob)));

@@ -33,6 +33,8 @@ def compute(model: dict, example: dict, trace: dict) -> dict:
     tokens = [visible(str(t)) for t in example.get("tokens", [])]
     T = len(tokens)
     facts: dict = {"n_tokens": T, "tokens": tokens, "prompt": example.get("prompt", "")}
+    ids = [int(i) for i in example.get("ids", [])]
+    facts["repeated"] = next((str(example["tokens"][j]) for j, i in enumerate(ids) if i in ids[:j]), None)
 
     top = example.get("top") or []
     if top:

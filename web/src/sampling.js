@@ -1,0 +1,81 @@
+// Choosing the next token, over the WHOLE vocabulary, in the order the article explains:
+// logits → ÷ temperature → top-k or top-p filter → softmax → draw.
+// (An explainer that keeps only the top 50 logits before top-p computes the wrong nucleus.)
+// Pure functions: the views draw `steps`, the generator calls `sampleNext`.
+
+// Token ids sorted by logit, descending; equal logits keep the lower id first (stable).
+export function rankByLogit(logits) {
+  const order = new Int32Array(logits.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => (logits[b] - logits[a]) || (a - b));
+}
+
+function checkSettings({ temperature, topK, topP, mode }, vocab) {
+  if (!['greedy', 'topk', 'topp', 'none'].includes(mode)) throw new Error(`unknown sampling mode ${mode}`);
+  if (mode !== 'greedy' && !(temperature > 0)) throw new Error('temperature must be > 0');
+  if (mode === 'topk' && !(Number.isInteger(topK) && topK >= 1 && topK <= vocab)) {
+    throw new Error(`k must be an integer from 1 to ${vocab}`);
+  }
+  if (mode === 'topp' && !(topP > 0 && topP <= 1)) throw new Error('p must be in (0, 1]');
+}
+
+// Every quantity of one sampling step, for all tokens (indexed by rank):
+//   order[r]   the token id at rank r (by logit)
+//   scaled[r]  logit / temperature
+//   before[r]  softmax of the scaled logits, before filtering
+//   cumulative[r]  running sum of `before` in rank order (what top-p cuts on)
+//   kept       how many leading ranks survive the filter
+//   probs[r]   the renormalised distribution the draw uses (0 beyond `kept`)
+export function samplingSteps(logits, settings) {
+  const vocab = logits.length;
+  checkSettings(settings, vocab);
+  const { mode } = settings;
+  const temperature = mode === 'greedy' ? 1 : settings.temperature;
+  const order = rankByLogit(logits);
+  if (!(logits[order[0]] > -Infinity)) throw new Error('every logit is −∞: nothing can be sampled');
+  const scaled = new Float64Array(vocab);
+  for (let r = 0; r < vocab; r++) scaled[r] = logits[order[r]] / temperature;
+
+  const max = scaled[0];
+  const before = new Float64Array(vocab);
+  let sum = 0;
+  for (let r = 0; r < vocab; r++) sum += (before[r] = Math.exp(scaled[r] - max));
+  const cumulative = new Float64Array(vocab);
+  let run = 0;
+  for (let r = 0; r < vocab; r++) cumulative[r] = (run += (before[r] /= sum));
+
+  let finite = vocab;
+  while (finite > 0 && scaled[finite - 1] === -Infinity) finite--; // −∞ is never kept
+  let kept = finite;
+  if (mode === 'greedy') kept = 1;
+  else if (mode === 'topk') kept = Math.min(settings.topK, finite);
+  else if (mode === 'topp') {
+    // the smallest leading set whose mass reaches p
+    kept = 1;
+    while (kept < finite && cumulative[kept - 1] < settings.topP) kept++;
+  }
+
+  const probs = new Float64Array(vocab);
+  let keptMass = 0;
+  for (let r = 0; r < kept; r++) keptMass += before[r];
+  for (let r = 0; r < kept; r++) probs[r] = before[r] / keptMass;
+  return { order, scaled, before, cumulative, kept, probs, temperature };
+}
+
+// Where a uniform number u ∈ [0, 1) falls on the kept distribution: the rank it selects.
+export function drawRank(probs, kept, u) {
+  let acc = 0;
+  for (let r = 0; r < kept; r++) {
+    acc += probs[r];
+    if (u < acc) return r;
+  }
+  return kept - 1; // u within rounding of 1
+}
+
+// One draw: { id, rank, u, steps }. `rng()` returns uniform numbers in [0, 1).
+export function sampleNext(logits, settings, rng) {
+  const steps = samplingSteps(logits, settings);
+  const u = settings.mode === 'greedy' ? 0 : rng();
+  const rank = drawRank(steps.probs, steps.kept, u);
+  return { id: steps.order[rank], rank, u, steps };
+}
