@@ -76,7 +76,42 @@ def to_int8(fp32: onnx.ModelProto) -> onnx.ModelProto:
         with warnings.catch_warnings(), _quiet():
             warnings.simplefilter("ignore")
             quantize_dynamic(src, dst, weight_type=QuantType.QInt8, use_external_data_format=True)
-        return onnx.load(dst, load_external_data=True)
+        model = onnx.load(dst, load_external_data=True)
+    _share_tied_embedding(model)
+    return model
+
+
+def _share_tied_embedding(model: onnx.ModelProto) -> None:
+    """Store GPT-2's tied embedding once in the int8 graph.
+
+    The quantizer writes the tied matrix twice: uint8 [V, C] for the token lookup (Gather) and
+    int8 [C, V] for the output layer (MatMulInteger). The lookup can read the output layer's
+    copy instead: Gather along axis 1, transpose, dequantize with that copy's scale. For GPT-2
+    small this saves 38.6 MB of download.
+    """
+    from onnx import helper
+
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    for node in list(g.node):
+        if node.op_type != "Gather" or not node.input[0].endswith("_quantized"):
+            continue
+        base = node.input[0][: -len("_quantized")]
+        shared = f"{base}_Transposed"
+        if f"{shared}_quantized" not in inits:
+            continue
+        deq = next(n for n in g.node if n.op_type == "DequantizeLinear" and n.input[0] == node.output[0])
+        assert not inits[f"{shared}_scale"].dims, "per-channel scales cannot be shared this way"
+        gathered, flipped = f"{node.output[0]}__cols", f"{node.output[0]}__rows"
+        at = list(g.node).index(node)
+        g.node.remove(node)
+        g.node.insert(at, helper.make_node("Gather", [f"{shared}_quantized", node.input[1]], [gathered], axis=1))
+        g.node.insert(at + 1, helper.make_node("Transpose", [gathered], [flipped], perm=[1, 0]))
+        deq.input[:] = [flipped, f"{shared}_scale", f"{shared}_zero_point"]
+        used = {i for n in g.node for i in n.input}
+        for name in (f"{base}_quantized", f"{base}_scale", f"{base}_zero_point"):
+            if name not in used and name in inits:
+                g.initializer.remove(inits[name])
 
 
 def make_variant(fp32: onnx.ModelProto, precision: str) -> onnx.ModelProto:

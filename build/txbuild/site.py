@@ -6,7 +6,6 @@ Nothing half-written: a failure anywhere leaves the previous `site/` untouched.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -59,21 +58,20 @@ def prompts_for(lm: LoadedModel) -> dict:
     return GENERIC_PROMPTS
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
+def _copy(src: Path, dst: Path) -> None:
+    # A copy, not a hard link: onnx refuses external data with several links, and the
+    # GitHub Pages artifact must not contain links.
     dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)  # the cache and site/ usually share a filesystem: no copy of the weights
-    except OSError:
-        shutil.copy2(src, dst)
+    shutil.copyfile(src, dst)
 
 
 def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_dir: Path) -> dict[str, dict]:
     entries = {}
     for prec, folder in folders.items():
         shard_list = json.loads((folder / "shards.json").read_text())
-        _link_or_copy(folder / stages.GRAPH, model_dir / prec / stages.GRAPH)
+        _copy(folder / stages.GRAPH, model_dir / prec / stages.GRAPH)
         for s in shard_list:
-            _link_or_copy(folder / s["name"], model_dir / prec / s["name"])
+            _copy(folder / s["name"], model_dir / prec / s["name"])
         graph_bytes = (folder / stages.GRAPH).stat().st_size
         r = reports[prec]
         entries[prec] = {

@@ -28,22 +28,24 @@ async function load(msg, post) {
       post({ type: 'progress', loaded: p.loaded, total: p.total });
     }
   };
-  const files = [{ url: variant.graphUrl, bytes: variant.graphBytes }, ...variant.shards.map((s) => ({ url: s.url, bytes: s.bytes }))];
-  // one failed file stops the others instead of downloading hundreds of MB for nothing
+  // Each shard is hashed as soon as it has arrived, while the others still download. One
+  // failed file stops the others instead of downloading hundreds of MB for nothing.
   const abort = new AbortController();
-  const [graph, ...shards] = await Promise.all(
-    files.map((f) => fetchBytes(f.url, { expectedBytes: f.bytes, onBytes, signal: abort.signal })),
-  ).catch((err) => {
+  const get = async ({ url, bytes, sha256 }) => {
+    const data = await fetchBytes(url, { expectedBytes: bytes, onBytes, signal: abort.signal });
+    const got = sha256 && (await sha256Hex(data));
+    if (got && got !== sha256) throw new Error(`${url}: sha256 ${got}, the manifest says ${sha256}`);
+    return data;
+  };
+  const [graph, ...shards] = await Promise.all([
+    get({ url: variant.graphUrl, bytes: variant.graphBytes }),
+    ...variant.shards.map(get),
+  ]).catch((err) => {
     abort.abort();
     throw err;
   });
-  await Promise.all(
-    variant.shards.map(async (s, i) => {
-      const got = s.sha256 && (await sha256Hex(shards[i]));
-      if (got && got !== s.sha256) throw new Error(`${s.url}: sha256 ${got}, the manifest says ${s.sha256}`);
-    }),
-  );
-  post({ type: 'progress', loaded: progress.snapshot().loaded, total: progress.snapshot().total, phase: 'init' });
+  const done = progress.snapshot();
+  post({ type: 'progress', loaded: done.loaded, total: done.total, phase: 'init' });
 
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(graph, {
