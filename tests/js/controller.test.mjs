@@ -101,3 +101,30 @@ test('example first, live after load; stale input shows loading; cap at max_toke
   assert.equal(store.get().top.status, 'ready');
   assert.equal(store.get().top.variant, 'int8');
 });
+
+test('a failed load keeps the example for its own prompt; other input shows error', async () => {
+  const store = createStore(initialState(manifest, 'fp32'));
+  const c = createController({
+    store,
+    loadTokenizer: async () => tokenizer,
+    createClient: () => ({
+      load: async () => {
+        throw new Error('HTTP 404');
+      },
+      run: async () => assert.fail('no run without a model'),
+      destroy() {},
+    }),
+    ortPaths: {},
+    numThreads: 1,
+    debounceMs: 0,
+  });
+  await c.start('fp32');
+  await tick();
+  assert.equal(store.get().model.phase, 'error');
+  assert.equal(store.get().model.error, 'HTTP 404');
+  assert.equal(store.get().top.status, 'example');
+  c.setPrompt('dd');
+  assert.equal(store.get().top.status, 'error');
+  c.setPrompt('abc');
+  assert.equal(store.get().top.status, 'example');
+});

@@ -44,9 +44,12 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
   let timer = null;
   let marked = false;
 
+  // Every write recomputes the list's status; `top` is replaced only when it changes, so the
+  // list does not redraw on every progress tick.
   const set = (patch) => {
     const next = { ...store.get(), ...patch };
-    store.set({ ...patch, top: { ...next.top, status: listStatus(next) } });
+    const status = listStatus(next);
+    store.set(patch.top || status !== next.top.status ? { ...patch, top: { ...next.top, status } } : patch);
   };
 
   function tokenize(prompt) {
@@ -57,8 +60,9 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
     set({ prompt, ids, tokens, truncated: all.length > ids.length, tokenCount: all.length });
   }
 
-  async function runLatest() {
-    if (!ready || busy || !tok) return;
+  // `force` re-runs even when the list is already up to date (the Predict button).
+  async function runLatest(force = false) {
+    if (!ready || busy || !tok || (!force && listStatus(store.get()) === 'ready')) return;
     const { ids, variant } = store.get();
     const current = client;
     if (ids.length === 0) return set({ top: { kind: 'live', ids, variant, rows: [], error: null } });
@@ -81,10 +85,10 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
     if (current === client && listStatus(store.get()) === 'loading') runLatest();
   }
 
-  function schedule(delay) {
+  function schedule(delay, force = false) {
     clearTimeout(timer);
-    timer = delay > 0 ? setTimeout(runLatest, delay) : null;
-    if (!(delay > 0)) runLatest();
+    timer = delay > 0 ? setTimeout(() => runLatest(force), delay) : null;
+    if (!(delay > 0)) runLatest(force);
   }
 
   async function loadVariant(name) {
@@ -135,7 +139,7 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
     },
     predictNow() {
       tokenize(store.get().prompt);
-      schedule(0);
+      schedule(0, true);
     },
     selectVariant(name) {
       if (name !== store.get().variant || store.get().model.phase === 'error') loadVariant(name);

@@ -50,7 +50,7 @@ def check(pages: dict[str, str], exists: Callable[[str], bool]) -> list[str]:
         for attr, url in s.links:
             parts = urlsplit(url)
             if parts.scheme or parts.netloc:
-                if parts.scheme not in ("http", "https", "mailto"):
+                if parts.scheme not in ("http", "https", "mailto", "data"):
                     warnings.append(f"{path}: link {url!r} uses scheme {parts.scheme!r}")
                 continue
             if url.startswith("/"):

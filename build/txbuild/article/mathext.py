@@ -78,8 +78,11 @@ class MathPreprocessor(Preprocessor):
 
         def block(m: re.Match) -> str:
             html = '<div class="math-display">' + to_mathml(m.group(1), True, self.errors) + "</div>"
-            # A display formula is its own paragraph (blank lines around the placeholder).
-            return "\n\n" + self.md.htmlStash.store(html) + "\n\n"
+            # A display formula is its own paragraph (blank lines around the placeholder), indented
+            # like the line it starts on, so that it stays inside a list item.
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            indent = re.match(r"[ \t]*", text[line_start : m.start()]).group(0)
+            return "\n\n" + indent + self.md.htmlStash.store(html) + "\n\n"
 
         def inline(m: re.Match) -> str:
             return self.md.htmlStash.store(to_mathml(m.group(1), False, self.errors))

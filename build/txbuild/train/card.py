@@ -59,7 +59,8 @@ def card_summary(m: dict, folder: Path) -> dict:
         "device": m["device"],
     }
     for key in ("heldout_file", "heldout_sha256", "heldout_tokens", "heldout_loss",
-                "unigram_loss", "improvement_nats", "prev_token_head"):
+                "heldout_loss_first_4096", "unigram_loss", "improvement_nats",
+                "prev_token_head"):
         if key in q:
             out[key] = q[key]
     return out
@@ -151,6 +152,30 @@ def render(m: dict, folder: Path) -> str:
         f"| seed | {c['seed']} |",
         "",
     ]
+    if m.get("gpu_note"):
+        lines += [f"Note: {m['gpu_note']}.", ""]
+    if m.get("variants"):
+        lines += [
+            f"The kept model is variant `{m.get('run', '?')}` of {len(m['variants'])} trained "
+            "side by side under the same time budget (`scripts/train_on_device.sh`); all "
+            "share the settings above except:",
+            "",
+            "| variant | layers | dropout | epochs asked | steps run | best held-out loss |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for v in sorted(m["variants"], key=lambda v: v["run"]):
+            vc = v["config"]
+            lines.append(
+                f"| {v['run']} | {vc.get('layers', c['layers'])} | {vc['dropout']} | "
+                f"{vc.get('epochs') or '-'} | {v['steps_done']:,} of {v['steps_planned']:,} | "
+                f"{v['best_heldout_loss']:.4f} |")
+        lines += [
+            "",
+            "Losses here are the training loop's own evaluation (bf16 autocast on the GPU). "
+            "The held-out text chose the kept step and the variant, so it serves as a "
+            "validation set rather than an untouched test set.",
+            "",
+        ]
     if q:
         lines += [
             "## Quality",
@@ -199,7 +224,7 @@ def render(m: dict, folder: Path) -> str:
         "",
         "The schedule is fixed by `--steps`"
         + ("; the original run was given a time budget and chose that step count itself"
-           if c.get("time_budget") else "")
+           if m.get("schedule_trimmed") else "")
         + ". On CPU a run is deterministic for a seed; on CUDA it is up to floating-point "
         "nondeterminism. "
         + (f"The original command line: `{' '.join(m['argv'])}`." if m.get("argv") else ""),

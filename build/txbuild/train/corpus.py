@@ -66,6 +66,9 @@ def write_tokenizer(folder: str | Path, context: int) -> None:
     for key in ("is_local", "local_files_only"):  # facts about this machine, not the tokenizer
         cfg.pop(key, None)
     cfg_path.write_text(json.dumps(cfg, indent=2) + "\n")
+    # tokenizer.json (3.5 MB) only repeats vocab.json + merges.txt; AutoTokenizer and
+    # GPT2TokenizerFast build the same tokenizer from those two and tokenizer_config.json.
+    (folder / "tokenizer.json").unlink(missing_ok=True)
 
 
 def strip_gutenberg(text: str) -> str:

@@ -289,7 +289,7 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
     last_save, last_state = 0.0, time.time()
     eval_time, eval_total = 0.0, 0.0
     calib_at = max(5, min(50, cfg.warmup)) if cfg.time_budget else -1
-    stopped_by_budget = False
+    stopped_by_budget = schedule_trimmed = False
     dirty = False  # a best not yet written
 
     def maybe_eval(force_save: bool = False) -> None:
@@ -349,6 +349,7 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
             fit = int(left / (per_step + eval_time / cfg.eval_every))
             if step + fit < total_steps:
                 total_steps = max(step + 1, step + fit)
+                schedule_trimmed = True
                 log(f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, "
                     f"eval {eval_time:.1f}s -> schedule set to {total_steps} steps")
 
@@ -370,6 +371,7 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         maybe_eval()
     m = metrics(final=True)
     m["stopped_by_time_budget"] = stopped_by_budget
+    m["schedule_trimmed"] = schedule_trimmed
     save_checkpoint(best_state, cfg, out, m)
     save_state()
     log(f"done: {step} steps in {m['wall_time_s']:.0f}s; best held-out loss {best_loss:.4f} "

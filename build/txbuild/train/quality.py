@@ -22,6 +22,7 @@ from .corpus import heldout_ids_from_text, load_tokens, unigram_cross_entropy
 from .loop import evaluate, heldout_windows
 
 DEFAULT_HELDOUT = "tests/data/heldout.txt"
+QUICK_TOKENS = 4096
 PROMPTS = [
     "To be, or not to be,",
     "KING.\nWhat news, my lord?",
@@ -96,12 +97,15 @@ def measure(folder: str | Path, train_ids: np.ndarray | None,
     ids = heldout_ids_from_text(tok, text)
     ctx = model.config.n_positions
     loss = evaluate(model, ids, ctx, torch.device("cpu"))
+    quick = evaluate(model, ids, ctx, torch.device("cpu"), max_tokens=QUICK_TOKENS)
     q: dict = {
         "heldout_file": str(heldout),
         "heldout_sha256": __import__("hashlib").sha256(text.encode("utf-8")).hexdigest(),
         "heldout_tokens": int(len(ids)),
         "heldout_loss": round(loss, 4),
         "heldout_perplexity": round(math.exp(loss), 2),
+        # the same measure on the first 4,096 targets only: what the fast CI test re-measures
+        f"heldout_loss_first_{QUICK_TOKENS}": round(quick, 4),
     }
     if train_ids is not None:
         uni = unigram_cross_entropy(train_ids, ids[1:])

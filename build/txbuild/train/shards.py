@@ -107,7 +107,8 @@ def export_best(runs_dir: Path, out_dir: Path) -> str | None:
                 "steps_done": mm["steps_done"], "steps_planned": mm["steps_planned"],
                 "final": mm.get("final"), "tokens_per_s": mm["tokens_per_s"],
                 "config": {k: mm["config"][k] for k in
-                           ("dropout", "lr", "weight_decay", "batch_size", "epochs", "steps")}}
+                           ("layers", "width", "dropout", "lr", "weight_decay", "batch_size",
+                            "epochs", "steps")}}
                for l, n, mm in runs]
     (tmp / "runs.json").write_text(json.dumps(summary, indent=2) + "\n")
     for old in out_dir.glob(PART_PREFIX + "*.safetensors"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import architecture, attention, embedding, output, probs
+from . import architecture, attention, embedding, output, probs, utf8
 from .common import Drawing, VizData
 
 REGISTRY: dict[str, Callable[[VizData, dict], Drawing]] = {
@@ -22,6 +22,7 @@ REGISTRY: dict[str, Callable[[VizData, dict], Drawing]] = {
     "probs": probs.draw,
     "temperature": output.draw_temperature,
     "sampling": output.draw_sampling,
+    "utf8": utf8.draw,
 }
 
 __all__ = ["REGISTRY", "Drawing", "VizData"]

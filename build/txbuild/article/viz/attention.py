@@ -108,7 +108,10 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
     T = len(toks)
     q = np.asarray(d.trace["q"][layer, head], dtype=np.float64)[start:]
     k = np.asarray(d.trace["k"][layer, head], dtype=np.float64)[start:]
+    # The trace keeps the scaled scores under the mask; the masked-out ones are recomputed from q, k.
     scores = q @ k.T / np.sqrt(q.shape[-1])
+    traced = np.asarray(d.trace["attn_scores"][layer, head], dtype=np.float64)[start:, start:]
+    scores = np.where(np.isfinite(traced), traced, scores)
     masked = np.where(np.triu(np.ones((T, T), dtype=bool), 1), -np.inf, scores)
     probs = np.asarray(d.trace["attn_probs"][layer, head], dtype=np.float64)[start:, start:]
     probs = np.where(np.isfinite(masked), probs, -np.inf)

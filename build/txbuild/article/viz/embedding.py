@@ -26,6 +26,7 @@ def text_width(s: str, size: float, mono: bool = True) -> float:
 def draw_tokens(d: VizData, params: dict) -> Drawing:
     toks, ids = d.tokens, [int(i) for i in d.example.get("ids", [])]
     width, x, y, row_h = 560.0, 0.0, 4.0, 50.0
+    widest = 0.0
     parts = []
     for t, i in zip(toks, ids):
         w = max(text_width(t, 14), text_width(str(i), 11)) + 16
@@ -35,9 +36,10 @@ def draw_tokens(d: VizData, params: dict) -> Drawing:
         parts.append(text(x + w / 2, y + 18, t, 14, "middle", "tok-label"))
         parts.append(text(x + w / 2, y + 34, str(i), 11, "middle", "muted num"))
         x += w + 6
+        widest = max(widest, x - 6)
     alt = d.s("fig_tokens_alt", T=len(toks), prompt=d.example.get("prompt", ""),
               list=", ".join(f"“{t}” ({i})" for t, i in zip(toks, ids)))
-    return Drawing(width, y + 44, "".join(parts), alt)
+    return Drawing(max(widest, 1.0), y + 44, "".join(parts), alt)
 
 
 def draw_embedding(d: VizData, params: dict) -> Drawing:
@@ -108,12 +110,21 @@ def draw_layernorm(d: VizData, params: dict) -> Drawing:
         mx = left + w * (mu - lo) / (hi - lo)
         parts.append(f'<line x1="{fmt(mx)}" y1="{fmt(yy + 20)}" x2="{fmt(mx)}" y2="{fmt(yy + 22 + h)}" stroke="#e08214" stroke-width="2"/>')
         yy += h + 50
-    parts.append(f'<line x1="{left}" y1="{fmt(yy - 6)}" x2="{left + 18}" y2="{fmt(yy - 6)}" stroke="#e08214" stroke-width="2"/>')
-    parts.append(text(left + 24, yy - 2, d.s("fig_ln_mean_mark"), 11, "start", "muted"))
+    parts.append(f'<line x1="{left}" y1="{fmt(yy + 2)}" x2="{left + 18}" y2="{fmt(yy + 2)}" stroke="#e08214" stroke-width="2"/>')
+    parts.append(text(left + 24, yy + 6, d.s("fig_ln_mean_mark"), 11, "start", "muted"))
+    yy += 14
     alt = d.s("fig_ln_alt", C=x.size, token=d.tokens[tok] if d.tokens else "", mean_in=num(x.mean(), 3),
               std_in=num(x.std(), 3), mean_out=num(y.mean(), 3), std_out=num(y.std(), 3))
     note = d.s("fig_ln_note", token=d.tokens[tok] if d.tokens else "")
     return Drawing(w + 2 * left, yy + 4, "".join(parts), alt, note)
+
+
+def nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least `raw`."""
+    if raw <= 0:
+        return 1.0
+    mag = 10 ** np.floor(np.log10(raw))
+    return float(next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw))
 
 
 def draw_residual(d: VizData, params: dict) -> Drawing:
@@ -123,13 +134,13 @@ def draw_residual(d: VizData, params: dict) -> Drawing:
     norms = np.stack([np.linalg.norm(s, axis=-1) for s in stages])  # [L+1, T]
     T = norms.shape[1]
     w, h, left, top = 440.0, 200.0, 56.0, 14.0
-    hi = float(np.percentile(norms, 99)) * 1.08 or 1.0
+    step = nice_step(float(norms.max()) / 4)
+    hi = step * np.ceil(float(norms.max()) / step) or 1.0
     parts = []
-    for k in range(5):
-        v = hi * k / 4
-        yv = top + h - h * k / 4
+    for v in np.arange(0, hi + step / 2, step):
+        yv = top + h - h * v / hi
         parts.append(f'<line x1="{left}" y1="{fmt(yv)}" x2="{left + w}" y2="{fmt(yv)}" class="grid-line"/>')
-        parts.append(text(left - 6, yv + 4, f"{v:.0f}" if hi >= 10 else f"{v:.1f}", 10.5, "end", "muted num"))
+        parts.append(text(left - 6, yv + 4, f"{v:g}", 10.5, "end", "muted num"))
 
     def xy(s, v):
         return left + w * s / max(L, 1), top + h - h * min(v, hi) / hi
@@ -139,8 +150,8 @@ def draw_residual(d: VizData, params: dict) -> Drawing:
         pts = " ".join(f"{fmt(a)},{fmt(b)}" for a, b in (xy(s, norms[s, t]) for s in range(L + 1)))
         style = 'stroke="#e08214" stroke-width="2.4"' if last else 'stroke="currentColor" stroke-opacity="0.28" stroke-width="1.1"'
         parts.append(f'<polyline points="{pts}" fill="none" {style}/>')
-    step = max(1, L // 6)
-    for s in range(0, L + 1, step):
+    every = max(1, L // 6)
+    for s in range(0, L + 1, every):
         parts.append(text(xy(s, 0)[0], top + h + 16, d.s("fig_resid_emb") if s == 0 else str(s), 10.5, "middle", "muted"))
     parts.append(text(left + w / 2, top + h + 34, d.s("fig_resid_x"), 11.5, "middle", "muted"))
     parts.append(

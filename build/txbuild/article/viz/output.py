@@ -72,7 +72,6 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     n = min(n, p.size)
     w, h, left, top = 440.0, 170.0, 44.0, 28.0
     bw = w / n
-    pmax = float(p[0]) * 1.05
     parts = []
     for k_tick in range(5):
         yv = top + h - h * k_tick / 4
@@ -81,7 +80,7 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     for r in range(n):
         kept_k, kept_p = r < k, r < keep_p
         colour = OKABE[0] if kept_k and kept_p else OKABE[4] if (kept_k or kept_p) else "#9a9aa3"
-        bh = h * p[r] / pmax if pmax else 0
+        bh = h * p[r]
         parts.append(rect(left + r * bw + 0.6, top + h - bh, bw - 1.2, bh, colour))
     pts = " ".join(f"{fmt(left + (r + 0.5) * bw)},{fmt(top + h - h * cum[r])}" for r in range(n))
     parts.append(f'<polyline points="{pts}" fill="none" stroke="#E69F00" stroke-width="2"/>')
@@ -141,12 +140,21 @@ def draw_gelu(d: VizData, params: dict) -> Drawing:
     curve = " ".join(f"{fmt(X(x))},{fmt(Y(g))}" for x, g in zip(xs, gelu(xs)))
     parts.append(f'<polyline points="{relu}" fill="none" stroke="currentColor" stroke-opacity="0.45" stroke-dasharray="5 4"/>')
     # This token's pre-activations, on the curve (a deterministic sample if there are many).
-    sample = pre if pre.size <= 400 else pre[np.linspace(0, pre.size - 1, 400).astype(int)]
+    sample = pre if pre.size <= 160 else pre[np.linspace(0, pre.size - 1, 160).astype(int)]
     sample = sample[(sample >= lo) & (sample <= hi)]
-    for v in sample:
-        parts.append(f'<circle cx="{fmt(X(v))}" cy="{fmt(Y(gelu(np.array(v))))}" r="2.6" fill="#E69F00" fill-opacity="0.55"/>')
     parts.append(f'<polyline points="{curve}" fill="none" stroke="#0072B2" stroke-width="2.2"/>')
-    ly = top + h + 32
+    for v in sample:
+        parts.append(f'<circle cx="{fmt(X(v))}" cy="{fmt(Y(gelu(np.array(v))))}" r="2.4" fill="#E69F00" fill-opacity="0.6"/>')
+    # Where the inputs fall: a histogram of all of this token's pre-activations, under the x axis.
+    counts, edges = np.histogram(np.clip(pre, lo, hi), bins=56, range=(lo, hi))
+    hist_top, hist_h = top + h + 22, 34.0
+    peak = max(int(counts.max()), 1)
+    for c, e0, e1 in zip(counts, edges[:-1], edges[1:]):
+        if c:
+            bh = hist_h * c / peak
+            parts.append(rect(X(e0) + 0.4, hist_top + hist_h - bh, X(e1) - X(e0) - 0.8, bh, "#E69F00"))
+    parts.append(text(left - 6, hist_top + hist_h - 2, d.s("fig_gelu_hist"), 10, "end", "muted"))
+    ly = hist_top + hist_h + 22
     parts.append(f'<line x1="{left}" y1="{ly}" x2="{left + 22}" y2="{ly}" stroke="#0072B2" stroke-width="2.2"/>')
     parts.append(text(left + 28, ly + 4, "GELU", 11))
     parts.append(f'<line x1="{left + 90}" y1="{ly}" x2="{left + 112}" y2="{ly}" stroke="currentColor" stroke-opacity="0.5" stroke-dasharray="5 4"/>')
