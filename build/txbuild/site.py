@@ -11,12 +11,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import bundle, stages, trace
+from . import bundle, stages
+from .examples import build_examples
 from .cache import DEFAULT_ROOT
 from .export import PRECISIONS
 from .manifest import build_manifest, write_manifest
 from .report import Reporter
-from .sources import LoadedModel, encode, load, resolve
+from .sources import LoadedModel, load, resolve
 
 GENERIC_PROMPTS = {
     "default": "Data visualization empowers users to",
@@ -84,19 +85,6 @@ def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_di
     return entries
 
 
-def _examples(lm: LoadedModel, prompts: list[str], max_tokens: int) -> tuple[list[dict], dict]:
-    """Precomputed runs (PyTorch fp32) so the page is alive before the model arrives."""
-    out, first_trace = [], None
-    for prompt in prompts:
-        ids = encode(lm.tokenizer, prompt)[:max_tokens]
-        tr = trace.trace_ids(lm.model, ids)
-        first_trace = first_trace or tr
-        out.append({"prompt": prompt, "ids": ids,
-                    "tokens": [lm.tokenizer.decode([i]) for i in ids],
-                    "top": stages.top_tokens(lm.tokenizer, tr["logits"])})
-    return out, first_trace
-
-
 def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -131,7 +119,7 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
         variants = _place_variants(folders, reports, model_dir)
         prompts = prompts_for(lm)
         with rep.stage("examples", "precomputed example runs"):
-            examples, first_trace = _examples(lm, prompts["examples"], opts.max_tokens)
+            examples, first_trace = build_examples(lm, prompts["examples"], opts.max_tokens, model_dir)
         dims = stages.dims_of(lm.model.config)
         manifest = build_manifest(lm=lm, dims=dims, variants=variants, default_variant=opts.precision,
                                   max_tokens=opts.max_tokens, prompts=prompts, examples=examples)

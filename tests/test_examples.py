@@ -1,0 +1,26 @@
+"""The precomputed example traces the page draws before the model arrives."""
+
+import json
+
+import numpy as np
+
+from txbuild.examples import build_examples
+from txbuild.sources import load, resolve
+from txbuild.trace import trace_ids
+
+
+def test_example_files_hold_the_real_trace(tiny_checkpoint, tmp_path):
+    lm = load(resolve(str(tiny_checkpoint)))
+    entries, first = build_examples(lm, ["Once more unto the breach", "안녕"], 64, tmp_path)
+    assert len(entries) == 2
+    e = entries[0]
+    ref = trace_ids(lm.model, e["ids"])
+    blob = (tmp_path / e["trace"]["path"]).read_bytes()
+    names = {t["name"] for t in e["trace"]["tensors"]}
+    assert "attn_probs" in names and "logits" in names and "present_key" not in names
+    for t in e["trace"]["tensors"]:
+        arr = np.frombuffer(blob, dtype="<f4", count=t["length"], offset=t["offset"]).reshape(t["dims"])
+        np.testing.assert_array_equal(arr, ref[t["name"]])
+    assert e["top"][0]["id"] == int(np.argmax(ref["logits"][-1]))
+    json.dumps(entries)  # the manifest must be able to carry them
+    np.testing.assert_array_equal(first["logits"], ref["logits"])
