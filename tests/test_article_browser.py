@@ -54,7 +54,9 @@ def test_reads_from_file_without_javascript(site, browser, lang, width):
     fig = page.locator("figure[data-viz] svg").first
     fig.scroll_into_view_if_needed()
     assert fig.is_visible() and page.locator("figure[data-viz] svg").count() >= 10
-    assert page.locator("noscript .explainer-message, .explainer noscript").count() == 1
+    noscript = page.locator("#explainer .explainer-message").first
+    noscript.scroll_into_view_if_needed()
+    assert noscript.is_visible() and "JavaScript" in noscript.inner_text() or "자바스크립트" in noscript.inner_text()
     assert not page.locator(".file-warning").is_visible()  # hidden until the inline script runs
     # Nothing sideways-scrolls the page itself on a phone.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -65,7 +67,7 @@ def test_reads_from_file_without_javascript(site, browser, lang, width):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_file_warning_and_language_switch_with_javascript(site, browser, lang):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -74,11 +76,13 @@ def test_file_warning_and_language_switch_with_javascript(site, browser, lang):
     warning.scroll_into_view_if_needed()
     assert warning.is_visible() and "txbuild serve" in warning.inner_text()
     # Scroll to a section, switch language: the other page opens at the same section.
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.goto((site / lang / "index.html").as_uri() + "#attention")
     page.wait_for_timeout(200)
     other = "ko" if lang == "en" else "en"
-    page.locator(".site-header a[data-switch-lang]").click()
-    page.wait_for_load_state()
+    # (A script click: Playwright's own click scrolls even a sticky element "into view" first.)
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('.site-header a[data-switch-lang]').click()")
     assert page.url.endswith(f"/{other}/index.html#attention"), page.url
     assert errors == []
     ctx.close()

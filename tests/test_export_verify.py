@@ -10,6 +10,7 @@ import pytest
 from txbuild import export, shards, stages, verify
 from txbuild.report import Reporter
 from txbuild.sources import encode, load, resolve
+from txbuild import trace
 from txbuild.trace import OUTPUTS, trace_ids
 
 
@@ -98,3 +99,26 @@ def test_a_broken_variant_fails_verification(lm, variant_dirs, tmp_path):
     refs = stages.probe_refs(lm)
     r = verify.verify_variant("fp32", tmp_path / "model.onnx", refs, stages.dims_of(lm.model.config))
     assert not r.passed and any("relative error" in f for f in r.failures)
+
+
+@pytest.mark.parametrize("precision", export.PRECISIONS)
+def test_logit_lens_graph_reads_the_variant_shards_and_ends_at_the_prediction(lm, variant_dirs, precision):
+    """The lens of the last layer's residual is the model's own next-token logits."""
+    folder = variant_dirs[precision]
+    lens_info = json.loads((folder / "lens.json").read_text())
+    shard_names = {s["name"] for s in json.loads((folder / "shards.json").read_text())}
+    assert lens_info["shards"] and set(lens_info["shards"]) <= shard_names
+    assert (folder / "lens.onnx").stat().st_size < 100_000  # no weights of its own
+    ids = encode(lm.tokenizer, "Every layer has an opinion")
+    dims = stages.dims_of(lm.model.config)
+    got = verify.run(verify.session(folder / stages.GRAPH), ids, n_layer=dims["layer"],
+                     n_head=dims["head"], head_dim=dims["head_dim"], outputs=["logits", "resid_post"])
+    (lens,) = verify.session(folder / "lens.onnx").run(["logits"], {"hidden": got["resid_post"][:, -1]})
+    assert lens.shape == (dims["layer"], dims["vocab"])
+    scale = np.abs(got["logits"][-1]).max()
+    # int8 quantizes activations per run, so a run over other rows rounds a little differently
+    tol = {"fp32": 1e-5, "fp16": 1e-3, "int8": 3e-2}[precision]
+    assert np.abs(lens[-1] - got["logits"][-1]).max() <= tol * scale
+    ref = trace_ids(lm.model, ids)
+    first_layer = trace.lens_logits(lm.model, ref["resid_post"][:1, -1])[0]
+    np.testing.assert_allclose(lens[0], first_layer, atol=max(tol, 2e-3) * scale)

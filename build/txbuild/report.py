@@ -79,5 +79,6 @@ def verify_table(reports: dict) -> Table:
     summary("top-5 overlap", lambda r: f"{r['top5']:.3f}")
     summary("max TV distance", lambda r: f"{r['max_tv']:.4f}")
     summary("cached vs full (rel)", lambda r: f"{r['kv_max_rel']:.1e}")
+    summary("logit lens (rel)", lambda r: "–" if r.get("lens_max_rel") is None else f"{r['lens_max_rel']:.1e}")
     summary("result", lambda r: "[green]pass[/]" if r["passed"] else "[red]FAIL[/]")
     return t

@@ -73,13 +73,18 @@ def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_di
         _copy(folder / stages.GRAPH, model_dir / prec / stages.GRAPH)
         for s in shard_list:
             _copy(folder / s["name"], model_dir / prec / s["name"])
+        lens = json.loads((folder / "lens.json").read_text())
+        _copy(folder / lens["graph"], model_dir / prec / lens["graph"])
         graph_bytes = (folder / stages.GRAPH).stat().st_size
         r = reports[prec]
         entries[prec] = {
             "graph": f"{prec}/{stages.GRAPH}",
             "bytes": graph_bytes + sum(s["bytes"] for s in shard_list),
             "shards": [{**s, "path": f"{prec}/{s['name']}"} for s in shard_list],
-            "verify": {k: r[k] for k in ("passed", "top1", "top5", "max_tv", "confident_top1", "kv_max_rel")}
+            # The logit lens: a small graph reading the same shard files (no extra download).
+            "lens": {**lens, "graph": f"{prec}/{lens['graph']}"},
+            "verify": {k: r[k] for k in ("passed", "top1", "top5", "max_tv", "confident_top1", "kv_max_rel",
+                                         "lens_max_rel")}
                       | {"logits_max_rel": r["outputs"]["logits"]["max_rel"]},
         }
     return entries

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, export, shards, trace, verify
+from . import cache, export, lens, shards, trace, verify
 from .report import Reporter
 from .sources import LoadedModel, encode
 
@@ -27,7 +27,7 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
     out: dict[str, Path] = {}
     for prec in precisions:
         key = cache.stage_key(lm.weights_hash, {"precision": prec, "opset": export.OPSET},
-                              [trace, export, shards])
+                              [trace, export, shards, lens])
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
@@ -38,6 +38,9 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
                 proto = export.make_variant(fp32_proto, prec)
                 written = shards.save_sharded(proto, tmp, GRAPH)
             (tmp / "shards.json").write_text(json.dumps([s.__dict__ for s in written], indent=1))
+            lens_shards = lens.extract_lens(tmp, GRAPH)
+            (tmp / "lens.json").write_text(json.dumps({"graph": lens.LENS_GRAPH, "input": lens.LENS_INPUT,
+                                                       "output": lens.LENS_OUTPUT, "shards": lens_shards}))
 
         folder, hit = cache.cached_dir(cache_root, f"onnx-{prec}", key, fill)
         if hit:
@@ -47,10 +50,13 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
 
 
 def probe_refs(lm: LoadedModel) -> list[tuple[list[int], dict]]:
+    """PyTorch traces of the probe prompts, plus the logit lens of each one's last token."""
     refs = []
     for prompt in verify.PROBE_PROMPTS:
         ids = encode(lm.tokenizer, prompt)[: lm.model.config.n_positions]
-        refs.append((ids, trace.trace_ids(lm.model, ids)))
+        tr = trace.trace_ids(lm.model, ids)
+        tr["lens"] = trace.lens_logits(lm.model, tr["resid_post"][:, -1])
+        refs.append((ids, tr))
     return refs
 
 
@@ -61,7 +67,7 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
     refs = None
     dims = dims_of(lm.model.config)
     for prec, folder in folders.items():
-        key = cache.stage_key(lm.weights_hash, {"graph": folder.name}, [verify, trace])
+        key = cache.stage_key(lm.weights_hash, {"graph": folder.name}, [verify, trace, lens])
         cached = folder / f"verify-{key}.json"
         if cached.exists():
             reports[prec] = json.loads(cached.read_text())
@@ -70,7 +76,7 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
             with rep.stage("trace", "PyTorch reference on the probe prompts"):
                 refs = probe_refs(lm)
         with rep.stage("verify", prec):
-            report = verify.verify_variant(prec, folder / GRAPH, refs, dims).as_dict()
+            report = verify.verify_variant(prec, folder / GRAPH, refs, dims, lens_graph=folder / lens.LENS_GRAPH).as_dict()
         cached.write_text(json.dumps(report, indent=1))
         reports[prec] = report
     return reports

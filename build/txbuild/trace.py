@@ -120,3 +120,10 @@ def trace_ids(hf: GPT2LMHeadModel, ids: list[int]) -> dict[str, np.ndarray]:
     past_k, past_v = empty_past(model)
     outs = model(torch.tensor([ids], dtype=torch.long), past_k, past_v)
     return {n: t.numpy() for n, t in zip(OUTPUTS, outs)}
+
+
+@torch.no_grad()
+def lens_logits(hf: GPT2LMHeadModel, hidden: np.ndarray) -> np.ndarray:
+    """The logit lens: final LayerNorm and unembedding applied to residual-stream rows [n, C]."""
+    tr = hf.transformer
+    return hf.lm_head(tr.ln_f(torch.from_numpy(np.asarray(hidden, dtype=np.float32)))).numpy()

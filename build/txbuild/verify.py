@@ -43,6 +43,7 @@ class VariantReport:
     max_tv: float  # worst total-variation distance of a next-token distribution
     confident_top1: float | None  # agreement where torch's top-1 prob > CONFIDENT
     kv_max_rel: float  # logits with a past cache vs one full run
+    lens_max_rel: float | None = None  # the logit-lens graph vs PyTorch's ln_f + unembedding
     tolerance: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
@@ -85,14 +86,21 @@ def _rel(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return mx, mx / max(scale, 1e-12)
 
 
-def verify_variant(precision: str, graph: Path, refs: list[tuple[list[int], dict]], dims: dict) -> VariantReport:
+def verify_variant(precision: str, graph: Path, refs: list[tuple[list[int], dict]], dims: dict,
+                   lens_graph: Path | None = None) -> VariantReport:
     """Compare one variant's graph with the PyTorch traces `refs` = [(ids, trace), ...]."""
     sess = session(graph)
+    lens_sess = session(lens_graph) if lens_graph else None
+    lens_err = 0.0
     kw = {"n_layer": dims["layer"], "n_head": dims["head"], "head_dim": dims["head_dim"]}
     errs: dict[str, list[float]] = {}
     top1, top5, tvs, conf_hits, conf_n, kv = [], [], [], 0, 0, 0.0
     for ids, ref in refs:
         got = run(sess, ids, **kw)
+        if lens_sess is not None:
+            hidden = ref["resid_post"][:, -1].astype(np.float32)
+            (lens,) = lens_sess.run(["logits"], {"hidden": hidden})
+            lens_err = max(lens_err, _rel(lens, ref["lens"])[1])
         for name in OUTPUTS:
             a, r = _rel(got[name], ref[name])
             e = errs.setdefault(name, [0.0, 0.0])
@@ -118,7 +126,7 @@ def verify_variant(precision: str, graph: Path, refs: list[tuple[list[int], dict
         outputs={n: {"max_abs": e[0], "max_rel": e[1]} for n, e in errs.items()},
         top1=float(np.mean(top1)), top5=float(np.mean(top5)), max_tv=max(tvs),
         confident_top1=(conf_hits / conf_n) if conf_n else None, kv_max_rel=kv,
-        tolerance=TOLERANCE[precision])
+        lens_max_rel=lens_err if lens_sess is not None else None, tolerance=TOLERANCE[precision])
     report.failures = _judge(report)
     report.passed = not report.failures
     return report
@@ -133,6 +141,8 @@ def _judge(r: VariantReport) -> list[str]:
         bad.append(f"next-token distribution differs by {r.max_tv:.3f} (total variation) > {tol['max_tv']}")
     if "confident_top1" in tol and r.confident_top1 is not None and r.confident_top1 < tol["confident_top1"]:
         bad.append(f"top-1 agreement where PyTorch is confident {r.confident_top1:.2f} < {tol['confident_top1']}")
+    if r.lens_max_rel is not None and r.lens_max_rel > tol["kv_rel"]:
+        bad.append(f"the logit-lens graph differs from PyTorch by {r.lens_max_rel:.2e} (relative) > {tol['kv_rel']:.0e}")
     if r.kv_max_rel > tol["kv_rel"]:
         bad.append(f"logits with a past cache differ from a full run by {r.kv_max_rel:.2e} (relative) > {tol['kv_rel']:.0e}")
     return bad

@@ -197,14 +197,26 @@ def render(m: dict, folder: Path) -> str:
         if h:
             lines.append(
                 f"| previous-token head | layer {h['layer']}, head {h['head']} (0-based): "
-                f"{h['score']:.3f} of its attention on the previous token | > 0.5 "
+                f"on average {h['score']:.3f} of its attention on the previous token | > 0.5 "
                 f"{'(met)' if h['score'] > 0.5 else '(NOT met)'} |")
+        t = q.get("prev_token_top_head")
+        if t:
+            lines.append(
+                f"| head whose strongest key is most often the previous token | layer "
+                f"{t['layer']}, head {t['head']}: in {t['top_fraction']:.1%} of positions "
+                f"(mean weight {t['score']:.3f}) | |")
         lines += [""]
         if q.get("prev_token_scores"):
-            lines += ["Mean attention on the previous token, averaged over held-out "
-                      "positions, per layer (rows) and head (columns):", "", "```"]
-            for li, row in enumerate(q["prev_token_scores"]):
-                lines.append(f"layer {li}: " + " ".join(f"{v:.2f}" for v in row))
+            lines += ["Mean attention on the previous token over held-out positions "
+                      "(64 windows of the held-out text), per layer (rows) and head "
+                      "(columns); after the slash, the share of positions whose "
+                      "strongest key is the previous token:", "", "```"]
+            tops = q.get("prev_token_top_fractions") or [[None] * len(r)
+                                                          for r in q["prev_token_scores"]]
+            for li, (row, trow) in enumerate(zip(q["prev_token_scores"], tops)):
+                lines.append(f"layer {li}: " + "  ".join(
+                    f"{v:.2f}" + (f"/{tv:.2f}" if tv is not None else "")
+                    for v, tv in zip(row, trow)))
             lines += ["```", ""]
         if q.get("continuations"):
             lines += [f"Greedy continuations ({q.get('new_tokens', 40)} new tokens, "

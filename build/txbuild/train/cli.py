@@ -67,6 +67,8 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
 @click.option("--state-file", default=None,
               help="Resume state (default .txbuild/train-state/<output name>.pt; '' for none).")
 @click.option("--resume", is_flag=True, help="Continue from the state file.")
+@click.option("--stop-after", type=int, default=None,
+              help="Stop this session after N steps (the schedule stays; --resume continues).")
 @click.option("--card/--no-card", default=True, help="Write the model card README.md.")
 def train(corpus, tokens, heldout_fraction, card, **opts):
     """Train a GPT-2 (architecture and tokenizer) from scratch on plain text.

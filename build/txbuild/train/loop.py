@@ -62,6 +62,7 @@ class TrainConfig:
     output: str = "models/gpt2-shakespeare"
     state_file: str | None = None  # None: .txbuild/train-state/<output name>.pt; "": none
     resume: bool = False
+    stop_after: int | None = None  # stop this session after N steps (schedule unchanged)
     # provenance for the model card (filled in by the CLI)
     corpus_args: list[str] = field(default_factory=list)
     argv: list[str] = field(default_factory=list)
@@ -136,10 +137,25 @@ def evaluate(model, ids: np.ndarray, context: int, device: torch.device,
     return total / count
 
 
+PROBE_IDS = [7454, 2068, 407, 616, 11, 198, 1870]  # a fixed input whose logits are recorded
+
+
+@torch.no_grad()
+def probe_logits(model) -> dict:
+    """The last position's first 16 logits and the mean logit for PROBE_IDS (float32 CPU
+    forward): a fingerprint that a reloaded checkpoint must reproduce."""
+    model.eval()
+    logits = model(input_ids=torch.tensor([PROBE_IDS]), use_cache=False).logits[0, -1].float()
+    return {"input_ids": PROBE_IDS, "last_logits_head": [round(float(v), 5) for v in logits[:16]],
+            "last_logits_mean": round(float(logits.mean()), 6)}
+
+
 def save_checkpoint(state: dict, cfg: TrainConfig, out: Path, metrics: dict) -> None:
     """Write `state` (fp32, CPU) as an fp16 Hugging Face folder, atomically per file."""
-    model = make_model(cfg)
-    model.load_state_dict(state)
+    with torch.random.fork_rng(devices=[]):  # building a model draws from the global RNG
+        model = make_model(cfg)
+    model.load_state_dict({k: v.half().float() for k, v in state.items()})
+    metrics = {**metrics, "probe": probe_logits(model)}
     model = model.half()
     if not (out / "vocab.json").exists():
         try:
@@ -316,7 +332,8 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
 
     if step == 0:
         maybe_eval()
-    while step < total_steps:
+    session_end = step + cfg.stop_after if cfg.stop_after else total_steps
+    while step < min(total_steps, session_end):
         if cfg.time_budget and trained_s_before + time.time() - t_loop > cfg.time_budget:
             stopped_by_budget = True
             log(f"time budget of {cfg.time_budget:.0f}s reached at step {step}")

@@ -59,21 +59,26 @@ def heldout_loss(folder: str | Path, heldout: str | Path = DEFAULT_HELDOUT,
 
 
 @torch.no_grad()
-def previous_token_scores(model, ids: np.ndarray, max_windows: int = 64) -> np.ndarray:
-    """(L, H): attention weight on position i-1, averaged over positions i >= 1 of the
-    held-out windows."""
+def previous_token_scores(model, ids: np.ndarray,
+                          max_windows: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Two (L, H) arrays over positions i >= 1 of the first `max_windows` full held-out
+    windows: the mean attention weight on position i-1, and how often i-1 is the key
+    with the largest weight."""
     ctx = model.config.n_positions
     windows = [x for x, _ in heldout_windows(ids, ctx) if len(x) == ctx][:max_windows]
     assert windows, "held-out text shorter than one window"
-    total = None
+    weight, top = 0, 0
+    prev = torch.arange(ctx - 1)
     for i in range(0, len(windows), 8):
         x = torch.from_numpy(np.stack(windows[i: i + 8]))
         att = model(input_ids=x, output_attentions=True, use_cache=False).attentions
         # each (B, H, T, T); the sub-diagonal holds the weight on the previous token
-        per = torch.stack([a.diagonal(offset=-1, dim1=-2, dim2=-1).sum(dim=(0, 2))
-                           for a in att])  # (L, H)
-        total = per if total is None else total + per
-    return (total / (len(windows) * (ctx - 1))).numpy()
+        weight = weight + torch.stack([a.diagonal(offset=-1, dim1=-2, dim2=-1).sum(dim=(0, 2))
+                                       for a in att])  # (L, H)
+        top = top + torch.stack([(a[:, :, 1:].argmax(-1) == prev).sum(dim=(0, 2))
+                                 for a in att])  # (L, H)
+    n = len(windows) * (ctx - 1)
+    return (weight / n).numpy(), (top / n).numpy()
 
 
 @torch.no_grad()
@@ -111,11 +116,17 @@ def measure(folder: str | Path, train_ids: np.ndarray | None,
         uni = unigram_cross_entropy(train_ids, ids[1:])
         q["unigram_loss"] = round(uni, 4)
         q["improvement_nats"] = round(uni - loss, 4)
-    scores = previous_token_scores(model, ids)
+    scores, top = previous_token_scores(model, ids)
     layer, head = np.unravel_index(int(scores.argmax()), scores.shape)
+    tl, th = np.unravel_index(int(top.argmax()), top.shape)
     q["prev_token_head"] = {"layer": int(layer), "head": int(head),
-                            "score": round(float(scores[layer, head]), 4)}
+                            "score": round(float(scores[layer, head]), 4),
+                            "top_fraction": round(float(top[layer, head]), 4)}
+    q["prev_token_top_head"] = {"layer": int(tl), "head": int(th),
+                                "score": round(float(scores[tl, th]), 4),
+                                "top_fraction": round(float(top[tl, th]), 4)}
     q["prev_token_scores"] = [[round(float(v), 3) for v in row] for row in scores]
+    q["prev_token_top_fractions"] = [[round(float(v), 3) for v in row] for row in top]
     q["new_tokens"] = new_tokens
     q["continuations"] = [{"prompt": p, "continuation": greedy(model, tok, p, new_tokens)}
                           for p in prompts]

@@ -1,0 +1,180 @@
+"""`txbuild train` and the bundled default model (models/gpt2-shakespeare)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+from transformers import GPT2LMHeadModel
+
+from txbuild.train.card import read_card_metrics
+from txbuild.train.cli import train
+from txbuild.train.corpus import (EOT_ID, build_corpus, clean_text, load_tokenizer,
+                                  split_document, strip_gutenberg, unigram_cross_entropy)
+from txbuild.train.loop import PROBE_IDS
+from txbuild.train.quality import QUICK_TOKENS, heldout_loss
+from txbuild.train.shards import merge, split
+
+REPO = Path(__file__).resolve().parents[1]
+MODEL = REPO / "models" / "gpt2-shakespeare"
+HELDOUT = REPO / "tests" / "data" / "heldout.txt"
+
+TINY = ["--layers", "2", "--heads", "2", "--width", "32", "--context", "32",
+        "--batch-size", "8", "--lr", "3e-3", "--warmup", "5", "--eval-every", "10",
+        "--log-every", "10", "--threads", "1", "--seed", "7", "--state-file", ""]
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory) -> list[Path]:
+    """Two small public-domain documents cut from the committed held-out text."""
+    d = tmp_path_factory.mktemp("corpus")
+    text = HELDOUT.read_text(encoding="utf-8")
+    a, b = d / "a.txt", d / "b.txt"
+    a.write_text(text[:12000], encoding="utf-8")
+    b.write_text(text[40000:52000], encoding="utf-8")
+    return [a, b]
+
+
+def run_train(args: list[str]) -> None:
+    result = CliRunner().invoke(train, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def corpus_args(files: list[Path]) -> list[str]:
+    return [a for f in files for a in ("--corpus", str(f))] + ["--heldout-fraction", "0.1"]
+
+
+def test_tokenizer_is_gpt2():
+    tok = load_tokenizer()
+    assert tok("Data visualization empowers users to").input_ids == [
+        6601, 32704, 795, 30132, 2985, 284]
+    assert len(tok) == 50257
+
+
+def test_cleaning_strips_gutenberg_boilerplate():
+    raw = ("\ufeffThe Project Gutenberg EBook of Hamlet\r\nlicence text\r\n"
+           "*** START OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\r\n\r\n"
+           "HAMLET.   \r\nTo be, or not to be.\r\n\r\n\r\n\r\n\r\nExit.\r\n"
+           "*** END OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\r\nmore licence\r\n")
+    text = clean_text(raw)
+    assert text == "HAMLET.\nTo be, or not to be.\n\n\nExit.\n"
+    assert strip_gutenberg("plain text") == "plain text"
+
+
+def test_split_cuts_at_a_paragraph_break():
+    doc = "".join(f"Para {i}.\nline two.\n\n" for i in range(100))
+    train_part, held = split_document(doc, 0.1)
+    assert train_part + held.rstrip("\n") == doc.rstrip("\n") + "" or doc.startswith(train_part)
+    assert held.startswith("Para ") and train_part.endswith("\n\n")
+    assert 0.05 < len(held) / len(doc) < 0.15
+
+
+def test_build_corpus_and_unigram(tiny_corpus):
+    c = build_corpus(tiny_corpus, 0.1)
+    assert c.train_ids.dtype == np.uint16
+    assert (c.train_ids == EOT_ID).sum() == 2  # one after each document
+    assert len(c.heldout_ids) > 100 and len(c.meta["sources"]) == 2
+    uni = unigram_cross_entropy(c.train_ids, c.heldout_ids)
+    assert 4.0 < uni < np.log(50257)
+
+
+def test_train_loss_falls_and_checkpoint_reloads(tmp_path, tiny_corpus):
+    out = tmp_path / "model"
+    run_train(corpus_args(tiny_corpus) + TINY + ["--steps", "40", "--output", str(out)])
+    m = json.loads((out / "metrics.json").read_text())
+    hist = m["history"]
+    assert [h["step"] for h in hist] == [0, 10, 20, 30, 40]
+    assert hist[-1]["heldout_loss"] < hist[0]["heldout_loss"] - 1.0  # from ~ln(50257)
+    assert hist[-1]["train_loss"] < hist[1]["train_loss"]
+    for name in ("config.json", "model.safetensors", "vocab.json", "merges.txt",
+                 "tokenizer_config.json", "README.md"):
+        assert (out / name).exists(), name
+    card = (out / "README.md").read_text()
+    assert "txbuild train" in card and "--steps 40" in card
+    assert read_card_metrics(out)["steps"] == 40
+
+    model = GPT2LMHeadModel.from_pretrained(out, dtype=torch.float32).eval()
+    with torch.no_grad():
+        logits = model(input_ids=torch.tensor([PROBE_IDS])).logits[0, -1]
+    probe = m["probe"]
+    np.testing.assert_allclose(logits[:16].numpy(), probe["last_logits_head"], atol=1e-4)
+    assert abs(float(logits.mean()) - probe["last_logits_mean"]) < 1e-4
+    # the kept weights give the held-out loss the loop measured (fp16 rounding aside)
+    loss, _ = heldout_loss(out, tiny_corpus and _heldout_file(tmp_path, tiny_corpus),
+                           model=model)
+    assert abs(loss - m["best_heldout_loss_train_eval"]) < 0.02
+
+
+def _heldout_file(tmp_path: Path, files: list[Path]) -> Path:
+    p = tmp_path / "heldout.txt"
+    p.write_text(build_corpus(files, 0.1).heldout_text, encoding="utf-8")
+    return p
+
+
+def test_training_is_deterministic_and_resumable(tmp_path, tiny_corpus):
+    base = corpus_args(tiny_corpus) + TINY + ["--steps", "20", "--dropout", "0.1", "--no-card"]
+    run_train(base + ["--output", str(tmp_path / "a")])
+    run_train(base + ["--output", str(tmp_path / "b")])
+    state = tmp_path / "state.pt"
+    resumable = [a for a in base if a != ""] + ["--state-file", str(state)]
+    resumable.remove("--state-file") if resumable.count("--state-file") > 1 else None
+    run_train(resumable + ["--output", str(tmp_path / "c"), "--stop-after", "10"])
+    run_train(resumable + ["--output", str(tmp_path / "c"), "--resume"])
+
+    def losses(name):
+        m = json.loads((tmp_path / name / "metrics.json").read_text())
+        return [(h["step"], h["heldout_loss"]) for h in m["history"]]
+
+    assert losses("a") == losses("b")
+    assert losses("c") == losses("a")
+
+
+def test_shards_roundtrip(tmp_path):
+    from safetensors.torch import load_file, save_file
+
+    tensors = {"big": torch.randn(300, 64).half(), "small": torch.randn(7),
+               "mid": torch.randn(40, 40)}
+    save_file(tensors, str(tmp_path / "m.safetensors"))
+    parts = split(tmp_path / "m.safetensors", tmp_path / "parts", max_bytes=16_000)
+    assert len(parts) > 2 and all(p.stat().st_size < 16_000 + 2_000 for p in parts)
+    merge(tmp_path / "parts", tmp_path / "merged.safetensors")
+    back = load_file(str(tmp_path / "merged.safetensors"))
+    assert back.keys() == tensors.keys()
+    assert all(torch.equal(back[k], tensors[k]) for k in tensors)
+
+
+# ---- the bundled checkpoint -------------------------------------------------------------
+
+def test_bundled_checkpoint_is_a_small_gpt2():
+    card = read_card_metrics(MODEL)
+    size = (MODEL / "model.safetensors").stat().st_size
+    assert size <= 40e6 and size == card["weights_bytes"]
+    cfg = json.loads((MODEL / "config.json").read_text())
+    assert cfg["model_type"] == "gpt2" and cfg["vocab_size"] == 50257
+    assert (cfg["n_layer"], cfg["n_head"], cfg["n_embd"], cfg["n_positions"]) == (
+        card["n_layer"], card["n_head"], card["n_embd"], card["n_positions"])
+    tok = load_tokenizer(MODEL)  # the checkpoint's own vocab.json / merges.txt
+    assert tok.model_max_length == cfg["n_positions"]
+    assert card["heldout_sha256"] == hashlib.sha256(HELDOUT.read_bytes()).hexdigest()
+    assert card["improvement_nats"] >= 1.5
+
+
+def test_bundled_heldout_loss_matches_card():
+    """Re-measure the card's loss on the first 4,096 held-out targets (fast on CPU)."""
+    card = read_card_metrics(MODEL)
+    loss, n = heldout_loss(MODEL, HELDOUT, max_tokens=QUICK_TOKENS)
+    assert n == QUICK_TOKENS
+    assert loss == pytest.approx(card[f"heldout_loss_first_{QUICK_TOKENS}"], abs=2e-3)
+
+
+@pytest.mark.slow
+def test_bundled_full_heldout_loss_matches_card():
+    card = read_card_metrics(MODEL)
+    loss, n = heldout_loss(MODEL, HELDOUT)
+    assert n == card["heldout_tokens"] - 1
+    assert loss == pytest.approx(card["heldout_loss"], abs=2e-3)
