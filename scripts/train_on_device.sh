@@ -49,12 +49,23 @@ variant() {  # name, extra options (later options override earlier ones)
   pids+=($!)
 }
 
-variant a --dropout 0.1 --epochs 8
-variant b --dropout 0.2 --epochs 16
-variant c --dropout 0.2 --epochs 32
-variant d --dropout 0.3 --epochs 32
-variant e --dropout 0.2 --epochs 16 --layers 8
-variant f --dropout 0.3 --epochs 64
+# VARIANTS="name options;name options;..." replaces the list below, e.g. for one longer run:
+#   VARIANTS="g --dropout 0.1 --epochs 24" BUDGET=300 bash scripts/train_on_device.sh
+# (the first run of this script, 2026-11-28, ran the six default variants; `a` won)
+if [[ -n "${VARIANTS:-}" ]]; then
+  IFS=';' read -ra specs <<<"$VARIANTS"
+  for spec in "${specs[@]}"; do
+    # shellcheck disable=SC2086  # word-splitting the options is intended
+    variant $spec
+  done
+else
+  variant a --dropout 0.1 --epochs 8
+  variant b --dropout 0.2 --epochs 16
+  variant c --dropout 0.2 --epochs 32
+  variant d --dropout 0.3 --epochs 32
+  variant e --dropout 0.2 --epochs 16 --layers 8
+  variant f --dropout 0.3 --epochs 64
+fi
 
 (  # export the best so far every minute, in case the run is cut short
   while sleep 60; do

@@ -213,7 +213,7 @@ def test_model_numbers_in_prose_follow_the_config(tmp_path):
             assert n_params in prose, (lang, n_params)
             for key in ("n_layer", "n_head", "n_embd", "n_ctx"):
                 assert re.search(rf"(?<![\d,.]){m[key]}(?![\d,])", prose), (lang, key, m[key])
-            assert f"{m['n_embd'] * 4}" in prose  # the MLP's hidden width
+            assert f"{m['n_embd'] * 4:,}" in prose  # the MLP's hidden width
             assert f"{m['vocab_size'] * m['n_embd']:,}" in prose  # token-embedding parameters
             assert str(len(ctx.example["tokens"])) in prose
             # GPT-2 small's published numbers are explained too.
@@ -309,3 +309,59 @@ def test_math_extension_protects_formulas_and_code():
     assert 'display="block"' in html and '<div class="math-display">' in html
     assert "<em>" not in html
     assert errors == []
+
+
+def test_inline_math_may_wrap_a_line_but_not_a_paragraph():
+    import markdown
+
+    md = markdown.Markdown(extensions=[MathExtension()])
+    assert md.convert("costs $2 \\times\n3$ here").count("<math") == 1
+    md.reset()
+    assert "<math" not in md.convert("a $5 bill\n\nand 6$ more")
+
+
+def test_every_documented_ui_string_is_translated():
+    """web/strings-keys.md lists the keys the browser app reads; both languages must have them."""
+    import tomllib
+
+    doc = REPO_ROOT / "web" / "strings-keys.md"
+    if not doc.exists():
+        pytest.skip("web/strings-keys.md not written yet")
+    keys = set(re.findall(r"^\| `([a-z0-9_]+)`", doc.read_text(encoding="utf-8"), re.M))
+    assert keys
+    for lang in LANGS:
+        have = tomllib.loads((CONTENT / lang / "strings.toml").read_text(encoding="utf-8"))
+        assert keys <= set(have), (lang, sorted(keys - set(have)))
+
+
+def test_real_trace_of_a_tiny_gpt2(tmp_path):
+    """The trace module's real arrays (not synthetic ones) render cleanly, and a Korean prompt's
+    split characters appear as bytes, never as a row of replacement characters."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from txbuild.article.bpe import tokenizer_dirs
+    from txbuild.trace import trace_ids
+
+    tok_dir = next((d for d in tokenizer_dirs() if (d / "vocab.json").exists()), None)
+    if tok_dir is None:
+        pytest.skip("no GPT-2 tokenizer files")
+    tok = transformers.GPT2TokenizerFast.from_pretrained(str(tok_dir))
+    torch.manual_seed(0)
+    hf = transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=2, n_head=2, n_embd=32, n_positions=64)).eval()
+    prompt = "안녕, world"
+    ids = tok.encode(prompt)
+    trace = trace_ids(hf, ids)
+    z = trace["logits"][-1].astype("float64")
+    p = (lambda e: e / e.sum())(__import__("numpy").exp(z - z.max()))
+    top = [{"id": int(i), "token": tok.decode([int(i)]), "prob": float(p[i])} for i in p.argsort()[::-1][:10]]
+    model = {"id": "tiny", "name": "tiny", "trained": False, "description": {}, "source": {"kind": "test", "ref": "tiny"},
+             "n_layer": 2, "n_head": 2, "n_embd": 32, "head_dim": 16, "vocab_size": 50257, "n_ctx": 64,
+             "n_params": sum(x.numel() for x in hf.parameters())}
+    ctx = PageContext(out_dir=tmp_path / "site", model=model, manifest_href="model/tiny/manifest.json", assets={},
+                      example={"prompt": prompt, "ids": ids, "tokens": [tok.decode([i]) for i in ids], "top": top},
+                      trace=trace)
+    ctx.fonts_dir = fake_fonts(tmp_path)
+    assert render_pages(ctx) == []
+    html = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    chips = re.search(r'id="fig-tokens".*?</figure>', html, re.S).group(0)
+    assert "⟨EC" in chips and "\ufffd" not in chips

@@ -66,7 +66,7 @@ def main():
 @main.command("site")
 @with_common
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
-@click.option("--precision", type=click.Choice(PRECISIONS), default="fp32", show_default=True,
+@click.option("--precision", type=click.Choice(PRECISIONS), default="fp16", show_default=True,
               help="The variant the page loads first.")
 @click.option("--variants", "variants", default="all", show_default=True,
               help="Variants that ship, comma-separated (fp32,fp16,int8) or 'all'.")

@@ -1,11 +1,13 @@
-// The explainer's logic without the DOM: prompt -> ids -> model run -> top-10, written into
-// the store for the views. Runs are coalesced (at most one in flight, then the latest
+// The explainer's logic without the DOM: prompt -> ids -> model run -> top-10 and the run's
+// intermediate tensors (`trace`), written into the store for the views. Runs are coalesced (at most one in flight, then the latest
 // input) and results that arrive for an older input or variant are never shown as current.
 
 import { softmaxTopK, lastRow } from './topk.js';
 
 const TOP_K = 10;
 const LOGITS = 'logits';
+// The cache outputs only serve token-by-token generation; every other output is drawn.
+const explained = (manifest) => manifest.outputs.map((o) => o.name).filter((n) => !n.startsWith('present_'));
 
 const sameIds = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -32,10 +34,19 @@ export function initialState(manifest, variant) {
     top: ex
       ? { kind: 'example', ids: ex.ids, variant: null, rows: ex.top.map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false })), status: 'example' }
       : { kind: 'live', ids: [], variant: null, rows: [], status: 'loading' },
+    // the run the views draw: {kind: 'example'|'live', ids, tokens, variant, tensors, example}
+    trace: null,
+    // what the reader has chosen: the stage of the step-through, layer, head, token position
+    sel: { stage: 0, layer: 0, head: 0, pos: null },
+    // what is under the pointer or focus: {q, k} token positions, a label and a value
+    hover: null,
   };
 }
 
-export function createController({ store, loadTokenizer, createClient, ortPaths, numThreads, debounceMs = 250, mark = () => {} }) {
+export function createController({
+  store, loadTokenizer, createClient, ortPaths, numThreads, debounceMs = 250, mark = () => {},
+  loadExample = null,
+}) {
   const { manifest } = store.get();
   let tok = null;
   let client = null;
@@ -52,11 +63,23 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
     store.set(patch.top || status !== next.top.status ? { ...patch, top: { ...next.top, status } } : patch);
   };
 
+  const label = (id) => ({ id, ...tok.tokenLabel(id), raw: tok.tokenBytes ? Array.from(tok.tokenBytes(id)) : null });
+
+  // A precomputed example (its tensors from the build) stands in until a live run replaces it.
+  async function showExample(i) {
+    const ex = manifest.examples[i];
+    if (!ex || !loadExample) return;
+    const tensors = await loadExample(i);
+    if (store.get().trace?.kind === 'live' && !store.get().exampleWanted) return;
+    const tokens = ex.ids.map((id, n) => (tok ? label(id) : { id, text: ex.tokens?.[n] ?? String(id), bytes: false, raw: null }));
+    set({ trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors }, exampleWanted: false });
+  }
+
   function tokenize(prompt) {
     if (!tok) return set({ prompt });
     const all = tok.encodeText(prompt);
     const ids = all.slice(0, manifest.maxTokens);
-    const tokens = ids.map((id) => ({ id, ...tok.tokenLabel(id) }));
+    const tokens = ids.map((id) => label(id));
     set({ prompt, ids, tokens, truncated: all.length > ids.length, tokenCount: all.length });
   }
 
@@ -68,11 +91,12 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
     if (ids.length === 0) return set({ top: { kind: 'live', ids, variant, rows: [], error: null } });
     busy = true;
     try {
-      const { outputs, ms } = await current.run(ids, [LOGITS]);
+      const { outputs, ms } = await current.run(ids, explained(manifest));
       if (current !== client) return;
       const logits = outputs[LOGITS];
       const rows = softmaxTopK(lastRow(logits.data, logits.dims), TOP_K).map((r) => ({ ...r, ...tok.tokenLabel(r.id) }));
-      set({ top: { kind: 'live', ids, variant, rows, ms, error: null } });
+      const trace = { kind: 'live', ids, tokens: ids.map(label), variant, tensors: outputs, ms };
+      set({ top: { kind: 'live', ids, variant, rows, ms, error: null }, trace });
       if (!marked) {
         marked = true;
         mark('txb:first-prediction');
@@ -126,12 +150,33 @@ export function createController({ store, loadTokenizer, createClient, ortPaths,
           // the manifest's token strings were only a stand-in until the tokenizer arrived
           const top = store.get().top;
           if (top.kind === 'example') set({ top: { ...top, rows: top.rows.map((r) => ({ ...r, ...tok.tokenLabel(r.id) })) } });
+          const tr = store.get().trace;
+          if (tr) set({ trace: { ...tr, tokens: tr.ids.map(label) } });
           tokenize(store.get().prompt);
           schedule(0);
         },
         (err) => set({ top: { ...store.get().top, error: String(err.message || err) } }),
       );
+      showExample(0).catch((err) => console.warn('example trace:', err));
       return loadVariant(variant);
+    },
+    // An example prompt: its precomputed trace at once, then (once the model runs) a live run.
+    useExample(i) {
+      const ex = manifest.examples[i];
+      if (!ex) return;
+      if (!ready) {
+        store.set({ exampleWanted: true });
+        showExample(i).catch((err) => console.warn('example trace:', err));
+      }
+      store.set({ promptSync: (store.get().promptSync || 0) + 1 });
+      tokenize(ex.prompt);
+      schedule(0);
+    },
+    select(patch) {
+      store.set({ sel: { ...store.get().sel, ...patch } });
+    },
+    hover(h) {
+      store.set({ hover: h });
     },
     setPrompt(prompt) {
       tokenize(prompt);

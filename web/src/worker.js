@@ -3,7 +3,7 @@
 // One worker holds one variant; switching variants terminates it (frees its memory).
 //
 // in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads}
-//      {id, type: 'run', ids, outputs: ['logits']}
+//      {id, type: 'run', ids, outputs: ['logits', 'q', …]}  (only the outputs asked for are fetched)
 // out: {type: 'progress', loaded, total}
 //      {id, type: 'done', result} | {id, type: 'error', message}
 
@@ -65,14 +65,15 @@ async function run(model, msg) {
   const out = await session.run(feeds, msg.outputs);
   const ms = performance.now() - t0;
   const result = {};
-  const transfer = [];
+  const transfer = new Set();
   for (const name of msg.outputs) {
     const t = out[name];
+    if (!t) throw new Error(`the graph has no output ${name}`);
     result[name] = { dims: t.dims.slice(), type: t.type, data: t.data };
-    transfer.push(t.data.buffer);
+    transfer.add(t.data.buffer);
   }
   for (const t of Object.values(out)) t.dispose?.();
-  return { result: { outputs: result, ms }, transfer };
+  return { result: { outputs: result, ms }, transfer: [...transfer] };
 }
 
 function serve(scope) {

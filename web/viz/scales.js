@@ -22,3 +22,58 @@ export function formatBytes(n) {
 export function visibleText(text) {
   return text.replace(/ /g, '\u2423').replace(/\n/g, '\u21b5').replace(/\t/g, '\u21e5');
 }
+
+// Diverging blue (negative) – light grey (0) – orange (positive): reads for the common
+// colour-vision deficiencies, and for grey-scale printing by lightness.
+const DIVERGING = ['#1d4f91', '#6fa2d4', '#f4f4f2', '#f5a259', '#b34400'];
+// Sequential light -> dark orange, for probabilities (0 … 1).
+const SEQUENTIAL = ['#f4f4f2', '#fbd2a4', '#f5a259', '#d86a1c', '#8c2d04'];
+export const MASKED = '#b9b9b9';
+
+// A diverging colour for values in [-m, m] (m: the largest magnitude shown, never 0).
+export function diverging(m) {
+  const d = m > 0 && Number.isFinite(m) ? m : 1;
+  const s = scaleLinear().domain([-d, -d / 2, 0, d / 2, d]).range(DIVERGING).clamp(true);
+  s.kind = 'diverging';
+  return s;
+}
+
+export function sequential(max = 1) {
+  const d = max > 0 ? max : 1;
+  const s = scaleLinear().domain([0, d / 4, d / 2, (3 * d) / 4, d]).range(SEQUENTIAL).clamp(true);
+  s.kind = 'sequential';
+  return s;
+}
+
+const num = format('.4~g');
+// A number as the views print it; −∞ for the mask.
+export function formatValue(v) {
+  if (v === -Infinity) return '−∞';
+  if (v === Infinity) return '∞';
+  return num(v).replace('-', '−');
+}
+
+// A legend: the colour ramp with its end values (and the mask swatch when asked).
+export function legend(doc, scale, { title, masked = null } = {}) {
+  const el = doc.createElement('div');
+  el.className = 'txb-legend';
+  const [lo, hi] = [scale.domain()[0], scale.domain().at(-1)];
+  const stops = scale.range().map((c, i, a) => `${c} ${(100 * i) / (a.length - 1)}%`).join(', ');
+  const mid = scale.kind === 'diverging' ? '<span>0</span>' : '';
+  el.innerHTML = `<span class="txb-legend-title"></span><span class="txb-legend-ramp" style="background: linear-gradient(90deg, ${stops})"></span><span class="txb-legend-ticks"><span>${formatValue(lo)}</span>${mid}<span>${formatValue(hi)}</span></span>`;
+  el.firstChild.textContent = title || '';
+  if (masked) {
+    const m = doc.createElement('span');
+    m.className = 'txb-legend-masked';
+    m.innerHTML = `<span class="txb-swatch" style="background:${MASKED}"></span>`;
+    m.append(masked);
+    el.append(m);
+  }
+  return el;
+}
+
+// A token as the views label it: its text with whitespace made visible, or its bytes in hex.
+export function tokenDisplay(tok) {
+  if (!tok) return '';
+  return tok.bytes ? tok.text : visibleText(tok.text);
+}

@@ -80,3 +80,41 @@ def tokenize(text: str) -> Tokenized | None:
             at += n
         return Tokenized(text, list(ids), pieces, "table")
     return None
+
+
+def token_bytes(token_id: int) -> bytes | None:
+    """The exact bytes of one token (None without the tokenizer files)."""
+    tok = _tokenizer()
+    if tok is None:
+        return None
+    piece = tok.convert_ids_to_tokens(int(token_id))
+    try:
+        return bytes(BYTE_DECODER[c] for c in piece)
+    except (KeyError, TypeError):
+        return None
+
+
+def show_bytes(raw: bytes) -> str:
+    """Text for a token's bytes: valid UTF-8 as characters, stray bytes of a split character as ⟨EC⟩."""
+    s = raw.decode("utf-8", errors="surrogateescape")
+    out = "".join(f"⟨{ord(ch) - 0xDC00:02X}⟩" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in s)
+    return out.replace("⟩⟨", " ")  # ⟨ED⟩⟨95⟩ -> ⟨ED 95⟩
+
+
+def label(token_id, decoded: str) -> str:
+    """A token as a reader should see it: decoded text, or its bytes when it is part of a character."""
+    if "\ufffd" in decoded and token_id is not None:
+        raw = token_bytes(token_id)
+        if raw is not None:
+            return show_bytes(raw)
+    return decoded
+
+
+def token_labels(example: dict) -> list[str]:
+    """The prompt's tokens as readers see them: whitespace visible, split characters as bytes."""
+    from .filters import visible
+
+    ids = list(example.get("ids", []))
+    toks = [str(t) for t in example.get("tokens", [])]
+    ids += [None] * (len(toks) - len(ids))
+    return [visible(label(i, t)) for i, t in zip(ids, toks)]

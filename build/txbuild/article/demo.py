@@ -108,8 +108,17 @@ def demo_context(out_dir: Path, strict: bool = False, **model_kw) -> PageContext
     tokens = dict((i, t) for i, t, _ in DEMO_NEXT)
     top = [{"id": int(i), "token": tokens.get(int(i), f"#{int(i)}"), "prob": float(p[i])} for i in np.argsort(-p)[:10]]
     example = {"prompt": DEMO_PROMPT, "ids": DEMO_IDS, "tokens": DEMO_TOKENS, "top": top}
+    # A made-up logit lens: the final answer sharpening layer by layer.
+    lens = []
+    for s in range(model["n_layer"] + 1):
+        f = s / model["n_layer"]
+        row = [{"id": i, "token": t, "prob": p0 * f + 0.02 * (1 - f)} for i, t, p0 in DEMO_NEXT[:3]]
+        if s < model["n_layer"] // 2:
+            row = [{"id": 262, "token": " the", "prob": 0.05}, {"id": 11, "token": ",", "prob": 0.04}] + row[:1]
+        lens.append(row)
+    lens[-1] = top[:3]
     return PageContext(out_dir=Path(out_dir), model=model, manifest_href=f"model/{model['id']}/manifest.json",
-                       assets={}, example=example, trace=trace, strict=strict)
+                       assets={}, example=example, trace=trace, strict=strict, lens=lens)
 
 
 def main(argv: list[str]) -> int:

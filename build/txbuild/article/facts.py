@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .filters import visible
+from .bpe import label, token_labels
 
 
 def _softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -30,15 +30,16 @@ def prev_token_head(trace: dict) -> tuple[int, int, float]:
 
 
 def compute(model: dict, example: dict, trace: dict) -> dict:
-    tokens = [visible(str(t)) for t in example.get("tokens", [])]
+    tokens = token_labels(example)
     T = len(tokens)
     facts: dict = {"n_tokens": T, "tokens": tokens, "prompt": example.get("prompt", "")}
+    facts["split_bytes"] = any("⟨" in t for t in tokens)  # a character split across tokens
     ids = [int(i) for i in example.get("ids", [])]
-    facts["repeated"] = next((str(example["tokens"][j]) for j, i in enumerate(ids) if i in ids[:j]), None)
+    facts["repeated"] = next((label(i, str(example["tokens"][j])) for j, i in enumerate(ids) if i in ids[:j]), None)
 
     top = example.get("top") or []
     if top:
-        facts["top1"] = {"token": visible(str(top[0]["token"])), "id": int(top[0]["id"]), "prob": float(top[0]["prob"])}
+        facts["top1"] = {"token": label(int(top[0]["id"]), str(top[0]["token"])), "id": int(top[0]["id"]), "prob": float(top[0]["prob"])}
     logits = trace.get("logits")
     if logits is not None and len(logits):
         z = np.asarray(logits[-1], dtype=np.float64)

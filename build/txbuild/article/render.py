@@ -97,6 +97,7 @@ def render_pages(ctx: PageContext) -> list[str]:
     model = dict(ctx.model)
     model.setdefault("head_dim", model["n_embd"] // model["n_head"])
     facts = facts_mod.compute(model, ctx.example, ctx.trace)
+    facts["lens"] = bool(ctx.lens)
 
     strings = {lang: load_strings(content / lang / "strings.toml", warnings) for lang in LANGS}
     files = {lang: section_files(content, lang) for lang in LANGS}
@@ -104,7 +105,8 @@ def render_pages(ctx: PageContext) -> list[str]:
     for lang in LANGS:
         t = strings[lang]
         variables = {"model": model, "example": ctx.example, "facts": facts, "lang": lang, "t": t}
-        viz_data = VizData(model=model, example=ctx.example, trace=ctx.trace, facts=facts, lang=lang, t=t)
+        viz_data = VizData(model=model, example=ctx.example, trace=ctx.trace, facts=facts, lang=lang, t=t,
+                           lens=ctx.lens)
         articles[lang] = build_article(lang, files[lang], variables, viz_data, warnings)
     _compare(articles, strings, warnings)
 

@@ -304,7 +304,9 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
     train_loss, start_step = None, step
     last_save, last_state = 0.0, time.time()
     eval_time, eval_total = 0.0, 0.0
-    calib_at = max(5, min(50, cfg.warmup)) if cfg.time_budget else -1
+    calib_at = max(5, min(50, cfg.warmup)) if cfg.time_budget and step == 0 else -1
+    calib_from = 10 if calib_at > 20 else 1  # skip the first, slow steps when timing
+    t_calib, eval_at_calib = t_loop, 0.0
     stopped_by_budget = schedule_trimmed = False
     dirty = False  # a best not yet written
 
@@ -355,12 +357,16 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         step += 1
         tokens_since_log += tokens_per_step
 
+        if step == calib_from and calib_at > 0:
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            t_calib, eval_at_calib = time.time(), eval_total
         if step == calib_at and step < total_steps:
             # Time the steps so far; fit the rest of the schedule (and its evals) in the budget.
             if device.type == "cuda":
                 torch.cuda.synchronize()
             spent = trained_s_before + time.time() - t_loop
-            per_step = (time.time() - t_loop - eval_time) / step
+            per_step = (time.time() - t_calib - (eval_total - eval_at_calib)) / (step - calib_from)
             left = cfg.time_budget * 0.97 - spent
             # steps s.t. s*per_step + (s/eval_every)*eval_time <= left
             fit = int(left / (per_step + eval_time / cfg.eval_every))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import architecture, attention, embedding, output, probs, utf8
+from . import architecture, attention, embedding, lens, output, probs, utf8
 from .common import Drawing, VizData
 
 REGISTRY: dict[str, Callable[[VizData, dict], Drawing]] = {
@@ -23,6 +23,7 @@ REGISTRY: dict[str, Callable[[VizData, dict], Drawing]] = {
     "temperature": output.draw_temperature,
     "sampling": output.draw_sampling,
     "utf8": utf8.draw,
+    "logit-lens": lens.draw,
 }
 
 __all__ = ["REGISTRY", "Drawing", "VizData"]

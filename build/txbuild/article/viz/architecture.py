@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from .common import Drawing, VizData, esc, fmt, text
 
-W = 560
-BOX_W = 300
+W = 440
+BOX_W = 280
 BOX_H = 36
 GAP = 16
-CX = 300  # centre of the main column
+CX = 232  # centre of the main column
 
 
 def _box(y, label, sub, kind) -> str:

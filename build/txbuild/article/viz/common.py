@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..filters import visible
+from ..bpe import token_labels
 
 
 @dataclass
@@ -24,6 +24,7 @@ class VizData:
     facts: dict
     lang: str
     t: dict[str, str]  # UI strings of this language (fig_* keys label the figures)
+    lens: list[list[dict]] | None = None  # PageContext.lens
 
     def s(self, key: str, **kw) -> str:
         """A UI string with {placeholders} filled."""
@@ -31,7 +32,8 @@ class VizData:
 
     @property
     def tokens(self) -> list[str]:
-        return [visible(str(x)) for x in self.example.get("tokens", [])]
+        """The prompt's tokens as readers see them (whitespace visible, split characters as bytes)."""
+        return token_labels(self.example)
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Drawing:
         w, h = fmt(self.width), fmt(self.height)
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-            f'role="img" aria-labelledby="{fid}-title" class="viz-svg">'
+            f'role="img" aria-labelledby="{fid}-title" class="viz-svg" style="--w: {w}">'
             f'<title id="{fid}-title">{esc(self.alt)}</title>{self.body.replace("__FID__", fid)}</svg>'
         )
 

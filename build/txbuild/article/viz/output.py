@@ -25,7 +25,9 @@ def _softmax(z: np.ndarray, temp: float = 1.0) -> np.ndarray:
 
 
 def _labels(d: VizData) -> dict[int, str]:
-    return {int(r["id"]): visible(str(r["token"])) for r in d.example.get("top") or []}
+    from ..bpe import label
+
+    return {int(r["id"]): visible(label(int(r["id"]), str(r["token"]))) for r in d.example.get("top") or []}
 
 
 def draw_temperature(d: VizData, params: dict) -> Drawing:
@@ -153,14 +155,14 @@ def draw_gelu(d: VizData, params: dict) -> Drawing:
         if c:
             bh = hist_h * c / peak
             parts.append(rect(X(e0) + 0.4, hist_top + hist_h - bh, X(e1) - X(e0) - 0.8, bh, "#E69F00"))
-    parts.append(text(left - 6, hist_top + hist_h - 2, d.s("fig_gelu_hist"), 10, "end", "muted"))
     ly = hist_top + hist_h + 22
     parts.append(f'<line x1="{left}" y1="{ly}" x2="{left + 22}" y2="{ly}" stroke="#0072B2" stroke-width="2.2"/>')
     parts.append(text(left + 28, ly + 4, "GELU", 11))
     parts.append(f'<line x1="{left + 90}" y1="{ly}" x2="{left + 112}" y2="{ly}" stroke="currentColor" stroke-opacity="0.5" stroke-dasharray="5 4"/>')
     parts.append(text(left + 118, ly + 4, "ReLU", 11))
-    parts.append(f'<circle cx="{left + 186}" cy="{ly}" r="3" fill="#E69F00"/>')
-    parts.append(text(left + 194, ly + 4, d.s("fig_gelu_points", n=pre.size), 11))
+    parts.append(f'<circle cx="{left + 11}" cy="{ly + 18}" r="3" fill="#E69F00"/>')
+    parts.append(text(left + 28, ly + 22, d.s("fig_gelu_points", n=f"{pre.size:,}"), 11))
+    ly += 18
     neg = float((pre < 0).mean())
     alt = d.s("fig_gelu_alt", layer=layer + 1, token=d.tokens[tok] if d.tokens else "", n=pre.size,
               neg=f"{neg * 100:.0f}")

@@ -14,7 +14,9 @@ def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
     """(token, id, probability) of the last position, from example["top"] or from the logits."""
     top = d.example.get("top") or []
     if top:
-        return [(visible(str(r["token"])), int(r["id"]), float(r["prob"])) for r in top[:k]]
+        from ..bpe import label
+
+        return [(visible(label(int(r["id"]), str(r["token"]))), int(r["id"]), float(r["prob"])) for r in top[:k]]
     logits = np.asarray(d.trace["logits"][-1], dtype=np.float64)
     p = np.exp(logits - logits.max())
     p /= p.sum()

@@ -1,0 +1,205 @@
+// One matrix view on a canvas: a cell per value, tokens (or indices) along the edges, and an
+// active cell driven by mouse, touch or keyboard (arrows, Home/End, Escape). The active
+// cell's value is written to the figure's data-value/data-row/data-col (full precision, the
+// hook the browser tests read) and to an aria-live readout; `onActive` tells the view.
+// data-values holds every value of small matrices (≤ 4096 cells) for the same tests.
+
+import { MASKED, formatValue } from '../../viz/scales.js';
+
+const MAX_LISTED = 4096;
+
+export function createMatrix(doc, { name, caption, label, onActive = () => {}, describe = null }) {
+  const fig = doc.createElement('figure');
+  fig.className = 'txb-matrix';
+  fig.dataset.name = name;
+  const cap = doc.createElement('figcaption');
+  cap.className = 'txb-matrix-cap';
+  cap.textContent = caption || '';
+  const canvas = doc.createElement('canvas');
+  canvas.tabIndex = 0;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label || caption || name);
+  const readout = doc.createElement('p');
+  readout.className = 'txb-readout';
+  readout.setAttribute('aria-live', 'polite');
+  const foot = doc.createElement('div');
+  foot.className = 'txb-matrix-foot';
+  fig.append(cap, canvas, readout, foot);
+
+  const base = doc.createElement('canvas');
+  let spec = null;
+  let geo = null;
+  let active = null;
+
+  function layout(s) {
+    const left = s.rowLabels ? 84 : 30;
+    const top = s.colLabels ? 62 : 18;
+    const cw = s.cellW ?? Math.max(1, Math.min(16, Math.floor(720 / s.cols)));
+    const ch = s.cellH ?? Math.max(2, Math.min(16, Math.floor(420 / s.rows)));
+    return { left, top, cw, ch, w: left + s.cols * cw + 4, h: top + s.rows * ch + 4 };
+  }
+
+  function paintBase() {
+    const dpr = Math.min(2, doc.defaultView?.devicePixelRatio || 1);
+    const { w, h, left, top, cw, ch } = geo;
+    for (const c of [base, canvas]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
+    canvas.style.aspectRatio = `${w} / ${h}`;
+    canvas.style.width = `${w}px`;
+    const g = base.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    for (let i = 0; i < spec.rows; i++) {
+      for (let j = 0; j < spec.cols; j++) {
+        const v = spec.value(i, j);
+        if (v === null || v === undefined) continue;
+        g.fillStyle = v === -Infinity ? MASKED : spec.color(v);
+        g.fillRect(left + j * cw, top + i * ch, cw, ch);
+      }
+    }
+    const ink = doc.defaultView?.getComputedStyle(fig).color || '#222';
+    g.fillStyle = ink;
+    g.font = '11px ui-monospace, Menlo, Consolas, monospace';
+    g.textBaseline = 'middle';
+    const rowEvery = Math.ceil(11 / ch);
+    for (let i = 0; i < spec.rows; i += rowEvery) {
+      const text = spec.rowLabels ? spec.rowLabels[i] : String(i);
+      g.textAlign = 'right';
+      g.fillText(clip(text, 11), left - 4, top + i * ch + ch / 2);
+    }
+    if (spec.colLabels) {
+      const every = Math.ceil(11 / cw);
+      for (let j = 0; j < spec.cols; j += every) {
+        g.save();
+        g.translate(left + j * cw + cw / 2, top - 4);
+        g.rotate(-Math.PI / 4);
+        g.textAlign = 'left';
+        g.fillText(clip(spec.colLabels[j], 9), 0, 0);
+        g.restore();
+      }
+    } else {
+      const every = niceStep(spec.cols, cw);
+      g.textAlign = 'center';
+      for (let j = 0; j < spec.cols; j += every) g.fillText(String(j), left + j * cw + cw / 2, top - 8);
+    }
+  }
+
+  function paint() {
+    const g = canvas.getContext('2d');
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.clearRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(base, 0, 0);
+    if (!active) return;
+    const dpr = canvas.width / geo.w;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const { left, top, cw, ch } = geo;
+    g.strokeStyle = 'rgba(0,0,0,0.55)';
+    g.lineWidth = 1;
+    g.strokeRect(left - 0.5, top + active.i * ch - 0.5, spec.cols * cw + 1, ch + 1);
+    if (spec.highlightCol !== false) g.strokeRect(left + active.j * cw - 0.5, top - 0.5, cw + 1, spec.rows * ch + 1);
+    g.lineWidth = 2;
+    g.strokeStyle = '#000';
+    g.strokeRect(left + active.j * cw - 1, top + active.i * ch - 1, cw + 2, ch + 2);
+  }
+
+  function setActive(cell, { silent = false } = {}) {
+    if (!spec) return;
+    if (cell) cell = { i: clampInt(cell.i, spec.rows), j: clampInt(cell.j, spec.cols) };
+    active = cell;
+    if (cell) {
+      const v = spec.value(cell.i, cell.j);
+      fig.dataset.row = cell.i;
+      fig.dataset.col = cell.j;
+      fig.dataset.value = String(v);
+      readout.textContent = describe ? describe(cell.i, cell.j, v) : `[${cell.i}, ${cell.j}] = ${formatValue(v)}`;
+    } else {
+      delete fig.dataset.row;
+      delete fig.dataset.col;
+      delete fig.dataset.value;
+      readout.textContent = '';
+    }
+    paint();
+    if (!silent) onActive(cell && { ...cell, value: spec.value(cell.i, cell.j) });
+  }
+
+  function cellAt(ev) {
+    const r = canvas.getBoundingClientRect();
+    const x = ((ev.clientX - r.left) * geo.w) / r.width;
+    const y = ((ev.clientY - r.top) * geo.h) / r.height;
+    const j = Math.floor((x - geo.left) / geo.cw);
+    const i = Math.floor((y - geo.top) / geo.ch);
+    return i >= 0 && i < spec.rows && j >= 0 && j < spec.cols ? { i, j } : null;
+  }
+
+  const onMove = (ev) => {
+    if (!spec) return;
+    const c = cellAt(ev);
+    if (c && (c.i !== active?.i || c.j !== active?.j)) setActive(c);
+  };
+  const onLeave = () => doc.activeElement !== canvas && active && setActive(null);
+  const onFocus = () => !active && spec && setActive(spec.startCell ?? { i: spec.rows - 1, j: 0 });
+  const onBlur = () => active && setActive(null);
+  const onKey = (ev) => {
+    if (!spec) return;
+    const a = active ?? { i: 0, j: 0 };
+    const moves = {
+      ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+      Home: [0, -a.j], End: [0, spec.cols - 1 - a.j], PageUp: [-10, 0], PageDown: [10, 0],
+    };
+    if (ev.key === 'Escape') return setActive(null);
+    const m = moves[ev.key];
+    if (!m) return;
+    ev.preventDefault();
+    setActive({ i: a.i + m[0], j: a.j + m[1] });
+  };
+  canvas.addEventListener('pointermove', onMove);
+  canvas.addEventListener('pointerdown', onMove);
+  canvas.addEventListener('pointerleave', onLeave);
+  canvas.addEventListener('focus', onFocus);
+  canvas.addEventListener('blur', onBlur);
+  canvas.addEventListener('keydown', onKey);
+
+  return {
+    el: fig,
+    foot,
+    // spec: {rows, cols, value(i, j), color(v), rowLabels?, colLabels?, cellW?, cellH?, startCell?}
+    draw(s) {
+      spec = s;
+      geo = layout(s);
+      fig.dataset.layout = [geo.left, geo.top, geo.cw, geo.ch, geo.w, geo.h].join(' ');
+      fig.dataset.rows = s.rows;
+      fig.dataset.cols = s.cols;
+      if (s.rows * s.cols <= MAX_LISTED) {
+        const vals = [];
+        for (let i = 0; i < s.rows; i++) for (let j = 0; j < s.cols; j++) vals.push(String(s.value(i, j)));
+        fig.dataset.values = vals.join(',');
+      } else delete fig.dataset.values;
+      paintBase();
+      if (active && (active.i >= s.rows || active.j >= s.cols)) active = null;
+      if (active) setActive(active, { silent: true });
+      else paint();
+    },
+    setActive,
+    caption: (text) => (cap.textContent = text),
+    destroy() {
+      canvas.removeEventListener('pointermove', onMove);
+      canvas.removeEventListener('pointerdown', onMove);
+      canvas.removeEventListener('pointerleave', onLeave);
+      canvas.removeEventListener('focus', onFocus);
+      canvas.removeEventListener('blur', onBlur);
+      canvas.removeEventListener('keydown', onKey);
+      fig.remove();
+    },
+  };
+}
+
+const clampInt = (x, n) => Math.max(0, Math.min(n - 1, Math.round(x)));
+const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function niceStep(n, cw) {
+  const min = Math.ceil(28 / cw);
+  for (const s of [1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 256]) if (s >= min) return s;
+  return Math.ceil(n / 4);
+}

@@ -1,0 +1,192 @@
+// The explainer's frame: the step-through (stage tabs with previous/next), the layer / head /
+// token pickers each stage needs, one panel per stage holding its views, and the explanation
+// panel beside them. Views are mounted once and redraw from the store.
+
+import { createPicker } from './picker.js';
+import { tokenDisplay } from '../../viz/scales.js';
+import { mount as mountTokenization } from '../../viz/tokenization.js';
+import { mount as mountEmbedding } from '../../viz/embedding.js';
+import { mount as mountBlocks } from '../../viz/blocks.js';
+import { mount as mountQkv } from '../../viz/qkv.js';
+import { mount as mountAttention } from '../../viz/attention.js';
+import { mount as mountLines } from '../../viz/attention-lines.js';
+import { mount as mountHeads } from '../../viz/heads-grid.js';
+import { mount as mountAttnOutput } from '../../viz/attn-output.js';
+import { mount as mountMlp } from '../../viz/mlp.js';
+import { mount as mountNorm } from '../../viz/norm.js';
+import { mount as mountOutput } from '../../viz/output.js';
+import { mount as mountExplain } from '../../viz/explain.js';
+
+export const STAGES = [
+  { id: 'tokens', views: [mountTokenization], pick: [] },
+  { id: 'embedding', views: [mountEmbedding], pick: [] },
+  { id: 'blocks', views: [mountBlocks], pick: ['layer', 'pos'] },
+  { id: 'qkv', views: [mountQkv], pick: ['layer', 'head'] },
+  { id: 'attention', views: [mountAttention, mountLines, mountHeads], pick: ['layer', 'head'] },
+  { id: 'attn_output', views: [mountAttnOutput], pick: ['layer', 'pos'] },
+  { id: 'mlp', views: [mountMlp], pick: ['layer', 'pos'] },
+  { id: 'norm', views: [mountNorm], pick: ['layer', 'pos'] },
+  { id: 'output', views: [mountOutput], pick: ['pos'] },
+];
+
+// The token a per-token view shows: the chosen one, else the last (the one predicting next).
+export const posOf = (s) => {
+  const T = s.trace?.ids.length ?? 0;
+  return s.sel.pos !== null && s.sel.pos < T ? s.sel.pos : Math.max(0, T - 1);
+};
+
+export function mount(el, ctx) {
+  const { state, t, actions } = ctx;
+  const doc = el.ownerDocument;
+  const root = doc.createElement('div');
+  root.className = 'txb-explorer';
+  root.id = 'explorer';
+  const note = doc.createElement('p');
+  note.className = 'txb-trace-note';
+  note.setAttribute('aria-live', 'polite');
+
+  const nav = doc.createElement('nav');
+  nav.className = 'txb-stages';
+  nav.setAttribute('aria-label', t('stages_label'));
+  const prev = stepButton(doc, 'stage-prev', `‹ ${t('stage_prev')}`);
+  const next = stepButton(doc, 'stage-next', `${t('stage_next')} ›`);
+  const tabs = doc.createElement('div');
+  tabs.className = 'txb-stage-tabs';
+  tabs.setAttribute('role', 'tablist');
+  tabs.setAttribute('aria-label', t('stages_label'));
+  nav.append(prev, tabs, next);
+
+  const pickers = doc.createElement('div');
+  pickers.className = 'txb-pickers';
+  const L = () => state.get().manifest.dims.layer;
+  const H = () => state.get().manifest.dims.head;
+  const layer = createPicker(doc, {
+    id: 'pick-layer', label: t('layer'), prev: t('layer_prev'), next: t('layer_next'),
+    status: (i, n) => t('layer_of', { i: i + 1, n }), onPick: (i) => actions.select({ layer: i }),
+  });
+  const head = createPicker(doc, {
+    id: 'pick-head', label: t('head'), prev: t('head_prev'), next: t('head_next'),
+    status: (i, n) => t('head_of', { i: i + 1, n }), onPick: (i) => actions.select({ head: i }),
+  });
+  const posWrap = doc.createElement('label');
+  posWrap.className = 'txb-pick-pos';
+  posWrap.append(t('token_pick'), ' ');
+  const pos = doc.createElement('select');
+  pos.id = 'pick-pos';
+  posWrap.append(pos);
+  pos.addEventListener('change', () => actions.select({ pos: Number(pos.value) }));
+  pickers.append(layer.el, head.el, posWrap);
+
+  const body = doc.createElement('div');
+  body.className = 'txb-stage-body';
+  const panels = doc.createElement('div');
+  panels.className = 'txb-panels';
+  const aside = doc.createElement('aside');
+  aside.className = 'txb-explain';
+  aside.setAttribute('aria-label', t('explain_label'));
+  body.append(panels, aside);
+  root.append(note, nav, pickers, body);
+  el.append(root);
+
+  const views = [];
+  const tabEls = STAGES.map((stage, i) => {
+    const tab = doc.createElement('button');
+    tab.type = 'button';
+    tab.setAttribute('role', 'tab');
+    tab.id = `tab-${stage.id}`;
+    tab.dataset.stage = stage.id;
+    tab.setAttribute('aria-controls', `stage-${stage.id}`);
+    tab.innerHTML = '<span class="txb-tab-n"></span> <span class="txb-tab-name"></span>';
+    tab.firstChild.textContent = String(i + 1);
+    tab.lastChild.textContent = t(`stage_${stage.id}`);
+    tabs.append(tab);
+    const panel = doc.createElement('section');
+    panel.className = 'txb-panel';
+    panel.id = `stage-${stage.id}`;
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', tab.id);
+    const h = doc.createElement('h3');
+    h.className = 'txb-h txb-panel-h';
+    h.textContent = t(`stage_${stage.id}_title`);
+    const intro = doc.createElement('p');
+    intro.className = 'txb-intro';
+    intro.textContent = t(`stage_${stage.id}_intro`);
+    panel.append(h, intro);
+    panels.append(panel);
+    for (const v of stage.views) views.push(v(panel, ctx));
+    return tab;
+  });
+  views.push(mountExplain(aside, ctx));
+
+  const go = (i) => actions.select({ stage: Math.max(0, Math.min(STAGES.length - 1, i)) });
+  prev.addEventListener('click', () => go(state.get().sel.stage - 1));
+  next.addEventListener('click', () => go(state.get().sel.stage + 1));
+  tabs.addEventListener('click', (ev) => {
+    const b = ev.target.closest('[role=tab]');
+    if (b) go(tabEls.indexOf(b));
+  });
+  tabs.addEventListener('keydown', (ev) => {
+    const d = { ArrowLeft: -1, ArrowRight: 1 }[ev.key];
+    if (d === undefined) return;
+    ev.preventDefault();
+    go(state.get().sel.stage + d);
+    queueMicrotask(() => tabEls[state.get().sel.stage].focus());
+  });
+
+  let shown = {};
+  function update(s) {
+    if (s.sel !== shown.sel) {
+      const st = s.sel.stage;
+      tabEls.forEach((tab, i) => {
+        tab.setAttribute('aria-selected', String(i === st));
+        tab.tabIndex = i === st ? 0 : -1;
+        panels.children[i].hidden = i !== st;
+      });
+      root.dataset.stage = STAGES[st].id;
+      prev.disabled = st === 0;
+      next.disabled = st === STAGES.length - 1;
+      const want = new Set(STAGES[st].pick);
+      layer.el.hidden = !want.has('layer');
+      head.el.hidden = !want.has('head');
+      posWrap.hidden = !want.has('pos');
+      pickers.hidden = want.size === 0;
+      layer.set(L(), s.sel.layer);
+      head.set(H(), s.sel.head);
+    }
+    if (s.trace !== shown.trace || s.sel !== shown.sel) {
+      const tr = s.trace;
+      root.dataset.trace = tr ? tr.kind : 'none';
+      root.dataset.ids = tr ? tr.ids.join(',') : '';
+      root.dataset.variant = tr?.variant ?? '';
+      if (tr && s.trace !== shown.trace) {
+        pos.replaceChildren(...tr.tokens.map((tok, i) => new Option(`${i + 1}: ${tokenDisplay(tok)}`, String(i))));
+      }
+      if (tr) pos.value = String(posOf(s));
+      note.textContent = !tr
+        ? t('trace_none')
+        : tr.kind === 'example'
+          ? t('trace_example', { prompt: s.manifest.examples[tr.example]?.prompt ?? '' })
+          : t('trace_live', { variant: tr.variant, ms: Math.round(tr.ms ?? 0) });
+    }
+    shown = s;
+  }
+  const unsubscribe = state.subscribe(update);
+  update(state.get());
+  return {
+    update,
+    destroy() {
+      unsubscribe();
+      views.forEach((v) => v.destroy());
+      root.remove();
+    },
+  };
+}
+
+function stepButton(doc, id, text) {
+  const b = doc.createElement('button');
+  b.type = 'button';
+  b.id = id;
+  b.className = 'txb-step';
+  b.textContent = text;
+  return b;
+}

@@ -1,0 +1,140 @@
+// Pure helpers over the model's tensors ({dims, data: Float32Array}, row-major, no batch dim):
+// slicing, the few computations the views show step by step (Q·Kᵀ, 1/√d, the mask, the head
+// concatenation), statistics, ranks. No DOM, so node tests cover them.
+
+// The example trace file: little-endian float32 tensors indexed by the manifest.
+export function parseTrace(buffer, index) {
+  const out = {};
+  for (const { name, dims, offset, length } of index) {
+    const n = dims.reduce((a, b) => a * b, 1);
+    if (n !== length) throw new Error(`trace: ${name} has ${length} values, dims say ${n}`);
+    if (offset + length * 4 > buffer.byteLength) throw new Error(`trace: ${name} runs past the file`);
+    // copy: the offset need not be 4-aligned in a shared buffer
+    out[name] = { dims: dims.slice(), data: new Float32Array(buffer.slice(offset, offset + length * 4)) };
+  }
+  return out;
+}
+
+// The contiguous block of `t` under the leading indices, e.g. sub(q, layer, head) -> [seq, head_dim].
+export function sub(t, ...lead) {
+  let offset = 0;
+  let size = t.data.length;
+  lead.forEach((i, axis) => {
+    if (!(i >= 0 && i < t.dims[axis])) throw new Error(`index ${i} out of range for axis ${axis} (${t.dims[axis]})`);
+    size /= t.dims[axis];
+    offset += i * size;
+  });
+  return t.data.subarray(offset, offset + size);
+}
+
+// The matrix [rows, cols] of `t` under the leading indices.
+export function matrix(t, ...lead) {
+  const cols = t.dims[t.dims.length - 1];
+  const data = sub(t, ...lead);
+  return { rows: data.length / cols, cols, data, at: (i, j) => data[i * cols + j] };
+}
+
+// The attention steps of one head, from its q and k ([T, d] each), in float64:
+// raw = Q·Kᵀ, scaled = raw / √d, masked = scaled with −∞ where the key comes after the query.
+export function attentionSteps(q, k) {
+  const T = q.rows;
+  const d = q.cols;
+  const raw = new Float64Array(T * T);
+  for (let i = 0; i < T; i++) {
+    for (let j = 0; j < T; j++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += q.data[i * d + c] * k.data[j * d + c];
+      raw[i * T + j] = s;
+    }
+  }
+  const scale = 1 / Math.sqrt(d);
+  const scaled = raw.map((x) => x * scale);
+  const masked = scaled.map((x, n) => (n % T > Math.floor(n / T) ? -Infinity : x));
+  return { T, d, scale, raw, scaled, masked, softmax: softmaxRows(masked, T) };
+}
+
+// Row-wise softmax of a [rows, n] array (max-subtracted; −∞ gives 0).
+export function softmaxRows(data, n) {
+  const out = new Float64Array(data.length);
+  for (let r = 0; r < data.length / n; r++) {
+    let max = -Infinity;
+    for (let j = 0; j < n; j++) max = Math.max(max, data[r * n + j]);
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += out[r * n + j] = Math.exp(data[r * n + j] - max);
+    for (let j = 0; j < n; j++) out[r * n + j] /= sum;
+  }
+  return out;
+}
+
+// head_out [H, T, d] of one layer -> [T, H·d]: the heads side by side, as c_proj reads them.
+export function concatHeads(headOut, layer) {
+  const [, H, T, d] = headOut.dims;
+  const out = new Float32Array(T * H * d);
+  for (let h = 0; h < H; h++) {
+    const m = sub(headOut, layer, h);
+    for (let i = 0; i < T; i++) out.set(m.subarray(i * d, (i + 1) * d), i * H * d + h * d);
+  }
+  return { rows: T, cols: H * d, data: out, at: (i, j) => out[i * H * d + j] };
+}
+
+// The residual stream entering block `layer`: the embedding sum, or the previous block's output.
+export function blockInput(tensors, layer) {
+  return layer === 0 ? matrix(tensors.embed) : matrix(tensors.resid_post, layer - 1);
+}
+
+export function stats(v) {
+  let mean = 0;
+  for (const x of v) mean += x;
+  mean /= v.length;
+  let variance = 0;
+  for (const x of v) variance += (x - mean) ** 2;
+  variance /= v.length;
+  return { mean, variance, std: Math.sqrt(variance) };
+}
+
+export function norm(v) {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return Math.sqrt(s);
+}
+
+export function maxAbs(values) {
+  let m = 0;
+  for (const x of values) if (Number.isFinite(x) && Math.abs(x) > m) m = Math.abs(x);
+  return m;
+}
+
+// Indices of the k largest values, largest first (ties: lower index first).
+export function topIndices(values, k) {
+  const idx = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (idx.length === k && v <= values[idx[k - 1]]) continue;
+    let j = idx.length < k ? idx.length : k - 1;
+    while (j > 0 && values[idx[j - 1]] < v) {
+      idx[j] = idx[j - 1];
+      j--;
+    }
+    idx[j] = i;
+  }
+  return idx;
+}
+
+// 1-based rank of entry `id` (how many are strictly larger, plus one) and its softmax probability.
+export function rankAndProb(logits, id) {
+  let max = -Infinity;
+  for (const x of logits) if (x > max) max = x;
+  let sum = 0;
+  let above = 0;
+  const v = logits[id];
+  for (const x of logits) {
+    sum += Math.exp(x - max);
+    if (x > v) above++;
+  }
+  return { rank: above + 1, prob: Math.exp(v - max) / sum, logit: v };
+}
+
+// The GELU GPT-2 uses ("gelu_new", the tanh approximation), for drawing its curve.
+export function gelu(x) {
+  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+}

@@ -1,0 +1,50 @@
+// Small shared pieces of the views: a titled block, redraw-on-change, token labels, and the
+// hover message every matrix sends (token positions for highlighting, text for the panel).
+
+import { tokenDisplay, formatValue } from '../../viz/scales.js';
+
+export function block(el, cls, title) {
+  const doc = el.ownerDocument;
+  const root = doc.createElement('div');
+  root.className = `txb-view ${cls}`;
+  if (title) {
+    const h = doc.createElement('h4');
+    h.className = 'txb-view-h';
+    h.textContent = title;
+    root.append(h);
+  }
+  el.append(root);
+  return root;
+}
+
+// Calls draw(s) when any of the slices `pick(s)` returns changed (by reference).
+export function watch(state, pick, draw) {
+  let last = null;
+  const run = (s) => {
+    const now = pick(s);
+    if (last && now.length === last.length && now.every((x, i) => x === last[i])) return;
+    last = now;
+    draw(s);
+  };
+  const unsubscribe = state.subscribe(run);
+  run(state.get());
+  return unsubscribe;
+}
+
+export const labels = (trace) => trace.tokens.map((tok) => tokenDisplay(tok));
+
+export const q = (trace, i) => `“${tokenDisplay(trace.tokens[i])}” (${i + 1})`;
+
+export const fv = formatValue;
+
+// Keeps the matrices of one view on the same cell (hovering one shows it in all).
+export function linked(mats) {
+  return (cell) => mats.forEach((m) => m.setActive(cell, { silent: true }));
+}
+
+export function para(doc, cls, text = '') {
+  const p = doc.createElement('p');
+  p.className = cls;
+  p.textContent = text;
+  return p;
+}

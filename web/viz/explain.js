@@ -1,0 +1,58 @@
+// The explanation panel: the current stage's formula (MathML), a sentence on what it does,
+// and the live numbers of whatever is hovered or focused in the views.
+
+import { FORMULAS } from '../src/explainer/formulas.js';
+import { STAGES } from '../src/explainer/shell.js';
+
+export function mount(el, { state, t }) {
+  const doc = el.ownerDocument;
+  const root = doc.createElement('div');
+  root.className = 'txb-explain-body';
+  root.id = 'explain';
+  const h = doc.createElement('h4');
+  h.className = 'txb-view-h';
+  const formula = doc.createElement('div');
+  formula.className = 'txb-formula';
+  const text = doc.createElement('p');
+  text.className = 'txb-explain-text';
+  const live = doc.createElement('div');
+  live.className = 'txb-live-numbers';
+  live.setAttribute('aria-live', 'polite');
+  const hint = doc.createElement('p');
+  hint.className = 'txb-note';
+  hint.textContent = t('explain_hint');
+  root.append(h, formula, text, live, hint);
+  el.append(root);
+
+  let shown = {};
+  function update(s) {
+    const stage = STAGES[s.sel.stage].id;
+    if (stage !== shown.stage) {
+      h.textContent = t(`stage_${stage}_title`);
+      formula.innerHTML = FORMULAS[stage] || '';
+      text.textContent = t(`explain_${stage}`);
+    }
+    if (s.hover !== shown.hover) {
+      const lines = s.hover?.lines || [];
+      live.replaceChildren(
+        ...lines.map(([k, v]) => {
+          const p = doc.createElement('p');
+          const b = doc.createElement('span');
+          b.className = 'txb-live-k';
+          b.textContent = k;
+          const n = doc.createElement('span');
+          n.className = 'txb-live-v';
+          n.textContent = v;
+          p.append(b, ' ', n);
+          return p;
+        }),
+      );
+      if (s.hover && 'value' in s.hover) live.dataset.value = String(s.hover.value);
+      else delete live.dataset.value;
+    }
+    shown = { stage, hover: s.hover };
+  }
+  const unsubscribe = state.subscribe(update);
+  update(state.get());
+  return { update, destroy: () => (unsubscribe(), root.remove()) };
+}
