@@ -168,8 +168,8 @@ export function createController({
         store.set({ exampleWanted: true });
         showExample(i).catch((err) => console.warn('example trace:', err));
       }
-      store.set({ promptSync: (store.get().promptSync || 0) + 1 });
       tokenize(ex.prompt);
+      store.set({ promptSync: (store.get().promptSync || 0) + 1 });
       schedule(0);
     },
     select(patch) {

@@ -15,6 +15,9 @@ import { mount as mountModelPanel } from './ui/model-panel.js';
 import { mount as mountPrompt } from './ui/prompt.js';
 import { mount as mountTokens } from '../viz/tokens.js';
 import { mount as mountTopTokens } from '../viz/top-tokens.js';
+import { mount as mountExplorer } from './explainer/shell.js';
+import { mount as mountExamples } from './explainer/example-buttons.js';
+import { parseTrace } from './explainer/tensors.js';
 
 // Threads beyond 8 cost memory (each is a wasm worker) and buy little for a model this size.
 const MAX_THREADS = 8;
@@ -58,10 +61,21 @@ async function boot(win) {
       ortPaths: { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href },
       numThreads: threadCount(win),
       mark: (name) => win.performance.mark(name),
+      // the build-time trace of example i: one binary file, indexed by the manifest
+      async loadExample(i) {
+        const { trace } = manifest.examples[i];
+        const url = sameOriginUrl(trace.path, manifestUrl, win.location.origin);
+        const r = await fetch(url, { mode: 'same-origin' });
+        if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+        return parseTrace(await r.arrayBuffer(), trace.tensors);
+      },
     });
     const actions = {
       setPrompt: controller.setPrompt,
       predictNow: controller.predictNow,
+      useExample: controller.useExample,
+      select: controller.select,
+      hover: controller.hover,
       selectVariant(name) {
         const url = new URL(win.location.href);
         url.searchParams.set('variant', name);
@@ -75,7 +89,7 @@ async function boot(win) {
     section.append(app);
     section.classList.add('txb-live');
     const ctx = { state: store, t, actions, lang };
-    [mountModelPanel, mountPrompt, mountTokens, mountTopTokens].forEach((mount) => mount(app, ctx));
+    [mountModelPanel, mountPrompt, mountExamples, mountTokens, mountExplorer, mountTopTokens].forEach((mount) => mount(app, ctx));
     await controller.start(variant);
   } catch (err) {
     showFatal(section, t, err);

@@ -13,13 +13,21 @@ const STEPS = ['attn_raw', 'attn_scaled', 'attn_scores', 'attn_probs', 'head_out
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
+  const CAP = {
+    attn_raw: t('attention_attn_raw'), attn_scaled: t('attention_attn_scaled'), attn_scores: t('attention_attn_scores'),
+    attn_probs: t('attention_attn_probs'), head_out: t('attention_head_out'),
+  };
+  const NOTE = {
+    attn_raw: t('attention_attn_raw_note'), attn_scaled: t('attention_attn_scaled_note'), attn_scores: t('attention_attn_scores_note'),
+    attn_probs: t('attention_attn_probs_note'), head_out: t('attention_head_out_note'),
+  };
   const root = block(el, 'txb-attention', t('attention_heading'));
   let cur = null;
   let data = null;
   const mats = STEPS.map((name) =>
     createMatrix(doc, {
       name,
-      caption: t(`attention_${name}`),
+      caption: CAP[name],
       describe: (i, j, v) => (name === 'head_out'
         ? `${q(cur, i)} · ${t('dim')} ${j}: ${fv(v)}`
         : `${t('query')} ${q(cur, i)} → ${t('key')} ${q(cur, j)}: ${fv(v)}`),
@@ -32,7 +40,7 @@ export function mount(el, { state, t, actions }) {
   steps.className = 'txb-steps';
   mats.forEach((m, k) => {
     const li = doc.createElement('li');
-    li.append(m.el, para(doc, 'txb-step-note', t(`attention_${STEPS[k]}_note`)));
+    li.append(m.el, para(doc, 'txb-step-note', NOTE[STEPS[k]]));
     steps.append(li);
   });
   root.append(steps);

@@ -8,13 +8,12 @@ import { block, watch, labels, q, fv, linked } from '../src/explainer/view.js';
 import { matrix, maxAbs } from '../src/explainer/tensors.js';
 import { diverging, legend } from './scales.js';
 
-const PARTS = [
-  ['tok_emb', 'embedding_tok'],
-  ['pos_emb', 'embedding_pos'],
-  ['embed', 'embedding_sum'],
-];
-
 export function mount(el, { state, t, actions }) {
+  const PARTS = [
+    ['tok_emb', t('embedding_tok')],
+    ['pos_emb', t('embedding_pos')],
+    ['embed', t('embedding_sum')],
+  ];
   const doc = el.ownerDocument;
   const root = block(el, 'txb-embedding', t('embedding_heading'));
   const sizes = doc.createElement('p');
@@ -22,11 +21,11 @@ export function mount(el, { state, t, actions }) {
   const leg = doc.createElement('div');
   root.append(sizes, leg);
   let cur = null;
-  const mats = PARTS.map(([name, key]) =>
+  const mats = PARTS.map(([name, label]) =>
     createMatrix(doc, {
       name,
-      caption: t(key),
-      label: t(key),
+      caption: label,
+      label,
       describe: (i, j, v) => `${q(cur, i)} · ${t('dim')} ${j}: ${fv(v)}`,
       onActive: (cell) => {
         sync(cell);
@@ -35,7 +34,7 @@ export function mount(el, { state, t, actions }) {
         actions.hover({
           q: cell.i, value: cell.value,
           lines: [[t('token_pick'), q(cur, cell.i)], [t('dim'), String(cell.j)],
-            [t('embedding_tok'), fv(m[0])], [t('embedding_pos'), fv(m[1])], [t('embedding_sum'), fv(m[2])]],
+            [PARTS[0][1], fv(m[0])], [PARTS[1][1], fv(m[1])], [PARTS[2][1], fv(m[2])]],
         });
       },
     }),

@@ -2,7 +2,7 @@
 // and the live numbers of whatever is hovered or focused in the views.
 
 import { FORMULAS } from '../src/explainer/formulas.js';
-import { STAGES } from '../src/explainer/shell.js';
+import { STAGES, stageText } from '../src/explainer/shell.js';
 
 export function mount(el, { state, t }) {
   const doc = el.ownerDocument;
@@ -28,9 +28,10 @@ export function mount(el, { state, t }) {
   function update(s) {
     const stage = STAGES[s.sel.stage].id;
     if (stage !== shown.stage) {
-      h.textContent = t(`stage_${stage}_title`);
+      const st = stageText(stage, t);
+      h.textContent = st.title;
       formula.innerHTML = FORMULAS[stage] || '';
-      text.textContent = t(`explain_${stage}`);
+      text.textContent = st.explain;
     }
     if (s.hover !== shown.hover) {
       const lines = s.hover?.lines || [];

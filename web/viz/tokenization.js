@@ -21,10 +21,10 @@ export function mount(el, { state, t }) {
     size.textContent = t('tokenization_vocab', { V: s.manifest.dims.vocab.toLocaleString() });
     if (!tr) return table.replaceChildren();
     const head = doc.createElement('tr');
-    for (const k of ['tokenization_text', 'tokenization_bytes', 'tokenization_tokens']) {
+    for (const k of [t('tokenization_text'), t('tokenization_bytes'), t('tokenization_tokens')]) {
       const th = doc.createElement('th');
       th.scope = 'col';
-      th.textContent = t(k);
+      th.textContent = k;
       head.append(th);
     }
     const rows = groupTokens(tr.tokens.map((tok) => ({ bytes: tok.raw ?? [...new TextEncoder().encode(tok.text)] }))).map((g) => {

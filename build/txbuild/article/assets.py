@@ -43,6 +43,11 @@ def font_faces(fonts_dir: Path | None, files: dict[str, bytes], warnings: list[s
         return f"url(fonts/{name})"
 
     css = re.sub(r"url\(\s*['\"]?(\./[^)'\"]+)['\"]?\s*\)", swap, css)
+    # The SIL Open Font License travels with the fonts.
+    for lic in (fonts_dir.parents[2] / "LICENSE", fonts_dir.parents[2] / "LICENSE.txt"):
+        if lic.exists():
+            files["assets/fonts/Pretendard-LICENSE.txt"] = lic.read_bytes()
+            break
     if missing:
         warnings.append(f"Pretendard CSS names {len(missing)} missing font file(s), e.g. {missing[0]}")
     return css

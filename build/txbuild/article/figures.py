@@ -25,6 +25,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import viz
 
+WIDE = 672  # px: a drawing wider than the text column (42rem) takes the page column
+
 
 class FigureProcessor(Treeprocessor):
     def __init__(self, md, ext: "FigureExtension"):
@@ -84,7 +86,7 @@ class FigureProcessor(Treeprocessor):
                     note = etree.SubElement(cap, "span", {"class": "fig-note"})
                     note.text = drawing.note
                     note.tail = " "
-                if drawing.wide:
+                if drawing.wide or drawing.width > WIDE:
                     fig.set("class", fig.get("class") + " l-page")
         if text and text.strip():
             p = etree.SubElement(cap, "span")

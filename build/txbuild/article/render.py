@@ -149,6 +149,7 @@ def render_pages(ctx: PageContext) -> list[str]:
             file_warning=_code_spans(_fill(t.get("explainer_file_warning", ""), hosted=hosted)),
             sections=sections,
             explainer_after=explainer_after,
+            notes_placed=any(s["meta"].get("notes") == "before" for s in sections),
             notes_html=Markup(art.notes_html),
             model=model,
             model_note=_model_note(model, lang, t),

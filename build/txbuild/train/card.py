@@ -239,14 +239,17 @@ def render(m: dict, folder: Path) -> str:
            if m.get("schedule_trimmed") else "")
         + ". On CPU a run is deterministic for a seed; on CUDA it is up to floating-point "
         "nondeterminism. "
-        + (f"The original command line: `{' '.join(m['argv'])}`." if m.get("argv") else ""),
+        + (f"The original command line: `{shlex.join(m['argv'])}`." if m.get("argv") else ""),
         "",
         "## Limitations",
         "",
         "A two-million-token corpus is small: the model writes plausible early-modern "
         "English with speaker names and verse lines, but little sense over more than a "
         "sentence, and it repeats itself under greedy decoding. It knows no modern English "
-        "vocabulary beyond what the tokenizer spells out byte by byte.",
+        "vocabulary beyond what the tokenizer spells out byte by byte."
+        + (" Its attention is still diffuse after this short training: no head puts most of "
+           "its weight on the previous token (see Quality)."
+           if q.get("prev_token_head") and q["prev_token_head"]["score"] <= 0.5 else ""),
         "",
         "## Metrics",
         "",

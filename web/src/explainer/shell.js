@@ -17,6 +17,24 @@ import { mount as mountNorm } from '../../viz/norm.js';
 import { mount as mountOutput } from '../../viz/output.js';
 import { mount as mountExplain } from '../../viz/explain.js';
 
+// The strings of each stage: tab, heading, introduction, explanation (spelled out so the
+// strings test sees every key).
+const TEXT = {
+  tokens: (t) => [t('stage_tokens'), t('stage_tokens_title'), t('stage_tokens_intro'), t('explain_tokens')],
+  embedding: (t) => [t('stage_embedding'), t('stage_embedding_title'), t('stage_embedding_intro'), t('explain_embedding')],
+  blocks: (t) => [t('stage_blocks'), t('stage_blocks_title'), t('stage_blocks_intro'), t('explain_blocks')],
+  qkv: (t) => [t('stage_qkv'), t('stage_qkv_title'), t('stage_qkv_intro'), t('explain_qkv')],
+  attention: (t) => [t('stage_attention'), t('stage_attention_title'), t('stage_attention_intro'), t('explain_attention')],
+  attn_output: (t) => [t('stage_attn_output'), t('stage_attn_output_title'), t('stage_attn_output_intro'), t('explain_attn_output')],
+  mlp: (t) => [t('stage_mlp'), t('stage_mlp_title'), t('stage_mlp_intro'), t('explain_mlp')],
+  norm: (t) => [t('stage_norm'), t('stage_norm_title'), t('stage_norm_intro'), t('explain_norm')],
+  output: (t) => [t('stage_output'), t('stage_output_title'), t('stage_output_intro'), t('explain_output')],
+};
+export const stageText = (id, t) => {
+  const [tab, title, intro, explain] = TEXT[id](t);
+  return { tab, title, intro, explain };
+};
+
 export const STAGES = [
   { id: 'tokens', views: [mountTokenization], pick: [] },
   { id: 'embedding', views: [mountEmbedding], pick: [] },
@@ -98,7 +116,8 @@ export function mount(el, ctx) {
     tab.setAttribute('aria-controls', `stage-${stage.id}`);
     tab.innerHTML = '<span class="txb-tab-n"></span> <span class="txb-tab-name"></span>';
     tab.firstChild.textContent = String(i + 1);
-    tab.lastChild.textContent = t(`stage_${stage.id}`);
+    const text = stageText(stage.id, t);
+    tab.lastChild.textContent = text.tab;
     tabs.append(tab);
     const panel = doc.createElement('section');
     panel.className = 'txb-panel';
@@ -107,10 +126,10 @@ export function mount(el, ctx) {
     panel.setAttribute('aria-labelledby', tab.id);
     const h = doc.createElement('h3');
     h.className = 'txb-h txb-panel-h';
-    h.textContent = t(`stage_${stage.id}_title`);
+    h.textContent = text.title;
     const intro = doc.createElement('p');
     intro.className = 'txb-intro';
-    intro.textContent = t(`stage_${stage.id}_intro`);
+    intro.textContent = text.intro;
     panel.append(h, intro);
     panels.append(panel);
     for (const v of stage.views) views.push(v(panel, ctx));

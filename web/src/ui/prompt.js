@@ -26,11 +26,19 @@ export function mount(el, { state, t, actions }) {
   box.addEventListener('input', onInput);
   button.addEventListener('click', onClick);
 
-  // The store is the source of truth only at mount; afterwards the reader owns the box.
-  const update = () => {};
+  // The store is the source of truth only at mount; afterwards the reader owns the box,
+  // except when an example prompt is chosen (promptSync counts those).
+  let sync = state.get().promptSync;
+  const update = (s) => {
+    if (s.promptSync === sync) return;
+    sync = s.promptSync;
+    box.value = s.prompt;
+  };
+  const unsubscribe = state.subscribe(update);
   return {
     update,
     destroy() {
+      unsubscribe();
       box.removeEventListener('input', onInput);
       button.removeEventListener('click', onClick);
       root.remove();

@@ -143,7 +143,7 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
     body.append(text(left + 20, mask_y + 11, d.s("fig_steps_legend_mask"), 11))
     alt = d.s("fig_steps_alt", layer=layer + 1, head=head + 1, T=T)
     note = d.s("fig_attn_note", layer=layer + 1, head=head + 1, L=d.model["n_layer"], H=d.model["n_head"])
-    return Drawing(left + 3 * size + 2 * gap + 16, mask_y + 20, "".join(body), alt, note, wide=True)
+    return Drawing(left + 3 * size + 2 * gap + 16, mask_y + 20, "".join(body), alt, note)
 
 
 def draw_heads(d: VizData, params: dict) -> Drawing:
@@ -169,4 +169,4 @@ def draw_heads(d: VizData, params: dict) -> Drawing:
     body.append(lg)
     alt = d.s("fig_heads_alt", layer=layer + 1, H=H, T=T)
     note = d.s("fig_heads_note", layer=layer + 1, L=d.model["n_layer"])
-    return Drawing(per_row * (thumb + gap) - gap + 8, y + lh + 4, "".join(body), alt, note, wide=H > 4)
+    return Drawing(per_row * (thumb + gap) - gap + 8, y + lh + 4, "".join(body), alt, note)

@@ -72,7 +72,7 @@ def draw_embedding(d: VizData, params: dict) -> Drawing:
     n_tok = float(np.linalg.norm(np.asarray(tr["tok_emb"], dtype=np.float64), axis=-1).mean())
     n_pos = float(np.linalg.norm(np.asarray(tr["pos_emb"], dtype=np.float64), axis=-1).mean())
     alt = d.s("fig_emb_alt", T=T, D=D, C=C, tok=num(n_tok), pos=num(n_pos))
-    return Drawing(left + 3 * panel + 2 * gap + 8, y + lh + 4, "".join(parts), alt, wide=True)
+    return Drawing(left + 3 * panel + 2 * gap + 8, y + lh + 4, "".join(parts), alt)
 
 
 def _hist(x0, y0, w, h, values: np.ndarray, lo, hi, bins=40) -> str:
