@@ -24,3 +24,14 @@ def test_example_files_hold_the_real_trace(tiny_checkpoint, tmp_path):
     assert e["top"][0]["id"] == int(np.argmax(ref["logits"][-1]))
     json.dumps(entries)  # the manifest must be able to carry them
     np.testing.assert_array_equal(first["logits"], ref["logits"])
+
+
+def test_logit_lens_ends_at_the_model_prediction(tiny_checkpoint, tmp_path):
+    from txbuild.examples import lens_tops
+
+    lm = load(resolve(str(tiny_checkpoint)))
+    entries, tr = build_examples(lm, ["The lens looks at every layer"], 64, tmp_path)
+    tops = lens_tops(lm, tr, k=5)
+    assert len(tops) == lm.model.config.n_layer + 1  # after the embedding, then after each block
+    assert [t["id"] for t in tops[-1]] == [t["id"] for t in entries[0]["top"][:5]]
+    np.testing.assert_allclose([t["prob"] for t in tops[-1]], [t["prob"] for t in entries[0]["top"][:5]], rtol=1e-5)

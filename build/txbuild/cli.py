@@ -66,8 +66,8 @@ def main():
 @main.command("site")
 @with_common
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
-@click.option("--precision", type=click.Choice(PRECISIONS), default="fp16", show_default=True,
-              help="The variant the page loads first.")
+@click.option("--precision", type=click.Choice(PRECISIONS), default=None,
+              help="The variant the page loads first  [default: fp16 if shipped, else the first shipped].")
 @click.option("--variants", "variants", default="all", show_default=True,
               help="Variants that ship, comma-separated (fp32,fp16,int8) or 'all'.")
 @click.option("--max-tokens", type=click.IntRange(1, 1024), default=64, show_default=True,
@@ -91,7 +91,7 @@ def site_cmd(model, verbose, quiet, out, precision, variants, max_tokens, clean,
     cfg = res.model.model.config
     label = f"{res.model.source.id} ({cfg.n_layer}L×{cfg.n_head}H×{cfg.n_embd})"
     for prec, v in res.variants.items():
-        mark = " (default)" if prec == precision else ""
+        mark = " (default)" if prec == res.default_variant else ""
         t.add_row(label, prec + mark, human_bytes(v["bytes"]),
                   "[green]pass[/]" if v["verify"]["passed"] else "[red]FAIL[/]",
                   f"{v['verify']['top1']:.3f}", f"{v['verify']['logits_max_rel']:.1e}")

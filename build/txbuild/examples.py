@@ -47,3 +47,10 @@ def build_examples(lm: LoadedModel, prompts: list[str], max_tokens: int,
                     "top": stages.top_tokens(lm.tokenizer, tr["logits"]),
                     "trace": {"path": rel, "dtype": "float32", "tensors": write_trace(tr, model_dir / rel)}})
     return out, first
+
+
+def lens_tops(lm: LoadedModel, tr: dict[str, np.ndarray], k: int = 5) -> list[list[dict]]:
+    """The logit lens at the last position: top-k after the embedding, then after each block."""
+    rows = np.concatenate([tr["embed"][-1:], tr["resid_post"][:, -1]])  # (L+1, C)
+    logits = trace.lens_logits(lm.model, rows)
+    return [stages.top_tokens(lm.tokenizer, row[None], k) for row in logits]
