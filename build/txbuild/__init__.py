@@ -7,3 +7,6 @@ __version__ = "0.1.0"
 # The repository root: build/txbuild/__init__.py -> parents[2]. The package is installed
 # editable, so content/, templates/, web/ and models/ are found next to it.
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# The precision variants a build can ship (export.make_variant makes each one).
+PRECISIONS = ("fp32", "fp16", "int8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .export import PRECISIONS
+from . import PRECISIONS
 from .report import Reporter, human_bytes, verify_table
 
 MODEL_HELP = ("'auto' (GPT-2 small if cached or the hub answers, else the bundled model), "

@@ -11,10 +11,10 @@ import onnx
 import torch
 from torch.export import Dim
 
+from . import PRECISIONS  # noqa: F401  (re-exported for callers)
 from .trace import INPUTS, OUTPUTS, TracedGPT2, empty_past
 
 OPSET = 18  # 17 writes a Split that fails onnx.checker (NOTES.md)
-PRECISIONS = ("fp32", "fp16", "int8")
 
 
 def export_fp32(hf_model) -> onnx.ModelProto:

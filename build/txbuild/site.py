@@ -14,7 +14,7 @@ from pathlib import Path
 from . import bundle, stages
 from .examples import build_examples, lens_tops
 from .cache import DEFAULT_ROOT
-from .export import PRECISIONS
+from . import PRECISIONS
 from .manifest import build_manifest, write_manifest
 from .report import Reporter
 from .sources import LoadedModel, load, resolve

@@ -71,12 +71,13 @@ export function mount(el, { state, t, actions }) {
     const out = matrix(cur.tensors.head_out, layer, head);
     data = { ...st, scores, probs };
     const rowLabels = labels(cur);
-    const div = diverging(Math.max(maxAbs(st.raw), maxAbs(st.scaled)));
+    const div = diverging(maxAbs(st.raw));
+    const sdiv = diverging(maxAbs(st.scaled));
     const seq = sequential(1);
     const sq = { rows: T, cols: T, rowLabels, colLabels: rowLabels, cellW: cell(T), cellH: cell(T) };
     mats[0].draw({ ...sq, value: (i, j) => st.raw[i * T + j], color: div });
-    mats[1].draw({ ...sq, value: (i, j) => st.scaled[i * T + j], color: div });
-    mats[2].draw({ ...sq, value: scores.at, color: div });
+    mats[1].draw({ ...sq, value: (i, j) => st.scaled[i * T + j], color: sdiv });
+    mats[2].draw({ ...sq, value: scores.at, color: sdiv });
     mats[3].draw({ ...sq, value: probs.at, color: seq });
     const od = diverging(maxAbs(out.data));
     mats[4].draw({ rows: T, cols: out.cols, rowLabels, value: out.at, color: od, cellH: cell(T) });
@@ -86,7 +87,8 @@ export function mount(el, { state, t, actions }) {
     const sums = Array.from({ length: T }, (_, i) => probs.data.subarray(i * T, i * T + T).reduce((a, b) => a + b, 0));
     mats[3].el.dataset.rowSums = sums.join(',');
     mats[0].foot.replaceChildren(legend(doc, div, { title: t('legend_score') }));
-    mats[2].foot.replaceChildren(legend(doc, div, { title: t('legend_score'), masked: t('legend_masked') }));
+    mats[1].foot.replaceChildren(legend(doc, sdiv, { title: t('legend_score') }));
+    mats[2].foot.replaceChildren(legend(doc, sdiv, { title: t('legend_score'), masked: t('legend_masked') }));
     mats[3].foot.replaceChildren(legend(doc, seq, { title: t('legend_weight') }),
       para(doc, 'txb-note', t('attention_row_sums', { min: fv(Math.min(...sums)), max: fv(Math.max(...sums)) })));
     mats[4].foot.replaceChildren(legend(doc, od, { title: t('legend_value') }));

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .loop import TrainConfig
+from .config import TrainConfig
 
 _D = TrainConfig()  # defaults
 

@@ -18,53 +18,15 @@ import math
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .config import TrainConfig
 from .corpus import EOT_ID, VOCAB_SIZE, Corpus, write_tokenizer
-
-
-@dataclass
-class TrainConfig:
-    # model (GPT-2 architecture, GPT-2's tokenizer)
-    layers: int = 6
-    heads: int = 8
-    width: int = 256
-    context: int = 256
-    dropout: float = 0.1
-    # optimisation
-    batch_size: int = 32  # windows of `context` tokens per step
-    lr: float = 1e-3
-    min_lr: float = 1e-4
-    warmup: int = 200  # steps of linear warm-up
-    weight_decay: float = 0.1  # on matrices and embeddings only
-    beta2: float = 0.99
-    grad_clip: float = 1.0
-    # length: steps, or epochs (passes over the training tokens); a time budget caps either
-    steps: int | None = None
-    epochs: float | None = None
-    time_budget: float | None = None  # seconds of training (evaluation included)
-    # evaluation, logging, saving
-    eval_every: int = 250
-    eval_max_tokens: int | None = None  # None: the whole held-out text
-    log_every: int = 50
-    save_min_interval: float = 30.0  # seconds between writes of a new best checkpoint
-    state_every: float = 300.0  # seconds between writes of the resume state
-    # run
-    seed: int = 1337
-    device: str = "auto"  # auto | cpu | cuda
-    threads: int | None = None
-    output: str = "models/gpt2-shakespeare"
-    state_file: str | None = None  # None: .txbuild/train-state/<output name>.pt; "": none
-    resume: bool = False
-    stop_after: int | None = None  # stop this session after N steps (schedule unchanged)
-    # provenance for the model card (filled in by the CLI)
-    corpus_args: list[str] = field(default_factory=list)
-    argv: list[str] = field(default_factory=list)
 
 
 def log(msg: str) -> None:
