@@ -86,3 +86,11 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tiny_checkpoint, tmp_path)
 def test_bad_precision_choice():
     r = CliRunner().invoke(main, ["site", "--precision", "int4"])
     assert r.exit_code == 2 and "int4" in r.output
+
+
+def test_the_site_never_shows_the_build_machine_path(tmp_path):
+    folder = tmp_path / "secret-home" / "my-model"
+    folder.mkdir(parents=True)
+    assert sources.resolve(str(folder)).as_dict() == {"kind": "folder", "ref": "my-model"}
+    assert sources.resolve("bundled").as_dict() == {"kind": "bundled", "ref": "models/gpt2-shakespeare"}
+    assert sources.resolve("gpt2").as_dict() == {"kind": "hub", "ref": "gpt2"}

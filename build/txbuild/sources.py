@@ -31,7 +31,14 @@ class ModelSource:
     notes: list[str] = field(default_factory=list)  # warnings to show the user
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "ref": self.ref}
+        """What the site may show: never the absolute path of the machine that built it."""
+        if self.kind == "bundled":
+            ref = str(Path(self.ref).relative_to(REPO_ROOT))
+        elif self.kind == "folder":
+            ref = Path(self.ref).name
+        else:
+            ref = self.ref
+        return {"kind": self.kind, "ref": ref}
 
 
 @dataclass
