@@ -156,6 +156,7 @@ export function mount(el, ctx) {
   function update(s) {
     if (s.sel !== shown.sel) {
       const st = s.sel.stage;
+      if (shown.sel && shown.sel.stage !== st) tabEls[st].scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
       tabEls.forEach((tab, i) => {
         tab.setAttribute('aria-selected', String(i === st));
         tab.tabIndex = i === st ? 0 : -1;
