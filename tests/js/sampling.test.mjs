@@ -82,7 +82,9 @@ test('bad settings are refused', () => {
   const x = logitsOf(10);
   assert.throws(() => samplingSteps(x, { mode: 'topk', temperature: 1, topK: 0 }));
   assert.throws(() => samplingSteps(x, { mode: 'topk', temperature: 1, topK: 11 }));
-  assert.throws(() => samplingSteps(x, { mode: 'topp', temperature: 1, topP: 0 }));
+  assert.throws(() => samplingSteps(x, { mode: 'topp', temperature: 1, topP: -0.1 }));
+  assert.throws(() => samplingSteps(x, { mode: 'topp', temperature: 1, topP: 1.5 }));
+  assert.equal(samplingSteps(x, { mode: 'topp', temperature: 1, topP: 0 }).kept, 1); // p = 0: the top token alone
   assert.throws(() => samplingSteps(x, { mode: 'none', temperature: 0 }));
 });
 

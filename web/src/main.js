@@ -18,6 +18,10 @@ import { mount as mountTopTokens } from '../viz/top-tokens.js';
 import { mount as mountExplorer } from './explainer/shell.js';
 import { mount as mountExamples } from './explainer/example-buttons.js';
 import { parseTrace } from './explainer/tensors.js';
+import { STAGES } from './explainer/shell.js';
+import { mount as mountGeneration } from './ui/gen-section.js';
+import { parseUrlState, serializeUrlState } from './gen/url-state.js';
+import { limits } from './gen/kv-cache.js';
 
 // Threads beyond 8 cost memory (each is a wasm worker) and buy little for a model this size.
 const MAX_THREADS = 8;
@@ -53,7 +57,7 @@ async function boot(win) {
     const manifest = parseManifest(await res.json(), manifestUrl);
 
     const variant = pickVariant(manifest, win.location.search);
-    const store = createStore(initialState(manifest, variant));
+    const store = createStore(fromUrl(initialState(manifest, variant), win.location.search));
     const controller = createController({
       store,
       loadTokenizer: () => import('./tokenizer.js'),
@@ -76,6 +80,13 @@ async function boot(win) {
       useExample: controller.useExample,
       select: controller.select,
       hover: controller.hover,
+      nextToken: controller.nextToken,
+      generate: controller.generate,
+      stop: controller.stop,
+      setSampling: controller.setSampling,
+      setCompare: controller.setCompare,
+      clearGenerated: controller.clearGenerated,
+      lens: controller.lens,
       selectVariant(name) {
         const url = new URL(win.location.href);
         url.searchParams.set('variant', name);
@@ -89,11 +100,49 @@ async function boot(win) {
     section.append(app);
     section.classList.add('txb-live');
     const ctx = { state: store, t, actions, lang };
-    [mountModelPanel, mountPrompt, mountExamples, mountTokens, mountExplorer, mountTopTokens].forEach((mount) => mount(app, ctx));
+    [mountModelPanel, mountPrompt, mountExamples, mountTokens, mountExplorer, mountTopTokens, mountGeneration].forEach((mount) => mount(app, ctx));
+    syncUrl(win, store);
     await controller.start(variant);
   } catch (err) {
     showFatal(section, t, err);
   }
+}
+
+// The shareable state: the URL's values over the defaults; malformed ones are named in urlBad.
+function fromUrl(s, search) {
+  const m = s.manifest;
+  const { values: v, bad } = parseUrlState(search, {
+    layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total,
+  });
+  const pick = (keys) => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
+  return {
+    ...s,
+    prompt: v.prompt ?? s.prompt,
+    sel: { ...s.sel, ...pick(['layer', 'head', 'stage', 'pos']) },
+    gen: { ...s.gen, ids: v.gen ?? [], settings: { ...s.gen.settings, ...pick(['mode', 'temperature', 'topK', 'topP', 'seed']) } },
+    urlBad: bad,
+  };
+}
+
+// Writes the state back into the URL (replaceState, so Back still leaves the page), at most
+// every 300 ms; the generated tokens only once generation has stopped.
+function syncUrl(win, store) {
+  let timer = null;
+  const defaults = { prompt: store.get().manifest.defaultPrompt };
+  const write = () => {
+    const s = store.get();
+    const search = serializeUrlState(win.location.search, {
+      prompt: s.prompt, ...s.sel, ...s.gen.settings, gen: s.gen.ids,
+    }, defaults);
+    if (search !== win.location.search) win.history.replaceState(null, '', `${win.location.pathname}${search}${win.location.hash}`);
+  };
+  store.subscribe((s, prev) => {
+    if (s.gen.running) return;
+    if (s.prompt === prev.prompt && s.sel === prev.sel && s.gen.settings === prev.gen.settings && s.gen.ids === prev.gen.ids
+      && s.gen.running === prev.gen.running) return;
+    clearTimeout(timer);
+    timer = setTimeout(write, 300);
+  });
 }
 
 boot(window);

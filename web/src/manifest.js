@@ -29,6 +29,10 @@ function parseVariant(name, v, base) {
     bytes: Math.max(bytes, shardBytes + graphBytes),
     shards,
     verify: v.verify || null,
+    // the logit lens: a second small graph reading the same shard files (no extra download)
+    lens: v.lens && typeof v.lens.graph === 'string'
+      ? { graphUrl: sameOriginUrl(v.lens.graph, base), input: v.lens.input || 'hidden', output: v.lens.output || 'logits' }
+      : null,
   };
 }
 

@@ -38,6 +38,8 @@ export function createModelClient(workerUrl, { onProgress = () => {} } = {}) {
   return {
     load: (opts) => call({ type: 'load', ...opts }),
     run: (ids, outputs) => call({ type: 'run', ids, outputs }),
+    step: (ids, opts = {}) => call({ type: 'step', ids, ...opts }),
+    lens: (hidden) => call({ type: 'lens', hidden }),
     destroy() {
       worker.terminate();
       failAll(new Error('model worker stopped'));

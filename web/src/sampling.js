@@ -16,7 +16,7 @@ function checkSettings({ temperature, topK, topP, mode }, vocab) {
   if (mode === 'topk' && !(Number.isInteger(topK) && topK >= 1 && topK <= vocab)) {
     throw new Error(`k must be an integer from 1 to ${vocab}`);
   }
-  if (mode === 'topp' && !(topP > 0 && topP <= 1)) throw new Error('p must be in (0, 1]');
+  if (mode === 'topp' && !(topP >= 0 && topP <= 1)) throw new Error('p must be in [0, 1]'); // p = 0 keeps the top token
 }
 
 // Every quantity of one sampling step, for all tokens (indexed by rank):

@@ -4,6 +4,11 @@
 //
 // in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads}
 //      {id, type: 'run', ids, outputs: ['logits', 'q', …]}  (only the outputs asked for are fetched)
+//      {id, type: 'step', ids}  generation: reuses the cached keys/values of the longest common
+//           prefix (the previous run's presents) and feeds only the new tokens; returns the last
+//           row of logits, the time, and per-layer norms of the cache for the KV view
+//      {id, type: 'lens', hidden: {data, dims}}  the logit lens: ln_f + unembedding on rows
+// Requests are served one at a time (a session must not run twice at once).
 // out: {type: 'progress', loaded, total}
 //      {id, type: 'done', result} | {id, type: 'error', message}
 
@@ -11,6 +16,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { fetchBytes, sha256Hex } from './fetch-bytes.js';
 import { createByteProgress } from './progress.js';
 import { feedsFor } from './feeds.js';
+import { planStep, slicePast, cacheNorms } from './gen/kv-cache.js';
 
 async function load(msg, post) {
   const { variant } = msg;
@@ -37,13 +43,17 @@ async function load(msg, post) {
     if (got && got !== sha256) throw new Error(`${url}: sha256 ${got}, the manifest says ${sha256}`);
     return data;
   };
-  const [graph, ...shards] = await Promise.all([
+  const [graph, ...rest] = await Promise.all([
     get({ url: variant.graphUrl, bytes: variant.graphBytes }),
     ...variant.shards.map(get),
+    // the lens graph is a few KB; its weights are the shards below
+    ...(variant.lens ? [get({ url: variant.lens.graphUrl, bytes: undefined })] : []),
   ]).catch((err) => {
     abort.abort();
     throw err;
   });
+  const shards = rest.slice(0, variant.shards.length);
+  const lensGraph = variant.lens ? rest[variant.shards.length] : null;
   const done = progress.snapshot();
   post({ type: 'progress', loaded: done.loaded, total: done.total, phase: 'init' });
 
@@ -54,7 +64,52 @@ async function load(msg, post) {
     // the path is the location string the graph itself references
     externalData: variant.shards.map((s, i) => ({ path: s.name, data: shards[i] })),
   });
-  return { session, initMs: performance.now() - t0, inputs: msg.inputs, dims: msg.dims };
+  const externalData = variant.shards.map((s, i) => ({ path: s.name, data: shards[i] }));
+  const lens = lensGraph
+    ? { session: await ort.InferenceSession.create(lensGraph, { executionProviders: ['wasm'], externalData }), ...variant.lens }
+    : null;
+  return { session, lens, initMs: performance.now() - t0, inputs: msg.inputs, dims: msg.dims, cache: { ids: [], past: null } };
+}
+
+// The cache inputs and outputs are the ones with a `past` / `ctx` dim in the contract.
+const pastInputs = (inputs) => inputs.filter((i) => i.dims.includes('past')).map((i) => i.name);
+
+async function step(model, msg) {
+  const { session, inputs, dims, cache } = model;
+  const names = pastInputs(inputs); // ['past_key', 'past_value']
+  const presents = names.map((n) => n.replace(/^past_/, 'present_'));
+  const { reuse, feed } = planStep(cache.ids, msg.ids);
+  const feeds = {};
+  for (const f of feedsFor(inputs, dims, feed)) feeds[f.name] = new ort.Tensor(f.type, f.data, f.dims);
+  if (reuse > 0) {
+    names.forEach((n, i) => {
+      const p = slicePast(cache.past[i].data, cache.past[i].dims, reuse);
+      feeds[n] = new ort.Tensor('float32', p.data, p.dims);
+    });
+  }
+  const t0 = performance.now();
+  const out = await session.run(feeds, ['logits', ...presents]);
+  const ms = performance.now() - t0;
+  const logits = out.logits;
+  const V = logits.dims[logits.dims.length - 1];
+  const last = logits.data.slice(logits.data.length - V);
+  cache.past = presents.map((n) => ({ data: out[n].data, dims: out[n].dims.slice() }));
+  cache.ids = msg.ids.slice();
+  logits.dispose?.();
+  const [L, H, P, D] = cache.past[0].dims;
+  const result = {
+    logits: last, ms, fed: feed.length, reused: reuse, cacheDims: [L, H, P, D],
+    norms: msg.norms === false ? null : { key: cacheNorms(cache.past[0].data, cache.past[0].dims), value: cacheNorms(cache.past[1].data, cache.past[1].dims) },
+  };
+  return { result, transfer: [last.buffer] };
+}
+
+async function lens(model, msg) {
+  if (!model.lens) throw new Error('this variant has no logit-lens graph');
+  const { session, input, output } = model.lens;
+  const out = await session.run({ [input]: new ort.Tensor('float32', msg.hidden.data, msg.hidden.dims) }, [output]);
+  const t = out[output];
+  return { result: { dims: t.dims.slice(), data: t.data }, transfer: [t.data.buffer] };
 }
 
 async function run(model, msg) {
@@ -80,7 +135,11 @@ function serve(scope) {
   let model = null;
   let loading = null;
   const post = (m, transfer) => scope.postMessage(m, transfer || []);
-  scope.onmessage = async ({ data: msg }) => {
+  let queue = Promise.resolve();
+  scope.onmessage = ({ data: msg }) => {
+    queue = queue.then(() => handle(msg));
+  };
+  const handle = async (msg) => {
     try {
       if (msg.type === 'load') {
         loading = load(msg, post);
@@ -90,6 +149,11 @@ function serve(scope) {
         if (!model) model = await loading;
         if (!model) throw new Error('run before load');
         const { result, transfer } = await run(model, msg);
+        post({ id: msg.id, type: 'done', result }, transfer);
+      } else if (msg.type === 'step' || msg.type === 'lens') {
+        if (!model) model = await loading;
+        if (!model) throw new Error(`${msg.type} before load`);
+        const { result, transfer } = await (msg.type === 'step' ? step : lens)(model, msg);
         post({ id: msg.id, type: 'done', result }, transfer);
       }
     } catch (err) {

@@ -32,6 +32,7 @@ export function mount(el, { state, t, actions }) {
     const li = doc.createElement('li');
     li.className = 'txb-chip';
     li.classList.toggle('txb-bytes', !!d.bytes);
+    li.classList.toggle('txb-gen', !!d.gen);
     li.dataset.tokenId = d.id;
     li.dataset.pos = i;
     li.tabIndex = 0;

@@ -1,0 +1,81 @@
+// The shareable part of the page's state in the URL's query string, and back. Pure: the
+// caller passes the search string and the model's sizes; malformed values are dropped (the
+// default stays) and named in `bad`, so the page can say so.
+//
+//   ?prompt=…&layer=2&head=5&stage=4&pos=3&mode=topp&temp=0.8&k=40&p=0.9&seed=7&gen=11,198,464
+// layer, head, stage and pos are 1-based in the URL (as on screen), 0-based in the state.
+
+export const MODES = ['greedy', 'topk', 'topp', 'none'];
+export const TEMP_MIN = 0.05;
+export const TEMP_MAX = 5;
+export const SAMPLING_DEFAULTS = Object.freeze({ mode: 'topk', temperature: 1, topK: 40, topP: 0.9, seed: 42 });
+const KEYS = ['prompt', 'layer', 'head', 'stage', 'pos', 'mode', 'temp', 'k', 'p', 'seed', 'gen'];
+const MAX_SEED = 2 ** 32 - 1;
+
+const intIn = (text, lo, hi) => (/^\d{1,10}$/.test(text) && +text >= lo && +text <= hi ? +text : null);
+const numIn = (text, lo, hi) => {
+  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(text)) return null;
+  const v = Number(text);
+  return Number.isFinite(v) && v >= lo && v <= hi ? v : null;
+};
+
+// sizes: {layers, heads, stages, vocab, maxPrompt (chars), maxGen (tokens)}
+export function parseUrlState(search, sizes) {
+  const q = new URLSearchParams(search);
+  const values = {};
+  const bad = [];
+  const take = (key, parse, set) => {
+    if (!q.has(key)) return;
+    const v = parse(q.get(key));
+    if (v === null || v === undefined) bad.push(key);
+    else set(v);
+  };
+  take('prompt', (s) => (s.length <= (sizes.maxPrompt ?? 4000) ? s : null), (v) => (values.prompt = v));
+  take('layer', (s) => intIn(s, 1, sizes.layers), (v) => (values.layer = v - 1));
+  take('head', (s) => intIn(s, 1, sizes.heads), (v) => (values.head = v - 1));
+  take('stage', (s) => intIn(s, 1, sizes.stages ?? 1), (v) => (values.stage = v - 1));
+  take('pos', (s) => intIn(s, 1, sizes.maxGen ?? 4096), (v) => (values.pos = v - 1));
+  take('mode', (s) => (MODES.includes(s) ? s : null), (v) => (values.mode = v));
+  take('temp', (s) => numIn(s, TEMP_MIN, TEMP_MAX), (v) => (values.temperature = v));
+  take('k', (s) => intIn(s, 1, sizes.vocab), (v) => (values.topK = v));
+  take('p', (s) => numIn(s, 0, 1), (v) => (values.topP = v));
+  take('seed', (s) => intIn(s, 0, MAX_SEED), (v) => (values.seed = v));
+  take('gen', (s) => {
+    if (s === '') return [];
+    const parts = s.split(',');
+    if (parts.length > (sizes.maxGen ?? 4096)) return null;
+    const ids = parts.map((p) => intIn(p, 0, sizes.vocab - 1));
+    return ids.every((x) => x !== null) ? ids : null;
+  }, (v) => (values.gen = v));
+  return { values, bad };
+}
+
+// Writes the state into `search` (other parameters, e.g. ?variant=, are kept); defaults are
+// left out so a plain page keeps a plain URL. Returns the new search string ('' or '?…').
+export function serializeUrlState(search, st, defaults) {
+  const q = new URLSearchParams(search);
+  for (const key of KEYS) q.delete(key);
+  const put = (key, value, dflt) => {
+    if (value !== undefined && value !== null && value !== dflt) q.set(key, String(value));
+  };
+  put('prompt', st.prompt, defaults.prompt);
+  put('layer', st.layer + 1, 1);
+  put('head', st.head + 1, 1);
+  put('stage', st.stage + 1, 1);
+  if (st.pos !== null && st.pos !== undefined) put('pos', st.pos + 1, null);
+  put('mode', st.mode, SAMPLING_DEFAULTS.mode);
+  put('temp', st.mode === 'greedy' ? undefined : roundTo(st.temperature), SAMPLING_DEFAULTS.temperature);
+  if (st.mode === 'topk') put('k', st.topK, SAMPLING_DEFAULTS.topK);
+  if (st.mode === 'topp') put('p', roundTo(st.topP), SAMPLING_DEFAULTS.topP);
+  put('seed', st.seed, SAMPLING_DEFAULTS.seed);
+  if (st.gen?.length) q.set('gen', st.gen.join(','));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+// 4 significant digits: what the sliders can set, and a URL a person can read.
+export const roundTo = (v) => Number(Number(v).toPrecision(4));
+
+// The temperature slider runs on a log scale: position 0…1000 <-> 0.05…5.
+export const tempToSlider = (t) => Math.round((1000 * Math.log(t / TEMP_MIN)) / Math.log(TEMP_MAX / TEMP_MIN));
+export const sliderToTemp = (x) => roundTo(TEMP_MIN * (TEMP_MAX / TEMP_MIN) ** (x / 1000));

@@ -1,0 +1,31 @@
+// "Sampling and generation": the notice about a malformed shared URL, the generation
+// controls, the sampling view, the key/value cache and the logit lens.
+
+import { mount as mountGenerate } from './generate.js';
+import { mount as mountSampling } from '../../viz/sampling.js';
+import { mount as mountKv } from '../../viz/kv-cache.js';
+import { mount as mountLens } from '../../viz/lens.js';
+
+export function mount(el, ctx) {
+  const { state, t } = ctx;
+  const doc = el.ownerDocument;
+  const root = doc.createElement('section');
+  root.className = 'txb-gen-section';
+  root.setAttribute('aria-labelledby', 'gen-heading');
+  const h = doc.createElement('h3');
+  h.className = 'txb-h txb-panel-h';
+  h.id = 'gen-heading';
+  h.textContent = t('gen_heading');
+  const notice = doc.createElement('p');
+  notice.id = 'url-notice';
+  notice.className = 'txb-url-notice';
+  notice.setAttribute('role', 'status');
+  root.append(h, notice);
+  el.append(root);
+  const views = [mountGenerate, mountSampling, mountKv, mountLens].map((m) => m(root, ctx));
+  const bad = state.get().urlBad || [];
+  notice.hidden = bad.length === 0;
+  notice.dataset.bad = bad.join(',');
+  notice.textContent = bad.length ? t('url_malformed', { keys: bad.join(', ') }) : '';
+  return { update() {}, destroy: () => (views.forEach((v) => v.destroy()), root.remove()) };
+}

@@ -1,0 +1,86 @@
+// The generation controls: Next token, Generate N, Stop, the cache comparison switch, the
+// generated text, and the message that says why generation stopped (context, memory cap).
+// Hooks: #gen-text data-ids (the generated ids), #gen-message data-reason, data-running on the root.
+
+import { limits } from '../gen/kv-cache.js';
+import { tokenDisplay } from '../../viz/scales.js';
+
+const REASON = {
+  ctx: (t, l) => t('gen_stop_ctx', { n: l.nCtx }),
+  memory: (t, l) => t('gen_stop_memory', { n: l.memory }),
+  explained: (t, l) => t('gen_explained_cap', { n: l.explained }),
+  stopped: (t) => t('gen_stopped'),
+  error: (t, l, s) => t('gen_error', { error: s.gen.error ?? '' }),
+};
+
+export function mount(el, { state, t, actions }) {
+  const doc = el.ownerDocument;
+  const root = doc.createElement('div');
+  root.className = 'txb-generate';
+  root.id = 'generate';
+  const row = doc.createElement('div');
+  row.className = 'txb-gen-row';
+  const btn = (id, text) => Object.assign(doc.createElement('button'), { type: 'button', id, textContent: text, className: 'txb-step' });
+  const next = btn('next-token', t('gen_next'));
+  const gen = btn('generate-n', t('gen_generate'));
+  const stop = btn('gen-stop', t('gen_stop'));
+  const clear = btn('gen-clear', t('gen_clear'));
+  const nLabel = doc.createElement('label');
+  nLabel.className = 'txb-gen-n';
+  const n = Object.assign(doc.createElement('input'), { type: 'number', id: 'gen-n', min: 1, max: 256, value: 20, inputMode: 'numeric' });
+  nLabel.append(t('gen_n'), ' ', n);
+  const cmpLabel = doc.createElement('label');
+  cmpLabel.className = 'txb-gen-compare';
+  const cmp = Object.assign(doc.createElement('input'), { type: 'checkbox', id: 'gen-compare' });
+  cmpLabel.append(cmp, ' ', t('gen_compare'));
+  row.append(next, nLabel, gen, stop, clear);
+  const out = doc.createElement('p');
+  out.className = 'txb-gen-text';
+  out.id = 'gen-text';
+  out.setAttribute('aria-live', 'polite');
+  const msg = doc.createElement('p');
+  msg.className = 'txb-gen-message';
+  msg.id = 'gen-message';
+  msg.setAttribute('role', 'status');
+  root.append(row, cmpLabel, out, msg);
+  el.append(root);
+
+  next.addEventListener('click', () => actions.nextToken());
+  gen.addEventListener('click', () => actions.generate(Math.max(1, Math.min(256, Math.round(Number(n.value)) || 1))));
+  stop.addEventListener('click', () => actions.stop());
+  clear.addEventListener('click', () => actions.clearGenerated());
+  cmp.addEventListener('change', () => actions.setCompare(cmp.checked));
+
+  const lim = limits(state.get().manifest);
+  let shown = {};
+  function update(s) {
+    if (s.gen === shown.gen && s.model === shown.model && s.tokens === shown.tokens) return;
+    const g = s.gen;
+    const ready = s.model.phase === 'ready' && Array.isArray(s.ids);
+    root.dataset.running = String(g.running);
+    next.disabled = gen.disabled = !ready || g.running;
+    stop.disabled = !g.running;
+    clear.disabled = g.running || g.ids.length === 0;
+    cmp.checked = g.compare;
+    out.dataset.ids = g.ids.join(',');
+    const start = s.promptLength ?? s.tokens.length - g.ids.length;
+    const genTokens = s.tokens.slice(start);
+    out.replaceChildren();
+    if (genTokens.length) {
+      const lead = doc.createElement('span');
+      lead.className = 'txb-gen-lead';
+      lead.textContent = `${t('gen_generated', { n: genTokens.length })} `;
+      const text = doc.createElement('span');
+      text.className = 'txb-gen-tokens';
+      text.textContent = genTokens.map((d) => tokenDisplay(d)).join('');
+      out.append(lead, text);
+    }
+    const reason = g.message;
+    msg.dataset.reason = reason || '';
+    msg.textContent = reason && REASON[reason] ? REASON[reason](t, lim, s) : t('gen_limits', { n: lim.total, ctx: lim.nCtx, mem: lim.memory });
+    shown = s;
+  }
+  const unsubscribe = state.subscribe(update);
+  update(state.get());
+  return { update, destroy: () => (unsubscribe(), root.remove()) };
+}
