@@ -197,7 +197,6 @@ export function createController({
   // re-runs the whole sequence without the cache, to time what the cache saves.
   async function generate(n) {
     const g0 = store.get().gen;
-    console.log("gen", ready, !!tok, g0.running);
     if (!ready || !tok || g0.running) return;
     const current = client;
     stopWanted = false;
@@ -241,7 +240,6 @@ export function createController({
         });
       }
     } catch (err) {
-      console.log('generr', err);
       message = 'error';
       setGen({ error: String(err.message || err) });
     } finally {

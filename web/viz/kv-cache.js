@@ -1,7 +1,7 @@
 // The key/value cache: per layer, one cell per cached token (the norm of its key and of its
 // value over every head), growing by one cell each generated token; the cache's size; and the
 // saving measured live: ms per token and tokens/s with the cache against re-running the whole
-// sequence. Hooks: #kv-cache data-positions; #kv-timing data-cached-ms / data-full-ms / data-ratio.
+// sequence. Hooks: #kv-view data-positions; #kv-timing data-cached-ms / data-full-ms / data-ratio.
 
 import { block, para, fv } from '../src/explainer/view.js';
 import { cacheBytes, timingSummary } from '../src/gen/kv-cache.js';
@@ -10,7 +10,7 @@ import { sequential, formatBytes } from './scales.js';
 export function mount(el, { state, t }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-kv', t('kv_heading'));
-  root.id = 'kv-cache';
+  root.id = 'kv-view';
   root.append(para(doc, 'txb-intro', t('kv_intro')));
   const size = para(doc, 'txb-note');
   size.id = 'kv-size';

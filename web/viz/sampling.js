@@ -16,7 +16,7 @@ const MODE_TEXT = { greedy: (t) => t('sampling_mode_greedy'), topk: (t) => t('sa
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-sampling', t('sampling_heading'));
-  root.id = 'sampling';
+  root.id = 'sampling-view';
   root.append(para(doc, 'txb-intro', t('sampling_intro')));
 
   // controls
@@ -179,12 +179,14 @@ export function mount(el, { state, t, actions }) {
       segs.push({ r, from: acc, w: steps.probs[r] });
       acc += steps.probs[r];
     }
+    if (acc < 1 - 1e-9) segs.push({ r: d.rank >= segs.length ? d.rank : -1, from: acc, w: 1 - acc, tail: true });
     bar.replaceChildren(...segs.map((g) => {
       const seg = doc.createElement('span');
       seg.className = `txb-seg${g.r === d.rank ? ' is-drawn' : ''}`;
       seg.style.left = `${100 * g.from}%`;
       seg.style.width = `${100 * g.w}%`;
-      seg.textContent = g.w > 0.08 ? name(s, steps.order[g.r]) : '';
+      seg.classList.toggle('is-tail', !!g.tail);
+      seg.textContent = g.tail ? (g.w > 0.05 ? '…' : '') : g.w > 0.08 ? name(s, steps.order[g.r]) : '';
       return seg;
     }));
     if (d.u !== null) {

@@ -1,8 +1,7 @@
 """GPT-2's tokenizer as the article needs it: how a string's UTF-8 bytes become tokens.
 
 Uses the GPT-2 BPE files that ship with the repository (vocab.json + merges.txt, loaded with
-transformers' GPT2TokenizerFast). If they or transformers are missing, a table measured with that
-tokenizer for the default Korean example keeps the article buildable; `source` says which.
+transformers' GPT2TokenizerFast), the same tokenizer the build encodes prompts with.
 """
 
 from __future__ import annotations
@@ -12,13 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from txbuild import REPO_ROOT
-
-# Measured with GPT-2's tokenizer: "안녕하세요" -> 14 tokens (ids, bytes per token).
-KNOWN = {
-    "안녕하세요": ([168, 243, 230, 167, 227, 243, 47991, 246, 168, 226, 116, 168, 248, 242],
-              [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1]),
-}
-
 
 def _bytes_to_unicode() -> dict[int, str]:
     """GPT-2's reversible map from bytes to printable characters (as in its encoder.py)."""
@@ -42,15 +34,12 @@ def tokenizer_dirs() -> list[Path]:
 
 @lru_cache(maxsize=1)
 def _tokenizer():
+    from transformers import GPT2TokenizerFast
+
     for d in tokenizer_dirs():
         if (d / "vocab.json").exists() and (d / "merges.txt").exists():
-            try:
-                from transformers import GPT2TokenizerFast
-
-                return GPT2TokenizerFast.from_pretrained(str(d))
-            except Exception:
-                return None
-    return None
+            return GPT2TokenizerFast.from_pretrained(str(d))
+    raise FileNotFoundError("GPT-2's vocab.json and merges.txt are missing from models/ and build/txbuild/train/")
 
 
 @dataclass
@@ -58,35 +47,24 @@ class Tokenized:
     text: str
     ids: list[int]
     pieces: list[bytes]  # the bytes of each token
-    source: str  # "tokenizer" or "table"
 
     @property
     def n_bytes(self) -> int:
         return len(self.text.encode("utf-8"))
 
 
-def tokenize(text: str) -> Tokenized | None:
+def tokenize(text: str) -> Tokenized:
+    from txbuild.sources import encode
+
     tok = _tokenizer()
-    if tok is not None:
-        ids = tok.encode(text)
-        pieces = [bytes(BYTE_DECODER[c] for c in tok.convert_ids_to_tokens(i)) for i in ids]
-        return Tokenized(text, ids, pieces, "tokenizer")
-    if text in KNOWN:
-        ids, lens = KNOWN[text]
-        raw = text.encode("utf-8")
-        pieces, at = [], 0
-        for n in lens:
-            pieces.append(raw[at : at + n])
-            at += n
-        return Tokenized(text, list(ids), pieces, "table")
-    return None
+    ids = encode(tok, text)
+    pieces = [bytes(BYTE_DECODER[c] for c in tok.convert_ids_to_tokens(i)) for i in ids]
+    return Tokenized(text, ids, pieces)
 
 
 def token_bytes(token_id: int) -> bytes | None:
-    """The exact bytes of one token (None without the tokenizer files)."""
+    """The exact bytes of one token (None for an id outside the vocabulary)."""
     tok = _tokenizer()
-    if tok is None:
-        return None
     piece = tok.convert_ids_to_tokens(int(token_id))
     try:
         return bytes(BYTE_DECODER[c] for c in piece)

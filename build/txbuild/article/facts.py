@@ -82,16 +82,13 @@ EN_SENTENCE = "A language model predicts the next token."
 
 
 def _korean() -> dict:
-    """How GPT-2's tokenizer spends tokens on Korean (see bpe.py; sentences only with the real tokenizer)."""
+    """How GPT-2's tokenizer spends tokens on Korean (see bpe.py)."""
     from .bpe import tokenize
 
-    out: dict = {"ko_word": None, "ko_sentence": None, "en_sentence": None}
-    w = tokenize("안녕하세요")
-    if w is not None:
-        out["ko_word"] = {"text": w.text, "chars": len(w.text), "bytes": w.n_bytes, "tokens": len(w.ids)}
-    ko, en = tokenize(KO_SENTENCE), tokenize(EN_SENTENCE)
-    if ko is not None and en is not None:
-        syll = sum(1 for ch in KO_SENTENCE if "\uac00" <= ch <= "\ud7a3")
-        out["ko_sentence"] = {"text": KO_SENTENCE, "syllables": syll, "bytes": ko.n_bytes, "tokens": len(ko.ids)}
-        out["en_sentence"] = {"text": EN_SENTENCE, "words": len(EN_SENTENCE.split()), "tokens": len(en.ids)}
-    return out
+    w, ko, en = tokenize("안녕하세요"), tokenize(KO_SENTENCE), tokenize(EN_SENTENCE)
+    syll = sum(1 for ch in KO_SENTENCE if "\uac00" <= ch <= "\ud7a3")
+    return {
+        "ko_word": {"text": w.text, "chars": len(w.text), "bytes": w.n_bytes, "tokens": len(w.ids)},
+        "ko_sentence": {"text": KO_SENTENCE, "syllables": syll, "bytes": ko.n_bytes, "tokens": len(ko.ids)},
+        "en_sentence": {"text": EN_SENTENCE, "words": len(EN_SENTENCE.split()), "tokens": len(en.ids)},
+    }

@@ -1,6 +1,6 @@
 // The generation controls: Next token, Generate N, Stop, the cache comparison switch, the
 // generated text, and the message that says why generation stopped (context, memory cap).
-// Hooks: #gen-text data-ids (the generated ids), #gen-message data-reason, data-running on the root.
+// Hooks: #gen-text data-ids (the generated ids), #gen-message data-reason, data-running on #gen-controls.
 
 import { limits } from '../gen/kv-cache.js';
 import { tokenDisplay } from '../../viz/scales.js';
@@ -17,12 +17,12 @@ export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
   const root = doc.createElement('div');
   root.className = 'txb-generate';
-  root.id = 'generate';
+  root.id = 'gen-controls';
   const row = doc.createElement('div');
   row.className = 'txb-gen-row';
   const btn = (id, text) => Object.assign(doc.createElement('button'), { type: 'button', id, textContent: text, className: 'txb-step' });
-  const next = btn('next-token', t('gen_next'));
-  const gen = btn('generate-n', t('gen_generate'));
+  const next = btn('gen-next', t('gen_next'));
+  const gen = btn('gen-run', t('gen_generate'));
   const stop = btn('gen-stop', t('gen_stop'));
   const clear = btn('gen-clear', t('gen_clear'));
   const nLabel = doc.createElement('label');
