@@ -12,6 +12,7 @@ from rich.table import Table
 
 from . import PRECISIONS
 from .report import Reporter, human_bytes, verify_table
+from .train.cli import train
 
 MODEL_HELP = ("'auto' (GPT-2 small if cached or the hub answers, else the bundled model), "
               "'bundled', a Hugging Face id such as gpt2, or a checkpoint folder")
@@ -173,12 +174,4 @@ def serve_cmd(root, host, port, verbose):
         pass
 
 
-def _add_train():
-    try:
-        from .train.cli import train
-    except ImportError:  # the training package is optional at import time
-        return
-    main.add_command(train)
-
-
-_add_train()
+main.add_command(train)
