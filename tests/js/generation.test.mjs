@@ -100,3 +100,16 @@ test('the temperature slider is logarithmic over 0.05…5', () => {
   assert.equal(sliderToTemp(500), 0.5);
   for (const t of [0.05, 0.3, 1, 2.5, 5]) assert.ok(Math.abs(sliderToTemp(tempToSlider(t)) - t) / t < 0.005);
 });
+
+test('draw n uses the n-th number of the seed; greedy takes the top token', async () => {
+  const { uniformAt, drawFor } = await import('../../web/src/controller.js');
+  const { seededRandom } = await import('../../web/src/rng.js');
+  const rng = seededRandom(7);
+  const seq = Array.from({ length: 5 }, () => rng());
+  seq.forEach((u, n) => assert.equal(uniformAt(7, n), u));
+  const logits = Float32Array.from([0, 3, 1, 2]);
+  assert.deepEqual([drawFor(logits, { mode: 'greedy', seed: 7 }, 3).id, drawFor(logits, { mode: 'greedy', seed: 7 }, 3).u], [1, null]);
+  const d = drawFor(logits, { mode: 'none', temperature: 1, seed: 7 }, 2);
+  assert.equal(d.u, seq[2]);
+  assert.equal(d.id, d.steps.order[d.rank]);
+});

@@ -166,6 +166,7 @@ export function createController({
     ready = false;
     busy = false;
     cachedIds = [];
+    if (store.get().gen.running) store.set({ gen: { ...store.get().gen, running: false, message: 'stopped' } }); // its worker is gone
     const v = manifest.variants[name];
     const onProgress = (p) => {
       const { model } = store.get();

@@ -165,6 +165,7 @@ export function mount(el, { state, t, actions }) {
         formatProb(steps.cumulative[r]), kept ? t('sampling_kept') : t('sampling_removed'), kept ? formatProb(steps.probs[r]) : '0'];
       for (const c of cells) tr.insertCell().textContent = String(c);
       tr.cells[1].className = 'txb-row-token';
+      tr.cells[6].className = 'txb-words'; // kept / removed: words, not numbers (a mono font may lack Hangul)
       rows.push(tr);
     }
     tbody.replaceChildren(...rows);
