@@ -20,6 +20,7 @@ import { mount as mountExamples } from './explainer/example-buttons.js';
 import { parseTrace } from './explainer/tensors.js';
 import { STAGES } from './explainer/shell.js';
 import { mount as mountGeneration } from './ui/gen-section.js';
+import { mount as mountLiveFigures } from './live-figures.js';
 import { parseUrlState, serializeUrlState } from './gen/url-state.js';
 import { limits } from './gen/kv-cache.js';
 
@@ -101,6 +102,8 @@ async function boot(win) {
     section.classList.add('txb-live');
     const ctx = { state: store, t, actions, lang };
     [mountModelPanel, mountPrompt, mountExamples, mountTokens, mountExplorer, mountTopTokens, mountGeneration].forEach((mount) => mount(app, ctx));
+    // the article's figures follow the explainer's run once it is of another text
+    mountLiveFigures(doc, ctx);
     syncUrl(win, store);
     await controller.start(variant);
   } catch (err) {

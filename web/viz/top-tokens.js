@@ -22,30 +22,36 @@ export function mount(el, { state, t }) {
       .attr('data-ids', top.ids.join(','))
       .attr('data-variant', top.kind === 'live' ? top.variant : null)
       .attr('aria-busy', top.status === 'loading' ? 'true' : null);
-    list
-      .selectAll('li')
-      .data(top.rows)
-      .join((enter) => {
-        const li = enter.append('li').attr('class', 'txb-row');
-        li.append('span').attr('class', 'txb-row-token');
-        li.append('span').attr('class', 'txb-row-id');
-        li.append('span').attr('class', 'txb-row-bar').append('span').attr('class', 'txb-row-fill');
-        li.append('span').attr('class', 'txb-row-prob');
-        return li;
-      })
-      .attr('data-token-id', (d) => d.id)
-      .attr('data-prob', (d) => String(d.prob))
-      .classed('txb-bytes', (d) => d.bytes)
-      .call((li) => li.select('.txb-row-token').text((d) => (d.bytes ? d.text : visibleText(d.text))))
-      .call((li) => li.select('.txb-row-id').text((d) => d.id))
-      .call((li) => li.select('.txb-row-fill').style('width', (d) => `${x(d.prob)}%`))
-      .call((li) => li.select('.txb-row-prob').text((d) => formatProb(d.prob)));
+    drawRows(list, top.rows, x);
     caption.text(captionText(top, s, t));
   }
 
   const unsubscribe = state.subscribe(update);
   update(state.get());
   return { update, destroy: () => (unsubscribe(), root.remove()) };
+}
+
+// The rows of a list (a d3 selection of an <ol>): token, id, bar, probability. The article's
+// live probability figure draws with it too.
+export function drawRows(list, rows, x = probWidth()) {
+  list
+    .selectAll('li')
+    .data(rows)
+    .join((enter) => {
+      const li = enter.append('li').attr('class', 'txb-row');
+      li.append('span').attr('class', 'txb-row-token');
+      li.append('span').attr('class', 'txb-row-id');
+      li.append('span').attr('class', 'txb-row-bar').append('span').attr('class', 'txb-row-fill');
+      li.append('span').attr('class', 'txb-row-prob');
+      return li;
+    })
+    .attr('data-token-id', (d) => d.id)
+    .attr('data-prob', (d) => String(d.prob))
+    .classed('txb-bytes', (d) => d.bytes)
+    .call((li) => li.select('.txb-row-token').text((d) => (d.bytes ? d.text : visibleText(d.text))))
+    .call((li) => li.select('.txb-row-id').text((d) => d.id))
+    .call((li) => li.select('.txb-row-fill').style('width', (d) => `${x(d.prob)}%`))
+    .call((li) => li.select('.txb-row-prob').text((d) => formatProb(d.prob)));
 }
 
 function captionText(top, s, t) {

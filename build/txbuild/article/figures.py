@@ -86,6 +86,9 @@ class FigureProcessor(Treeprocessor):
                     note = etree.SubElement(cap, "span", {"class": "fig-note"})
                     note.text = drawing.note
                     note.tail = " "
+                for k, v in (drawing.attrs or {}).items():
+                    if fig.get(k) is None:
+                        fig.set(k, str(v))
                 if drawing.wide or drawing.width > WIDE:
                     fig.set("class", fig.get("class") + " l-page")
         if text and text.strip():

@@ -99,7 +99,14 @@ def draw(d: VizData, params: dict) -> Drawing:
     alt = d.s("fig_attn_alt", layer=layer + 1, head=head + 1, T=T, prompt=d.example.get("prompt", ""),
               prev=f"{prev * 100:.0f}", first=f"{first * 100:.0f}")
     note = d.s("fig_attn_note", layer=layer + 1, head=head + 1, L=d.model["n_layer"], H=d.model["n_head"])
-    return Drawing(max(width, 300), height, "".join(body), alt, note)
+    attrs = {"data-layer": layer + 1, "data-head": head + 1, "data-window": MAX_T, **prompt_ids(d)}
+    return Drawing(max(width, 300), height, "".join(body), alt, note, attrs=attrs)
+
+
+def prompt_ids(d: VizData) -> dict:
+    """The ids of the prompt drawn, so the browser knows when a run shows something else."""
+    ids = d.example.get("ids")
+    return {"data-ids": ",".join(str(int(i)) for i in ids)} if ids is not None else {}
 
 
 def draw_steps(d: VizData, params: dict) -> Drawing:

@@ -44,6 +44,9 @@ class Drawing:
     alt: str  # the text alternative: what the figure shows, in words
     note: str | None = None  # a short line for the caption (which layer/head/token is drawn)
     wide: bool = False  # spans the page column instead of the text column
+    # data-* attributes for the <figure>: what the browser needs to redraw it live (which
+    # layer/head, the ids of the prompt drawn); attributes the author wrote take precedence
+    attrs: dict[str, str] | None = None
 
     def svg(self, fid: str) -> str:
         w, h = fmt(self.width), fmt(self.height)

@@ -49,4 +49,6 @@ def draw(d: VizData, params: dict) -> Drawing:
         list=", ".join(f"“{t}” {p * 100:.1f}%" for t, _, p in rows),
     )
     note = d.s("fig_probs_note", prompt=trunc(prompt.replace("\n", " "), 60))
-    return Drawing(440, h + 4, body, alt, note)
+    from .attention import prompt_ids
+
+    return Drawing(440, h + 4, body, alt, note, attrs={"data-k": len(rows), **prompt_ids(d)})
