@@ -30,14 +30,16 @@ def served(root: Path):
 
 
 @contextmanager
-def chromium(java_script: bool = True):
+def chromium(java_script: bool = True, service_workers: str = "allow"):
+    """A fresh context. Pass service_workers="block" in a test that uses page.route():
+    requests the site's service worker (web/src/sw.js) makes are not routed."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed (apt install chromium)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(java_script_enabled=java_script)
+        context = browser.new_context(java_script_enabled=java_script, service_workers=service_workers)
         try:
             yield context
         finally:

@@ -239,7 +239,7 @@ def test_example_before_the_model_loads(site, lang):
     """With the model's files unreachable every view draws the build-time example trace."""
     site_dir, manifest, _ = site
     ref = example_trace(site_dir, manifest)
-    with served(site_dir) as base, chromium() as ctx:
+    with served(site_dir) as base, chromium(service_workers="block") as ctx:
         page = ctx.new_page()
         page.set_viewport_size({"width": 390, "height": 844})
         page.route("**/*.onnx*", lambda route: route.abort())

@@ -82,7 +82,7 @@ def test_page_top10_equals_onnxruntime_in_python(built_site, variant):
 def test_page_shows_the_precomputed_example_before_the_model(built_site):
     """With the model's weights unreachable the page still shows the build-time example."""
     site_dir, manifest, _, _ = built_site
-    with served(site_dir) as base, chromium() as ctx:
+    with served(site_dir) as base, chromium(service_workers="block") as ctx:
         page = ctx.new_page()
         page.route("**/*.onnx*", lambda route: route.abort())
         page.goto(f"{base}en/index.html")

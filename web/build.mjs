@@ -1,6 +1,8 @@
 // Bundles the browser app into <site>/assets/ with content-hashed names, copies the
-// onnxruntime-web wasm runtime to <site>/ort/ and coi-serviceworker to the site root, and
-// writes <site>/assets/assets.json (logical name -> path relative to the site root).
+// onnxruntime-web wasm runtime to <site>/ort/, writes the service worker to <site>/sw.js
+// (a fixed name: its scope is the site root) and <site>/assets/assets.json (logical name ->
+// path relative to the site root). Run it after the model is in <site>/model/: the worker's
+// model cache is named after a hash of it, so new weights never meet stale cached shards.
 //
 //   node web/build.mjs --out site [--sourcemap]
 //
@@ -11,7 +13,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { mkdir, readFile, readdir, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,7 +22,6 @@ const WEB = dirname(fileURLToPath(import.meta.url));
 const ORT_DIST = join(WEB, 'node_modules/onnxruntime-web/dist');
 // The plain SIMD+threads build is all the wasm backend needs (no WebGPU/JSEP, no JSPI).
 const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
-const COI = join(WEB, 'node_modules/coi-serviceworker/coi-serviceworker.min.js');
 // Only files this script wrote are removed from assets/ (other stages write there too).
 const OWN = /^(app|worker|chunk)-[A-Z0-9]+\.(js|css)(\.map)?$/;
 
@@ -31,6 +32,35 @@ async function copyHashed(src, destDir) {
   const name = basename(src).replace(/(\.[a-z]+)$/, `-${hash10(buf)}$1`);
   await writeFile(join(destDir, name), buf);
   return name;
+}
+
+// A hash of everything under <site>/model/: a shard by the sha256 its manifest records (no
+// need to read hundreds of MB), any other file by its bytes.
+async function modelId(modelDir) {
+  const h = createHash('sha256');
+  const walk = async (dir) => (await readdir(dir, { withFileTypes: true }).catch(() => []))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const d of await walk(modelDir)) {
+    if (!d.isDirectory()) continue;
+    const root = join(modelDir, d.name);
+    const known = new Map();
+    try {
+      const m = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
+      for (const v of Object.values(m.variants || {})) {
+        for (const sh of v.shards || []) if (sh.sha256 && sh.path) known.set(sh.path, sh.sha256);
+      }
+    } catch { /* no manifest: every file by its bytes */ }
+    const visit = async (dir) => {
+      for (const e of await walk(dir)) {
+        const p = join(dir, e.name);
+        const rel = relative(root, p).split('\\').join('/');
+        if (e.isDirectory()) await visit(p);
+        else h.update(`${d.name}/${rel}\0${known.get(rel) ?? createHash('sha256').update(await readFile(p)).digest('hex')}\n`);
+      }
+    };
+    await visit(root);
+  }
+  return h.digest('hex').slice(0, 10);
 }
 
 function outputsOf(metafile, siteDir) {
@@ -50,7 +80,7 @@ async function main() {
 
   const ort = {};
   for (const f of ORT_FILES) ort[f] = `ort/${await copyHashed(join(ORT_DIST, f), ortDir)}`;
-  await copyFile(COI, join(site, 'coi-serviceworker.js'));
+  await rm(join(site, 'coi-serviceworker.js'), { force: true }); // replaced by sw.js
 
   const common = {
     bundle: true,
@@ -95,10 +125,26 @@ async function main() {
     'app.css': appFiles.find((p) => /\/app-[^/]+\.css$/.test(p)),
     'worker.js': workerFile,
     ...ort,
-    'coi-serviceworker.js': 'coi-serviceworker.js',
+    'sw.js': 'sw.js',
   };
   const files = [...new Set([...appFiles, ...outputsOf(worker.metafile, site), ...Object.values(map)])].sort();
-  await writeFile(join(assets, 'assets.json'), `${JSON.stringify({ ...map, files }, null, 2)}\n`);
+  const assetsJson = `${JSON.stringify({ ...map, files }, null, 2)}\n`;
+  await writeFile(join(assets, 'assets.json'), assetsJson);
+
+  // The service worker: one classic script, its cache names fixed at build time.
+  await build({
+    ...common,
+    entryPoints: { sw: 'src/sw.js' },
+    format: 'iife',
+    outdir: undefined,
+    entryNames: undefined,
+    chunkNames: undefined,
+    outfile: join(site, 'sw.js'),
+    define: {
+      __TXB_SW_SITE__: JSON.stringify(hash10(assetsJson)),
+      __TXB_SW_MODEL__: JSON.stringify(await modelId(join(site, 'model'))),
+    },
+  });
 
   for (const f of files) {
     const buf = await readFile(join(site, f));

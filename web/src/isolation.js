@@ -1,23 +1,76 @@
-// Multi-threaded wasm needs cross-origin isolation (COOP/COEP). `txbuild serve` sends the
-// headers; GitHub Pages cannot, so coi-serviceworker (copied to the site root by build.mjs)
-// adds them from a service worker, which takes effect after one reload. Only over http(s),
-// and at most one reload per tab session so a browser that refuses isolation cannot loop.
-// Returns true when the page is about to reload (the caller should then start nothing).
+// The page side of the site's service worker (sw.js at the site root, built from
+// web/src/sw.js). It is registered over http(s) only (never from file://) and serves two
+// ends: offline use (the Cache API), and cross-origin isolation where the host cannot send
+// COOP/COEP itself (GitHub Pages): the worker adds the headers, which take effect after one
+// reload. `txbuild serve` sends the headers, so there the page is isolated already and never
+// reloads; elsewhere at most one reload per tab session, so a browser that refuses isolation
+// cannot loop.
+//
+// registerWorker() resolves to {reloading, worker}: reloading is true when the page is about
+// to reload (start nothing then); worker() resolves to the controlling worker, or null when
+// there is none within `waitMs` (the model then loads without it: only the offline copy of
+// this visit's downloads is missed).
 
 const RELOADED = 'txb-coi-reloaded';
+const NONE = { reloading: false, worker: async () => null };
 
-export async function ensureIsolation(win, swUrl) {
+export async function registerWorker(win, swUrl, { waitMs = 3000 } = {}) {
   const sw = win.navigator.serviceWorker;
-  if (win.crossOriginIsolated || !win.isSecureContext || !sw) return false;
-  if (!/^https?:$/.test(win.location.protocol)) return false;
+  if (!sw || !win.isSecureContext || !/^https?:$/.test(win.location.protocol)) return NONE;
   try {
-    await sw.register(swUrl);
-    if (sw.controller || win.sessionStorage.getItem(RELOADED)) return false;
-    await sw.ready;
-    win.sessionStorage.setItem(RELOADED, '1');
+    await sw.register(swUrl, { updateViaCache: 'none' });
   } catch {
-    return false; // isolation is an optimisation: one thread still works
+    return NONE; // isolation and offline use are extras: the page works without them
   }
-  win.location.reload();
-  return true;
+  if (!win.crossOriginIsolated && !sw.controller && !reloadedBefore(win)) {
+    try {
+      await sw.ready;
+      win.sessionStorage.setItem(RELOADED, '1');
+      win.location.reload();
+      return { reloading: true, worker: NONE.worker };
+    } catch {
+      return NONE;
+    }
+  }
+  return { reloading: false, worker: () => controlled(win, sw, waitMs) };
+}
+
+function reloadedBefore(win) {
+  try {
+    return !!win.sessionStorage.getItem(RELOADED);
+  } catch {
+    return true; // no session storage: never risk a reload loop
+  }
+}
+
+function controlled(win, sw, waitMs) {
+  if (sw.controller) return Promise.resolve(sw.controller);
+  return new Promise((resolve) => {
+    const done = () => {
+      sw.removeEventListener('controllerchange', done);
+      win.clearTimeout(timer);
+      resolve(sw.controller || null);
+    };
+    const timer = win.setTimeout(done, waitMs);
+    sw.addEventListener('controllerchange', done);
+  });
+}
+
+// Asks the worker to keep this page, what it loaded before the worker controlled it, and
+// the model files `modelUrls` (and the site files `site`); resolves true once all of those are stored for offline use.
+export function keepOffline(win, worker, modelUrls, { site: extra = [], timeoutMs = 120_000 } = {}) {
+  if (!worker) return Promise.resolve(false);
+  const origin = win.location.origin;
+  const site = [...(win.performance?.getEntriesByType?.('resource') || []).map((e) => e.name), ...extra]
+    .filter((u) => { try { return new URL(u).origin === origin; } catch { return false; } });
+  const page = `${origin}${win.location.pathname}`;
+  return new Promise((resolve) => {
+    const channel = new win.MessageChannel();
+    const timer = win.setTimeout(() => resolve(false), timeoutMs);
+    channel.port1.onmessage = (e) => {
+      win.clearTimeout(timer);
+      resolve(!!e.data?.offline);
+    };
+    worker.postMessage({ type: 'keep', page, site: [...new Set(site)], model: modelUrls }, [channel.port2]);
+  });
 }

@@ -9,7 +9,7 @@ import { parseManifest, pickVariant } from './manifest.js';
 import { sameOriginUrl } from './same-origin.js';
 import { createModelClient } from './model-client.js';
 import { createController, initialState } from './controller.js';
-import { ensureIsolation } from './isolation.js';
+import { registerWorker, keepOffline } from './isolation.js';
 import { watchOrigins } from './origin-watch.js';
 import { mount as mountModelPanel } from './ui/model-panel.js';
 import { mount as mountPrompt } from './ui/prompt.js';
@@ -50,7 +50,8 @@ async function boot(win) {
 
   watchOrigins(win, section);
   try {
-    if (await ensureIsolation(win, sameOriginUrl('../coi-serviceworker.js', here, win.location.origin))) return;
+    const sw = await registerWorker(win, sameOriginUrl('../sw.js', here, win.location.origin));
+    if (sw.reloading) return;
 
     const manifestUrl = sameOriginUrl(section.dataset.manifest, doc.baseURI, win.location.origin);
     const res = await fetch(manifestUrl, { mode: 'same-origin' });
@@ -59,11 +60,13 @@ async function boot(win) {
 
     const variant = pickVariant(manifest, win.location.search);
     const store = createStore(fromUrl(initialState(manifest, variant), win.location.search));
+    const ortPaths = { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href };
+    const workerUrl = new URL(__TXB_WORKER__, here);
     const controller = createController({
       store,
       loadTokenizer: () => import('./tokenizer.js'),
-      createClient: (opts) => createModelClient(new URL(__TXB_WORKER__, here), opts),
-      ortPaths: { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href },
+      createClient: (opts) => createModelClient(workerUrl, opts),
+      ortPaths,
       numThreads: threadCount(win),
       mark: (name) => win.performance.mark(name),
       // the build-time trace of example i: one binary file, indexed by the manifest
@@ -105,10 +108,32 @@ async function boot(win) {
     // the article's figures follow the explainer's run once it is of another text
     mountLiveFigures(doc, ctx);
     syncUrl(win, store);
+    // On a first visit, let the service worker take over first so that it stores the model
+    // as it downloads (a few hundred ms; never more than registerWorker's wait).
+    const worker = await sw.worker();
+    const traces = manifest.examples.map((e) => e.trace?.path).filter(Boolean)
+      .map((p) => sameOriginUrl(p, manifestUrl, win.location.origin));
+    watchOffline(win, store, worker, { site: [manifestUrl, workerUrl.href, ortPaths.mjs, ortPaths.wasm], model: traces });
     await controller.start(variant);
   } catch (err) {
     showFatal(section, t, err);
   }
+}
+
+// Once a variant runs, the service worker is asked to keep it (and the page) for offline
+// use; state.offline names the variant that is stored, which the model panel shows.
+function watchOffline(win, store, worker, extra) {
+  if (!worker) return;
+  let asked = null;
+  store.subscribe((s) => {
+    if (s.model.phase !== 'ready' || asked === s.variant) return;
+    const variant = (asked = s.variant);
+    const v = s.manifest.variants[variant];
+    const model = [v.graphUrl, ...v.shards.map((x) => x.url), ...(v.lens ? [v.lens.graphUrl] : []), ...extra.model];
+    keepOffline(win, worker, model, { site: extra.site }).then((ok) => {
+      if (ok && store.get().variant === variant) store.set({ offline: variant });
+    });
+  });
 }
 
 // The shareable state: the URL's values over the defaults; malformed ones are named in urlBad.

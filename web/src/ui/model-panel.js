@@ -51,13 +51,22 @@ export function mount(el, { state, t, actions, lang }) {
   status.className = 'txb-model-status';
   status.setAttribute('role', 'status');
 
-  root.append(title, desc, pick, bar, status);
+  // shown once the service worker has stored this variant (and the page) for offline use
+  const offline = doc.createElement('p');
+  offline.className = 'txb-model-offline';
+  offline.textContent = t('model_offline');
+  offline.hidden = true;
+
+  root.append(title, desc, pick, bar, status, offline);
   el.append(root);
   const onChange = () => actions.selectVariant(select.value);
   select.addEventListener('change', onChange);
 
   let shown = null;
   function update(s) {
+    const stored = s.model.phase === 'ready' && s.offline === s.variant;
+    offline.hidden = !stored;
+    root.dataset.offline = stored ? 'yes' : 'no';
     if (s.model === shown) return;
     shown = s.model;
     const { phase, loaded, total } = s.model;

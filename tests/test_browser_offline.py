@@ -1,0 +1,108 @@
+"""The site's service worker (web/src/sw.js): offline use after one visit, and cross-origin
+isolation on a host that cannot send COOP/COEP (a plain static server, like GitHub Pages)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from browser import chromium, served
+from conftest import make_checkpoint
+from txbuild.report import Reporter
+from txbuild.site import BuildOptions, build_site
+
+pytestmark = pytest.mark.browser
+
+READY = '#top-tokens[data-status="ready"]'
+STORED = '.txb-model[data-offline="yes"]'
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory, cache_root):
+    ckpt = make_checkpoint(tmp_path_factory.mktemp("offline-ckpt"), seed=2)
+    out = tmp_path_factory.mktemp("offline-site") / "site"
+    build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
+                            cache_root=cache_root), Reporter(-1))
+    return out
+
+
+@contextmanager
+def plain_served(root):
+    """A static server that sends no COOP/COEP headers at all (GitHub Pages does not either)."""
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_second_visit_works_offline(site_dir):
+    problems = []
+    with served(site_dir) as base, chromium() as ctx:
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        navigations = []
+        page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))
+        page.goto(f"{base}en/index.html")
+        page.wait_for_selector(READY, timeout=90_000)
+        # `txbuild serve` sends COOP/COEP itself: the worker must not reload the page
+        assert page.evaluate("self.crossOriginIsolated")
+        page.wait_for_selector(STORED, state="visible", timeout=60_000)
+        assert len(navigations) == 1, navigations
+        assert page.evaluate("navigator.serviceWorker.controller !== null")
+        names = page.evaluate("caches.keys()")
+        assert any(n.startswith("txb-model-") for n in names) and any(n.startswith("txb-site-") for n in names)
+
+        ctx.set_offline(True)
+        page.reload()
+        # the article reads, the page is still isolated (headers from the worker), the model runs
+        assert "Inside GPT-2" in page.inner_text("h1")
+        assert len(page.inner_text("#article")) > 1000
+        page.wait_for_selector(READY, timeout=90_000)
+        before = page.get_attribute("#top-tokens", "data-ids")
+        page.fill("#prompt", "Offline, the model still")
+        page.click("#predict")
+        page.wait_for_function(
+            "b => { const e = document.querySelector('#top-tokens');"
+            " return e.dataset.status === 'ready' && e.dataset.ids !== b; }", arg=before, timeout=90_000)
+        assert page.eval_on_selector_all("#top-tokens li", "els => els.length") == 10
+        assert page.evaluate("self.crossOriginIsolated")
+        page.wait_for_selector(STORED, state="visible", timeout=60_000)
+        # another view of the same page (its state in the query) is served from the cache too
+        page.goto(f"{base}en/index.html?prompt=Hello")
+        page.wait_for_selector(READY, timeout=90_000)
+    assert not problems, problems
+
+
+def test_plain_host_is_isolated_after_one_reload(site_dir):
+    with plain_served(site_dir) as base, chromium() as ctx:
+        page = ctx.new_page()
+        navigations = []
+        page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))
+        page.goto(f"{base}en/index.html")
+        page.wait_for_function("self.crossOriginIsolated === true", timeout=30_000)
+        page.wait_for_selector(READY, timeout=90_000)
+        assert page.evaluate("self.crossOriginIsolated")
+        assert len(navigations) <= 2, navigations  # the first load and at most one reload
+        page.wait_for_selector(STORED, state="visible", timeout=60_000)
+        assert len(navigations) <= 2, navigations
+
+
+def test_no_worker_from_file_url(site_dir):
+    with chromium() as ctx:
+        page = ctx.new_page()
+        page.goto((site_dir / "en" / "index.html").as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)
+        assert page.evaluate("!navigator.serviceWorker || navigator.serviceWorker.controller === null")

@@ -1,0 +1,69 @@
+// The service worker's decisions, kept free of worker globals so Node can test them
+// (web/src/sw.js wires them to the fetch/activate/message events).
+//
+// Two caches, both versioned by ids build.mjs writes into sw.js:
+//   txb-site-<site id>    pages, assets, ORT files, the manifest: network first, the cache
+//                         only when the network fails (so a rebuild is seen at once online)
+//   txb-model-<model id>  graphs, weight shards, example traces under model/: cache first.
+//                         The model id hashes the manifests (which carry every shard's
+//                         sha256) and the other model files, so new weights mean a new cache.
+// Any other txb-* cache is deleted when a new worker activates.
+
+export const PREFIX = 'txb-';
+
+export function cacheNames({ site, model }) {
+  return { site: `${PREFIX}site-${site}`, model: `${PREFIX}model-${model}` };
+}
+
+// The caches an activating worker should delete: ours (txb-*) that it does not use.
+export function staleCaches(keys, names) {
+  const keep = new Set(Object.values(names));
+  return keys.filter((k) => k.startsWith(PREFIX) && !keep.has(k));
+}
+
+// 'model' | 'site' | null (null: not ours to handle: another origin, not a GET, outside the scope).
+export function classify(method, url, scope) {
+  if (method !== 'GET') return null;
+  const u = new URL(url);
+  const s = new URL(scope);
+  if (u.origin !== s.origin || !u.pathname.startsWith(s.pathname)) return null;
+  const rel = u.pathname.slice(s.pathname.length);
+  if (rel === 'sw.js') return null; // the browser fetches its own worker script
+  if (/^model\/[^/]+\//.test(rel) && !/\/(manifest|verify)\.json$/.test(rel)) return 'model';
+  return 'site';
+}
+
+// Only complete same-origin answers are kept: no errors, no opaque or partial responses.
+export function cacheable(res) {
+  return !!res && res.status === 200 && res.type === 'basic';
+}
+
+// What coi-serviceworker does, for our own origin only: COOP/COEP make the page
+// cross-origin isolated (SharedArrayBuffer, so ORT can use threads) on hosts that cannot
+// send the headers themselves; CORP lets the isolated page load the response.
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export function withIsolation(res, ResponseImpl = Response, HeadersImpl = Headers) {
+  if (!res || res.status === 0) return res; // opaque: headers cannot be read or set
+  const headers = new HeadersImpl(res.headers);
+  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) headers.set(k, v);
+  // 204/304 must not carry a body
+  const body = res.status === 204 || res.status === 304 ? null : res.body;
+  return new ResponseImpl(body, { status: res.status, statusText: res.statusText, headers });
+}
+
+// Cache keys to try for a navigation that the network could not serve: the same page
+// ignoring its query (the page keeps its state in the URL), and a folder's index.html.
+export function navigationFallbacks(url) {
+  const u = new URL(url);
+  u.search = '';
+  u.hash = '';
+  const out = [u.href];
+  if (u.pathname.endsWith('/')) out.push(`${u.href}index.html`);
+  else if (u.pathname.endsWith('/index.html')) out.push(u.href.slice(0, -'index.html'.length));
+  return out;
+}
