@@ -3,24 +3,16 @@
 
 import { FORMULAS } from '../src/explainer/formulas.js';
 import { STAGES, stageText } from '../src/explainer/shell.js';
+import { elem, para } from '../src/explainer/view.js';
 
 export function mount(el, { state, t }) {
   const doc = el.ownerDocument;
-  const root = doc.createElement('div');
-  root.className = 'txb-explain-body';
-  root.id = 'explain';
-  const h = doc.createElement('h4');
-  h.className = 'txb-view-h';
-  const formula = doc.createElement('div');
-  formula.className = 'txb-formula';
-  const text = doc.createElement('p');
-  text.className = 'txb-explain-text';
-  const live = doc.createElement('div');
-  live.className = 'txb-live-numbers';
-  live.setAttribute('aria-live', 'polite');
-  const hint = doc.createElement('p');
-  hint.className = 'txb-note';
-  hint.textContent = t('explain_hint');
+  const root = elem(doc, 'div', 'txb-explain-body', '', { id: 'explain' });
+  const h = elem(doc, 'h4', 'txb-view-h');
+  const formula = elem(doc, 'div', 'txb-formula');
+  const text = para(doc, 'txb-explain-text');
+  const live = elem(doc, 'div', 'txb-live-numbers', '', { 'aria-live': 'polite' });
+  const hint = para(doc, 'txb-note', t('explain_hint'));
   root.append(h, formula, text, live, hint);
   el.append(root);
 

@@ -2,7 +2,7 @@
 // of its vector before and after each layer norm of the block; why dropout does nothing here;
 // and the residual x + f(x) with both terms.
 
-import { block, watch, q, fv, para } from '../src/explainer/view.js';
+import { block, watch, q, fv, para, elem } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, blockInput, stats } from '../src/explainer/tensors.js';
 import { posOf } from '../src/explainer/shell.js';
@@ -10,18 +10,10 @@ import { posOf } from '../src/explainer/shell.js';
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-norm', t('norm_heading'));
-  const table = doc.createElement('table');
-  table.className = 'txb-stats';
-  table.id = 'ln-stats';
-  const drop = doc.createElement('div');
-  drop.className = 'txb-dropout';
-  const dh = doc.createElement('h4');
-  dh.className = 'txb-view-h';
-  dh.textContent = t('dropout_heading');
-  drop.append(dh, para(doc, 'txb-explain-text', t('dropout_text')));
-  const rh = doc.createElement('h4');
-  rh.className = 'txb-view-h';
-  rh.textContent = t('residual_heading');
+  const table = elem(doc, 'table', 'txb-stats', '', { id: 'ln-stats' });
+  const drop = elem(doc, 'div', 'txb-dropout');
+  drop.append(elem(doc, 'h4', 'txb-view-h', t('dropout_heading')), para(doc, 'txb-explain-text', t('dropout_text')));
+  const rh = elem(doc, 'h4', 'txb-view-h', t('residual_heading'));
   const rnote = para(doc, 'txb-note');
   root.append(table, drop, rh, rnote);
   const resid = createLinked(root, {

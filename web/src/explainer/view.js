@@ -42,9 +42,15 @@ export function linked(mats) {
   return (cell) => mats.forEach((m) => m.setActive(cell, { silent: true }));
 }
 
+// One element with its class, optional text and attributes: the views build many of these.
+export function elem(doc, tag, cls, text = '', attrs = {}) {
+  const e = doc.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
 export function para(doc, cls, text = '') {
-  const p = doc.createElement('p');
-  p.className = cls;
-  p.textContent = text;
-  return p;
+  return elem(doc, 'p', cls, text);
 }
