@@ -15,11 +15,20 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 
 @contextmanager
-def served(root: Path):
-    """Serve `root` with `txbuild serve`'s handler on a free port; yield the base URL."""
+def served(root: Path, isolation_headers: bool = True):
+    """Serve `root` on a free port and yield the base URL: with `txbuild serve`'s handler, or
+    (isolation_headers=False) a plain static server without COOP/COEP, like GitHub Pages."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
     from txbuild.serve import make_server
 
-    server = make_server(root, port=0)
+    class Plain(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = (make_server(root, port=0) if isolation_headers else
+              ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Plain, directory=str(root))))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -45,3 +54,31 @@ def chromium(java_script: bool = True, service_workers: str = "allow"):
         finally:
             context.close()
             browser.close()
+
+
+def build_test_site(tmp_path_factory, cache_root, name: str, seed: int, embedding_scale: float = 1.0,
+                    variants: tuple[str, ...] = ("fp32",)):
+    """Build a site from a tiny random checkpoint; return (site dir, manifest, tokenizer)."""
+    import json
+
+    from transformers import GPT2TokenizerFast
+
+    from conftest import make_checkpoint
+    from txbuild.report import Reporter
+    from txbuild.site import BuildOptions, build_site
+
+    ckpt = make_checkpoint(tmp_path_factory.mktemp(f"{name}-ckpt"), seed=seed, embedding_scale=embedding_scale)
+    out = tmp_path_factory.mktemp(f"{name}-site") / "site"
+    res = build_site(BuildOptions(model=str(ckpt), out=out, precision=variants[0], variants=variants,
+                                  cache_root=cache_root), Reporter(-1))
+    manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
+    return out, manifest, GPT2TokenizerFast.from_pretrained(ckpt)
+
+
+def onnx_run(site_dir: Path, manifest: dict, ids: list[int], variant: str = "fp32", outputs=None) -> dict:
+    """ONNX Runtime in Python on the very graph the site ships: the browser tests' reference."""
+    from txbuild.verify import run, session
+
+    d = manifest["dims"]
+    graph = site_dir / "model" / manifest["id"] / manifest["variants"][variant]["graph"]
+    return run(session(graph), ids, n_layer=d["layer"], n_head=d["head"], head_dim=d["head_dim"], outputs=outputs)

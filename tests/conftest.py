@@ -22,11 +22,19 @@ def tokenizer_dir() -> Path:
     raise FileNotFoundError("GPT-2 tokenizer files (vocab.json, merges.txt) are missing")
 
 
-def make_checkpoint(folder: Path, n_layer=2, n_head=4, n_embd=64, n_positions=128, seed=0) -> Path:
-    """A deterministic random GPT-2 with the real 50,257-token vocabulary."""
+def make_checkpoint(folder: Path, n_layer=2, n_head=4, n_embd=64, n_positions=128, seed=0,
+                    embedding_scale: float = 1.0) -> Path:
+    """A deterministic random GPT-2 with the real 50,257-token vocabulary.
+
+    `embedding_scale` > 1 widens the tied embedding, which makes the random model's next-token
+    distribution peaked: a clear top-10 order and a clear greedy choice to compare.
+    """
     torch.manual_seed(seed)
     cfg = GPT2Config(n_layer=n_layer, n_head=n_head, n_embd=n_embd, n_positions=n_positions)
-    GPT2LMHeadModel(cfg).save_pretrained(folder)
+    model = GPT2LMHeadModel(cfg)
+    with torch.no_grad():
+        model.transformer.wte.weight.mul_(embedding_scale)
+    model.save_pretrained(folder)
     for f in TOKENIZER_FILES:
         shutil.copy(tokenizer_dir() / f, folder / f)
     return folder

@@ -7,20 +7,15 @@ model's files blocked) from the build-time example trace, in English and Korean.
 
 from __future__ import annotations
 
-import json
 import tomllib
 
 import numpy as np
 import pytest
-from transformers import GPT2TokenizerFast
 
-from browser import chromium, served
-from conftest import make_checkpoint
+from browser import chromium, served, build_test_site, onnx_run
 from txbuild import REPO_ROOT
-from txbuild.report import Reporter
-from txbuild.site import BuildOptions, build_site
 from txbuild.sources import encode
-from txbuild.verify import run, session, softmax
+from txbuild.verify import softmax
 
 pytestmark = pytest.mark.browser
 
@@ -31,18 +26,11 @@ STRINGS = {lang: tomllib.loads((REPO_ROOT / "content" / lang / "strings.toml").r
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, cache_root):
-    ckpt = make_checkpoint(tmp_path_factory.mktemp("explainer-ckpt"), seed=3)
-    out = tmp_path_factory.mktemp("explainer-site") / "site"
-    res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                                  cache_root=cache_root), Reporter(-1))
-    manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
-    return out, manifest, GPT2TokenizerFast.from_pretrained(ckpt)
+    return build_test_site(tmp_path_factory, cache_root, "explainer", seed=3)
 
 
 def reference(site_dir, manifest, ids):
-    d = manifest["dims"]
-    graph = site_dir / "model" / manifest["id"] / manifest["variants"]["fp32"]["graph"]
-    return run(session(graph), ids, n_layer=d["layer"], n_head=d["head"], head_dim=d["head_dim"])
+    return onnx_run(site_dir, manifest, ids)
 
 
 def example_trace(site_dir, manifest, i=0):

@@ -8,18 +8,13 @@ malformed one falls back with a notice.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 import numpy as np
 import pytest
-from transformers import GPT2TokenizerFast
 
-from browser import chromium, served
-from conftest import make_checkpoint
+from browser import chromium, served, build_test_site
 from test_sampling_reference import mulberry32, reference
-from txbuild.report import Reporter
-from txbuild.site import BuildOptions, build_site
 from txbuild.sources import encode
 from txbuild.verify import run, session
 
@@ -31,20 +26,10 @@ READY = 90_000
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, cache_root):
-    # wte × 40 makes the random model's next-token distribution peaked (a clear greedy choice)
-    ckpt = make_checkpoint(tmp_path_factory.mktemp("peaked-gen"), seed=1)
-    import torch
-    from transformers import GPT2LMHeadModel
-    m = GPT2LMHeadModel.from_pretrained(ckpt)
-    with torch.no_grad():
-        m.transformer.wte.weight.mul_(40)
-    m.save_pretrained(ckpt)
-    out = tmp_path_factory.mktemp("gen-site") / "site"
-    res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                                  cache_root=cache_root), Reporter(-1))
-    manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
+    # a peaked next-token distribution gives a clear greedy choice
+    out, manifest, tok = build_test_site(tmp_path_factory, cache_root, "gen", seed=1, embedding_scale=40)
     graph = out / "model" / manifest["id"] / manifest["variants"]["fp32"]["graph"]
-    return out, manifest, GPT2TokenizerFast.from_pretrained(ckpt), session(graph)
+    return out, manifest, tok, session(graph)
 
 
 def python_logits(manifest, sess, ids):

@@ -5,20 +5,14 @@ which stays in the page untouched. Before such a run nothing changes."""
 
 from __future__ import annotations
 
-import json
 import tomllib
 
 import numpy as np
 import pytest
-from transformers import GPT2TokenizerFast
 
-from browser import chromium, served
-from conftest import make_checkpoint
+from browser import chromium, served, build_test_site, onnx_run
 from txbuild import REPO_ROOT
-from txbuild.report import Reporter
-from txbuild.site import BuildOptions, build_site
 from txbuild.sources import encode
-from txbuild.verify import run, session
 
 pytestmark = pytest.mark.browser
 
@@ -29,18 +23,11 @@ STRINGS = {lang: tomllib.loads((REPO_ROOT / "content" / lang / "strings.toml").r
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, cache_root):
-    ckpt = make_checkpoint(tmp_path_factory.mktemp("livefig-ckpt"), seed=5)
-    out = tmp_path_factory.mktemp("livefig-site") / "site"
-    res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                                  cache_root=cache_root), Reporter(-1))
-    manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
-    return out, manifest, GPT2TokenizerFast.from_pretrained(ckpt)
+    return build_test_site(tmp_path_factory, cache_root, "livefig", seed=5)
 
 
 def reference(site_dir, manifest, ids):
-    d = manifest["dims"]
-    graph = site_dir / "model" / manifest["id"] / manifest["variants"]["fp32"]["graph"]
-    return run(session(graph), ids, n_layer=d["layer"], n_head=d["head"], head_dim=d["head_dim"])
+    return onnx_run(site_dir, manifest, ids)
 
 
 def test_static_figures_carry_what_the_live_view_needs(site):

@@ -3,17 +3,10 @@ isolation on a host that cannot send COOP/COEP (a plain static server, like GitH
 
 from __future__ import annotations
 
-import functools
-import threading
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from browser import chromium, served
-from conftest import make_checkpoint
-from txbuild.report import Reporter
-from txbuild.site import BuildOptions, build_site
+from browser import chromium, served, build_test_site
 
 pytestmark = pytest.mark.browser
 
@@ -23,28 +16,7 @@ STORED = '.txb-model[data-offline="yes"]'
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory, cache_root):
-    ckpt = make_checkpoint(tmp_path_factory.mktemp("offline-ckpt"), seed=2)
-    out = tmp_path_factory.mktemp("offline-site") / "site"
-    build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                            cache_root=cache_root), Reporter(-1))
-    return out
-
-
-@contextmanager
-def plain_served(root):
-    """A static server that sends no COOP/COEP headers at all (GitHub Pages does not either)."""
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return build_test_site(tmp_path_factory, cache_root, "offline", seed=2)[0]
 
 
 def test_second_visit_works_offline(site_dir):
@@ -86,7 +58,7 @@ def test_second_visit_works_offline(site_dir):
 
 
 def test_plain_host_is_isolated_after_one_reload(site_dir):
-    with plain_served(site_dir) as base, chromium() as ctx:
+    with served(site_dir, isolation_headers=False) as base, chromium() as ctx:
         page = ctx.new_page()
         navigations = []
         page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))

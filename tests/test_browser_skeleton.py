@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest
-from transformers import GPT2TokenizerFast
 
-from browser import chromium, served
-from conftest import make_checkpoint
-from txbuild.report import Reporter
-from txbuild.site import BuildOptions, build_site
+from browser import chromium, served, build_test_site, onnx_run
 from txbuild.sources import encode
-from txbuild.verify import run, session, softmax
+from txbuild.verify import softmax
 
 pytestmark = pytest.mark.browser
 
@@ -24,28 +19,13 @@ PROB_ATOL = {"fp32": 1e-5, "fp16": 1e-4, "int8": 1e-3}
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory, cache_root):
-    # A wide initialisation makes the random model's next-token distribution peaked, so its
-    # top-10 has a clear order to compare.
-    ckpt = make_checkpoint(tmp_path_factory.mktemp("peaked"), seed=1)
-    cfg = json.loads((ckpt / "config.json").read_text())
-    import torch
-    from transformers import GPT2LMHeadModel
-    m = GPT2LMHeadModel.from_pretrained(ckpt)
-    with torch.no_grad():
-        m.transformer.wte.weight.mul_(40)
-    m.save_pretrained(ckpt)
-    out = tmp_path_factory.mktemp("site") / "site"
-    res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32",
-                                  variants=("fp32", "fp16", "int8"), cache_root=cache_root), Reporter(-1))
-    manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
-    return out, manifest, ckpt, cfg
+    # a peaked next-token distribution gives its top-10 a clear order to compare
+    return build_test_site(tmp_path_factory, cache_root, "skeleton", seed=1, embedding_scale=40,
+                           variants=("fp32", "fp16", "int8"))
 
 
 def python_top10(site_dir, manifest, variant, ids):
-    d = manifest["dims"]
-    graph = site_dir / "model" / manifest["id"] / manifest["variants"][variant]["graph"]
-    logits = run(session(graph), ids, n_layer=d["layer"], n_head=d["head"], head_dim=d["head_dim"],
-                 outputs=["logits"])["logits"]
+    logits = onnx_run(site_dir, manifest, ids, variant, outputs=["logits"])["logits"]
     p = softmax(logits[-1].astype(np.float64))
     best = np.argsort(-p)[:10]
     return [(int(i), float(p[i])) for i in best]
@@ -53,8 +33,7 @@ def python_top10(site_dir, manifest, variant, ids):
 
 @pytest.mark.parametrize("variant", ["fp32", "fp16", "int8"])
 def test_page_top10_equals_onnxruntime_in_python(built_site, variant):
-    site_dir, manifest, ckpt, _ = built_site
-    tok = GPT2TokenizerFast.from_pretrained(ckpt)
+    site_dir, manifest, tok = built_site
     requests, problems = [], []
     with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
@@ -81,7 +60,7 @@ def test_page_top10_equals_onnxruntime_in_python(built_site, variant):
 
 def test_page_shows_the_precomputed_example_before_the_model(built_site):
     """With the model's weights unreachable the page still shows the build-time example."""
-    site_dir, manifest, _, _ = built_site
+    site_dir, manifest, _ = built_site
     with served(site_dir) as base, chromium(service_workers="block") as ctx:
         page = ctx.new_page()
         page.route("**/*.onnx*", lambda route: route.abort())

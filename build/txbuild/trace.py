@@ -61,7 +61,7 @@ class TracedGPT2(nn.Module):
     def forward(self, input_ids: torch.Tensor, past_key: torch.Tensor, past_value: torch.Tensor):
         # input_ids (1, T); past_key/past_value (L, H, P, hd), P may be 0
         assert input_ids.shape[0] == 1, "batch must be 1"
-        L, H, hd = self.n_layer, self.n_head, self.head_dim
+        H, hd = self.n_head, self.head_dim
         T = input_ids.shape[1]
         P = past_key.shape[2]
         pos = torch.arange(P, P + T, device=input_ids.device)  # (T,)

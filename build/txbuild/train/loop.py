@@ -175,7 +175,6 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
     else:
         assert cfg.time_budget, "give --steps, --epochs or --time-budget"
         total_steps = 10**9  # fixed by the calibration below
-    planned_by_user = total_steps
 
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]

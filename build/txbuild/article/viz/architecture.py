@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import Drawing, VizData, esc, fmt, text
+from .common import Drawing, VizData, fmt, text
 
 W = 440
 BOX_W = 280

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..filters import visible
-from .common import Drawing, VizData, esc, fmt, num, rect, text, trunc
+from .common import Drawing, VizData, fmt, num, rect, text, trunc
 
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency.
 OKABE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]

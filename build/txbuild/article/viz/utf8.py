@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..bpe import tokenize
-from .common import Drawing, VizData, fmt, rect, text
+from .common import Drawing, VizData, fmt, text
 
 DEFAULT = "안녕하세요"
 
