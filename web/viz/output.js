@@ -2,7 +2,7 @@
 // the softmax and the most likely next tokens as bars (logit and probability), and a box to
 // look up any token's rank and probability by typing it.
 
-import { block, watch, q, fv, para } from '../src/explainer/view.js';
+import { block, watch, q, fv, elem } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, topIndices, rankAndProb } from '../src/explainer/tensors.js';
 import { posOf } from '../src/explainer/shell.js';
@@ -14,16 +14,10 @@ export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-output', t('output_heading'));
   const lnf = createLinked(root, { t, actions, defs: [{ name: 'ln_f', label: t('output_lnf') }] });
-  const head = doc.createElement('h5');
-  head.className = 'txb-view-h';
-  const bars = doc.createElement('ol');
-  bars.className = 'txb-top txb-logit-bars';
-  bars.id = 'output-bars';
-  const look = doc.createElement('div');
-  look.className = 'txb-lookup';
-  const label = doc.createElement('label');
-  label.htmlFor = 'lookup';
-  label.textContent = t('output_lookup');
+  const head = elem(doc, 'h5', 'txb-view-h');
+  const bars = elem(doc, 'ol', 'txb-top txb-logit-bars', '', { id: 'output-bars' });
+  const look = elem(doc, 'div', 'txb-lookup');
+  const label = elem(doc, 'label', '', t('output_lookup'), { for: 'lookup' });
   const input = doc.createElement('input');
   input.id = 'lookup';
   input.type = 'text';

@@ -5,7 +5,7 @@
 // Hooks: rows data-token-id / data-logit / data-scaled / data-before / data-prob / data-cum /
 // data-kept; #sampling-draw data-u / data-token-id / data-rank.
 
-import { block, para, fv } from '../src/explainer/view.js';
+import { block, para, fv, elem } from '../src/explainer/view.js';
 import { drawFor, sameIds } from '../src/controller.js';
 import { MODES, TEMP_MIN, TEMP_MAX, sliderToTemp, tempToSlider, roundTo } from '../src/gen/url-state.js';
 import { formatProb, tokenDisplay } from './scales.js';
@@ -96,15 +96,9 @@ export function mount(el, { state, t, actions }) {
   summary.id = 'sampling-summary';
 
   // the draw
-  const drawEl = doc.createElement('div');
-  drawEl.className = 'txb-draw';
-  drawEl.id = 'sampling-draw';
-  const drawH = doc.createElement('h5');
-  drawH.className = 'txb-view-h';
-  drawH.textContent = t('sampling_draw_heading');
-  const bar = doc.createElement('div');
-  bar.className = 'txb-cdf';
-  bar.setAttribute('aria-hidden', 'true');
+  const drawEl = elem(doc, 'div', 'txb-draw', '', { id: 'sampling-draw' });
+  const drawH = elem(doc, 'h5', 'txb-view-h', t('sampling_draw_heading'));
+  const bar = elem(doc, 'div', 'txb-cdf', '', { 'aria-hidden': 'true' });
   const drawText = para(doc, 'txb-draw-text');
   drawText.setAttribute('aria-live', 'polite');
   drawEl.append(drawH, bar, drawText);

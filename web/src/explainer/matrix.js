@@ -154,12 +154,8 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     ev.preventDefault();
     setActive({ i: a.i + m[0], j: a.j + m[1] });
   };
-  canvas.addEventListener('pointermove', onMove);
-  canvas.addEventListener('pointerdown', onMove);
-  canvas.addEventListener('pointerleave', onLeave);
-  canvas.addEventListener('focus', onFocus);
-  canvas.addEventListener('blur', onBlur);
-  canvas.addEventListener('keydown', onKey);
+  const listeners = { pointermove: onMove, pointerdown: onMove, pointerleave: onLeave, focus: onFocus, blur: onBlur, keydown: onKey };
+  for (const [type, fn] of Object.entries(listeners)) canvas.addEventListener(type, fn);
 
   return {
     el: fig,
@@ -184,12 +180,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     setActive,
     caption: (text) => (cap.textContent = text),
     destroy() {
-      canvas.removeEventListener('pointermove', onMove);
-      canvas.removeEventListener('pointerdown', onMove);
-      canvas.removeEventListener('pointerleave', onLeave);
-      canvas.removeEventListener('focus', onFocus);
-      canvas.removeEventListener('blur', onBlur);
-      canvas.removeEventListener('keydown', onKey);
+      for (const [type, fn] of Object.entries(listeners)) canvas.removeEventListener(type, fn);
       fig.remove();
     },
   };
