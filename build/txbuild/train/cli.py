@@ -43,11 +43,21 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
 @click.option("--width", type=int, default=_D.width, help="n_embd")
 @click.option("--context", type=int, default=_D.context, help="n_positions")
 @click.option("--dropout", type=float, default=_D.dropout)
+@click.option("--attn-dropout", type=float, default=None,
+              help="Dropout on the attention weights (default: --dropout). Dropping single "
+                   "keys at random discourages heads that rely on one key, such as "
+                   "previous-token heads.")
+@click.option("--position-init", type=click.Choice(["normal", "sinusoidal"]),
+              default=_D.position_init,
+              help="Initial position embeddings: GPT-2's random normal, or sines and cosines "
+                   "at the same scale (still learned).")
 @click.option("--batch-size", type=int, default=_D.batch_size, help="Windows per step.")
 @click.option("--lr", type=float, default=_D.lr, help="Peak learning rate.")
 @click.option("--min-lr", type=float, default=_D.min_lr, help="End of the cosine.")
 @click.option("--warmup", type=int, default=_D.warmup, help="Linear warm-up steps.")
 @click.option("--weight-decay", type=float, default=_D.weight_decay)
+@click.option("--decay-embeddings/--no-decay-embeddings", default=_D.decay_embeddings,
+              help="Apply weight decay to the token and position embeddings too.")
 @click.option("--grad-clip", type=float, default=_D.grad_clip)
 @click.option("--steps", type=int, default=None, help="Length of the schedule in steps.")
 @click.option("--epochs", type=float, default=None, help="Length in passes over the corpus.")
@@ -56,6 +66,9 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
 @click.option("--eval-every", type=int, default=_D.eval_every, help="Steps between evals.")
 @click.option("--eval-max-tokens", type=int, default=None,
               help="Evaluate on the first N held-out tokens only (default: all).")
+@click.option("--prev-token-windows", type=int, default=_D.prev_token_windows,
+              help="Held-out windows for the previous-token score logged at each eval "
+                   "(0: skip it).")
 @click.option("--log-every", type=int, default=_D.log_every)
 @click.option("--save-min-interval", type=float, default=_D.save_min_interval,
               help="Seconds between writes of a new best checkpoint.")

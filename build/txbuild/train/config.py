@@ -13,12 +13,17 @@ class TrainConfig:
     width: int = 256
     context: int = 256
     dropout: float = 0.1
+    attn_dropout: float | None = None  # on the attention weights; None: same as dropout
+    # "normal": GPT-2's N(0, 0.02); "sinusoidal": the original Transformer's sines and
+    # cosines at the same scale, so attending to a fixed offset is one linear map away
+    position_init: str = "normal"
     # optimisation
     batch_size: int = 32  # windows of `context` tokens per step
     lr: float = 1e-3
     min_lr: float = 1e-4
     warmup: int = 200  # steps of linear warm-up
-    weight_decay: float = 0.1  # on matrices and embeddings only
+    weight_decay: float = 0.1  # on matrices (and embeddings, if decay_embeddings)
+    decay_embeddings: bool = True  # False: token and position embeddings are not decayed
     beta2: float = 0.99
     grad_clip: float = 1.0
     # length: steps, or epochs (passes over the training tokens); a time budget caps either
@@ -28,6 +33,7 @@ class TrainConfig:
     # evaluation, logging, saving
     eval_every: int = 250
     eval_max_tokens: int | None = None  # None: the whole held-out text
+    prev_token_windows: int = 8  # held-out windows for the previous-token score at each eval
     log_every: int = 50
     save_min_interval: float = 30.0  # seconds between writes of a new best checkpoint
     state_every: float = 300.0  # seconds between writes of the resume state

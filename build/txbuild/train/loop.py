@@ -45,13 +45,47 @@ def make_model(cfg: TrainConfig):
     from transformers import GPT2Config, GPT2LMHeadModel
 
     assert cfg.width % cfg.heads == 0, "width must be a multiple of heads"
+    assert cfg.position_init in POSITION_INITS, f"position_init must be one of {POSITION_INITS}"
+    attn_dropout = cfg.dropout if cfg.attn_dropout is None else cfg.attn_dropout
     config = GPT2Config(
         vocab_size=VOCAB_SIZE, n_positions=cfg.context, n_embd=cfg.width,
         n_layer=cfg.layers, n_head=cfg.heads, n_inner=None,
-        resid_pdrop=cfg.dropout, embd_pdrop=cfg.dropout, attn_pdrop=cfg.dropout,
+        resid_pdrop=cfg.dropout, embd_pdrop=cfg.dropout, attn_pdrop=attn_dropout,
         bos_token_id=EOT_ID, eos_token_id=EOT_ID, tie_word_embeddings=True,
     )
-    return GPT2LMHeadModel(config)
+    model = GPT2LMHeadModel(config)
+    if cfg.position_init == "sinusoidal":
+        with torch.no_grad():
+            model.transformer.wpe.weight.copy_(sinusoidal_positions(cfg.context, cfg.width))
+    return model
+
+
+POSITION_INITS = ("normal", "sinusoidal")
+
+
+def sinusoidal_positions(context: int, width: int, std: float = 0.02) -> torch.Tensor:
+    """(context, width) sines and cosines of geometrically spaced frequencies (Vaswani et al.,
+    2017), scaled so each entry has GPT-2's initial standard deviation. The offset between two
+    positions is then a rotation of each (sin, cos) pair, which attention can learn directly."""
+    assert width % 2 == 0, "sinusoidal positions need an even width"
+    pos = torch.arange(context, dtype=torch.float64)[:, None]
+    freq = torch.exp(-math.log(10000.0) * torch.arange(0, width, 2, dtype=torch.float64) / width)
+    table = torch.zeros(context, width, dtype=torch.float64)
+    table[:, 0::2] = torch.sin(pos * freq)
+    table[:, 1::2] = torch.cos(pos * freq)
+    return (table * std * math.sqrt(2)).float()  # sin and cos have variance 1/2
+
+
+def param_groups(model, cfg: TrainConfig) -> list[dict]:
+    """AdamW groups: weight decay on matrices, and on the embeddings only if asked (decay
+    pulls rarely-seen rows and the position table towards zero)."""
+    embeddings = {id(model.transformer.wte.weight), id(model.transformer.wpe.weight)}
+    decay, no_decay = [], []
+    for p in model.parameters():
+        skip = p.dim() < 2 or (not cfg.decay_embeddings and id(p) in embeddings)
+        (no_decay if skip else decay).append(p)
+    return [{"params": decay, "weight_decay": cfg.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0}]
 
 
 def lr_at(step: int, total: int, cfg: TrainConfig) -> float:
@@ -96,6 +130,25 @@ def evaluate(model, ids: np.ndarray, context: int, device: torch.device,
             count += y.numel()
     model.train(was_training)
     return total / count
+
+
+@torch.no_grad()
+def best_previous_token_head(model, ids: np.ndarray, windows: int,
+                             device: torch.device) -> dict:
+    """The head with the most attention on the previous token over the first `windows`
+    held-out windows (the quality bar's measure, on fewer windows): layer, head, score."""
+    from .quality import previous_token_scores
+
+    was_training, impl = model.training, model.config._attn_implementation
+    model.eval()
+    model.set_attn_implementation("eager")  # the fused kernels return no weights
+    try:
+        scores, _ = previous_token_scores(model, ids, max_windows=windows, device=device)
+    finally:
+        model.set_attn_implementation(impl)
+        model.train(was_training)
+    layer, head = np.unravel_index(int(scores.argmax()), scores.shape)
+    return {"layer": int(layer), "head": int(head), "score": round(float(scores.max()), 4)}
 
 
 PROBE_IDS = [7454, 2068, 407, 616, 11, 198, 1870]  # a fixed input whose logits are recorded
@@ -176,11 +229,8 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         assert cfg.time_budget, "give --steps, --epochs or --time-budget"
         total_steps = 10**9  # fixed by the calibration below
 
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": cfg.weight_decay},
-         {"params": no_decay, "weight_decay": 0.0}],
+        param_groups(model, cfg),
         lr=cfg.lr, betas=(0.9, cfg.beta2), eps=1e-8,
         **({"fused": True} if device.type == "cuda" else {}),
     )
@@ -218,6 +268,12 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         return evaluate(model, corpus.heldout_ids, T, device, cfg.eval_max_tokens,
                         autocast=autocast)
 
+    def run_prev_token() -> dict | None:
+        if not cfg.prev_token_windows or len(corpus.heldout_ids) <= T:
+            return None
+        return best_previous_token_head(model, corpus.heldout_ids, cfg.prev_token_windows,
+                                        device)
+
     def metrics(final: bool) -> dict:
         return {
             "config": {k: v for k, v in asdict(cfg).items() if k not in ("argv",)},
@@ -235,6 +291,8 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
             "epochs_seen": round(step * tokens_per_step / n_train, 3),
             "best_step": best_step,
             "best_heldout_loss_train_eval": best_loss,
+            "best_prev_token": next((h.get("prev_token") for h in history
+                                     if h["step"] == best_step), None),
             "wall_time_s": round(trained_s_before + time.time() - t_loop, 1),
             "tokens_per_s": round((step - start_step) * tokens_per_step
                                   / max(1e-9, time.time() - t_loop - eval_total), 1),
@@ -275,16 +333,20 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         nonlocal last_state
         t0 = time.time()
         loss = run_eval()
+        prev = run_prev_token()
         eval_time = time.time() - t0
         eval_total += eval_time
         history.append({"step": step, "heldout_loss": round(loss, 5),
                         "train_loss": None if train_loss is None else round(train_loss, 5),
-                        "time_s": round(trained_s_before + time.time() - t_loop, 1)})
+                        "time_s": round(trained_s_before + time.time() - t_loop, 1),
+                        **({"prev_token": prev} if prev else {})})
         if loss < best_loss:
             best_loss, best_step, dirty = loss, step, True
             best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
         log(f"eval step {step}: held-out loss {loss:.4f} (best {best_loss:.4f} at step "
-            f"{best_step}) [{eval_time:.1f}s]")
+            f"{best_step})"
+            + (f"; previous-token head L{prev['layer']}H{prev['head']} {prev['score']:.3f}"
+               if prev else "") + f" [{eval_time:.1f}s]")
         if dirty and (force_save or time.time() - last_save >= cfg.save_min_interval):
             save_checkpoint(best_state, cfg, out, metrics(final=False))
             last_save, dirty = time.time(), False

@@ -82,8 +82,17 @@ def merge(parts_dir: Path, dst: Path) -> Path:
     return dst
 
 
+PREV_TOKEN_BAR = 0.5  # the bundled model's bar: a head with most weight on the previous token
+
+
+def meets_prev_token_bar(m: dict) -> bool:
+    prev = m.get("best_prev_token")
+    return bool(prev) and prev["score"] > PREV_TOKEN_BAR
+
+
 def export_best(runs_dir: Path, out_dir: Path) -> str | None:
-    """Pick the run under runs_dir with the lowest held-out loss; put its weights (as parts),
+    """Pick the run under runs_dir with the lowest held-out loss among those whose kept weights
+    have a previous-token head (any run, if none has); put its weights (as parts),
     metrics.json and config.json into out_dir, and a summary of all runs in runs.json."""
     runs = []
     for mpath in sorted(runs_dir.glob("*/metrics.json")):
@@ -95,7 +104,7 @@ def export_best(runs_dir: Path, out_dir: Path) -> str | None:
             runs.append((m["best_heldout_loss_train_eval"], mpath.parent.name, m))
     if not runs:
         return None
-    runs.sort(key=lambda r: r[0])
+    runs.sort(key=lambda r: (not meets_prev_token_bar(r[2]), r[0]))
     loss, name, m = runs[0]
     tmp = out_dir / ".export"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -104,11 +113,13 @@ def export_best(runs_dir: Path, out_dir: Path) -> str | None:
     m["run"] = name
     (tmp / "metrics.json").write_text(json.dumps(m, indent=2) + "\n")
     summary = [{"run": n, "best_heldout_loss": l, "best_step": mm["best_step"],
+                "best_prev_token": mm.get("best_prev_token"),
                 "steps_done": mm["steps_done"], "steps_planned": mm["steps_planned"],
                 "final": mm.get("final"), "tokens_per_s": mm["tokens_per_s"],
                 "config": {k: mm["config"][k] for k in
-                           ("layers", "width", "dropout", "lr", "weight_decay", "batch_size",
-                            "epochs", "steps")}}
+                           ("layers", "width", "dropout", "attn_dropout", "position_init",
+                            "decay_embeddings", "lr", "weight_decay", "batch_size", "epochs",
+                            "steps") if k in mm["config"]}}
                for l, n, mm in runs]
     (tmp / "runs.json").write_text(json.dumps(summary, indent=2) + "\n")
     for old in out_dir.glob(PART_PREFIX + "*.safetensors"):
