@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import shutil
 import threading
+import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from txbuild import REPO_ROOT
+
+# the site's UI strings per language, to check what the pages say
+STRINGS = {lang: tomllib.loads((REPO_ROOT / "content" / lang / "strings.toml").read_text(encoding="utf-8"))
+           for lang in ("en", "ko")}
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def watch_errors(page, problems: list) -> None:
+    """Collect the page's uncaught exceptions and console errors into `problems`."""
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
 
 
 @contextmanager

@@ -7,13 +7,11 @@ model's files blocked) from the build-time example trace, in English and Korean.
 
 from __future__ import annotations
 
-import tomllib
 
 import numpy as np
 import pytest
 
-from browser import chromium, served, build_test_site, onnx_run
-from txbuild import REPO_ROOT
+from browser import STRINGS, build_test_site, chromium, onnx_run, served, watch_errors
 from txbuild.sources import encode
 from txbuild.verify import softmax
 
@@ -21,16 +19,11 @@ pytestmark = pytest.mark.browser
 
 PROMPT = "안녕 🎉 the cat sat"  # Korean and emoji: byte-level tokens grouped into characters
 TOL = dict(rtol=2e-4, atol=2e-5)
-STRINGS = {lang: tomllib.loads((REPO_ROOT / "content" / lang / "strings.toml").read_text()) for lang in ("en", "ko")}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, cache_root):
     return build_test_site(tmp_path_factory, cache_root, "explainer", seed=3)
-
-
-def reference(site_dir, manifest, ids):
-    return onnx_run(site_dir, manifest, ids)
 
 
 def example_trace(site_dir, manifest, i=0):
@@ -185,16 +178,11 @@ def check_highlight(page):
     assert page.get_attribute("#stage-attention figure[data-name='attn_scores']", "data-row") == str(i)
 
 
-def watch_errors(page, problems):
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-
-
 def test_live_views_equal_onnxruntime_in_python(site):
     """English page, the model running: every view's values equal ORT in Python; navigation, hover, focus."""
     site_dir, manifest, tok = site
     ids = encode(tok, PROMPT)
-    ref = reference(site_dir, manifest, ids)
+    ref = onnx_run(site_dir, manifest, ids)
     problems = []
     with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
@@ -250,7 +238,7 @@ def test_korean_page_live(site):
     """The Korean page with the model: live values and Korean labels."""
     site_dir, manifest, tok = site
     ids = manifest["examples"][0]["ids"]
-    ref = reference(site_dir, manifest, ids)
+    ref = onnx_run(site_dir, manifest, ids)
     problems = []
     with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 
-from browser import chromium, served, build_test_site
+from browser import build_test_site, chromium, served, watch_errors
 from test_sampling_reference import mulberry32, reference
 from txbuild.sources import encode
 from txbuild.verify import run, session
@@ -40,8 +40,7 @@ def python_logits(manifest, sess, ids):
 def open_page(ctx, base, query=""):
     page = ctx.new_page()
     problems = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    watch_errors(page, problems)
     page.goto(f"{base}en/index.html?variant=fp32{query}")
     page.wait_for_selector('#top-tokens[data-status="ready"]', timeout=READY)
     return page, problems

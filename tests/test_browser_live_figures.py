@@ -5,29 +5,22 @@ which stays in the page untouched. Before such a run nothing changes."""
 
 from __future__ import annotations
 
-import tomllib
 
 import numpy as np
 import pytest
 
-from browser import chromium, served, build_test_site, onnx_run
-from txbuild import REPO_ROOT
+from browser import STRINGS, build_test_site, chromium, onnx_run, served, watch_errors
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
 
 PROMPT = "The cat sat on the mat, and"  # fewer tokens than the figure's window (16)
 TOL = dict(rtol=2e-4, atol=2e-5)
-STRINGS = {lang: tomllib.loads((REPO_ROOT / "content" / lang / "strings.toml").read_text()) for lang in ("en", "ko")}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, cache_root):
     return build_test_site(tmp_path_factory, cache_root, "livefig", seed=5)
-
-
-def reference(site_dir, manifest, ids):
-    return onnx_run(site_dir, manifest, ids)
 
 
 def test_static_figures_carry_what_the_live_view_needs(site):
@@ -43,13 +36,12 @@ def test_static_figures_carry_what_the_live_view_needs(site):
 def test_figures_follow_the_readers_prompt(site, lang):
     site_dir, manifest, tok = site
     ids = encode(tok, PROMPT)
-    ref = reference(site_dir, manifest, ids)
+    ref = onnx_run(site_dir, manifest, ids)
     problems = []
     with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         page.set_viewport_size({"width": 1280, "height": 900})
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        page.on("pageerror", lambda e: problems.append(str(e)))
+        watch_errors(page, problems)
         page.goto(f"{base}{lang}/index.html")
         # the model's own run of the default prompt: the build-time figures stand
         page.wait_for_selector("#explorer[data-trace='live']", timeout=90_000)

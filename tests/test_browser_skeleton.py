@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import chromium, served, build_test_site, onnx_run
+from browser import build_test_site, chromium, onnx_run, served, watch_errors
 from txbuild.sources import encode
 from txbuild.verify import softmax
 
@@ -38,8 +38,7 @@ def test_page_top10_equals_onnxruntime_in_python(built_site, variant):
     with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         page.on("request", lambda r: requests.append(r.url))
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        page.on("pageerror", lambda e: problems.append(str(e)))
+        watch_errors(page, problems)
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
         page.goto(f"{base}en/index.html?variant={variant}")
         for prompt in PROMPTS:

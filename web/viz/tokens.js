@@ -5,22 +5,14 @@
 
 import { groupTokens } from '../src/explainer/bytes.js';
 import { visibleText } from './scales.js';
+import { elem } from '../src/explainer/view.js';
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
-  const root = doc.createElement('div');
-  root.className = 'txb-tokens';
-  const h = doc.createElement('h3');
-  h.className = 'txb-h';
-  h.id = 'tokens-heading';
-  h.textContent = t('tokens_heading');
-  const list = doc.createElement('ol');
-  list.id = 'tokens';
-  list.className = 'txb-chips';
-  list.setAttribute('aria-labelledby', 'tokens-heading');
-  const note = doc.createElement('p');
-  note.className = 'txb-note';
-  note.setAttribute('aria-live', 'polite');
+  const root = elem(doc, 'div', 'txb-tokens');
+  const h = elem(doc, 'h3', 'txb-h', t('tokens_heading'), { id: 'tokens-heading' });
+  const list = elem(doc, 'ol', 'txb-chips', '', { id: 'tokens', 'aria-labelledby': 'tokens-heading' });
+  const note = elem(doc, 'p', 'txb-note', '', { 'aria-live': 'polite' });
   root.append(h, list, note);
   el.append(root);
   list.addEventListener('click', (ev) => {

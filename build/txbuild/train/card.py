@@ -253,6 +253,8 @@ def render(m: dict, folder: Path) -> str:
                 text = item["continuation"].replace("\n", " / ")
                 lines.append(f"- **{item['prompt'].replace(chr(10), ' / ')}**{text}")
             lines += ["", "(` / ` marks a line break.)", ""]
+    if m.get("previous_version"):
+        lines += ["## Previous version", "", m["previous_version"], ""]
     lines += [
         "## Reproduce",
         "",

@@ -2,6 +2,7 @@
 // token pickers each stage needs, one panel per stage holding its views, and the explanation
 // panel beside them. Views are mounted once and redraw from the store.
 
+import { elem } from './view.js';
 import { createPicker } from './picker.js';
 import { tokenDisplay } from '../../viz/scales.js';
 import { mount as mountTokenization } from '../../viz/tokenization.js';
@@ -56,26 +57,16 @@ export const posOf = (s) => {
 export function mount(el, ctx) {
   const { state, t, actions } = ctx;
   const doc = el.ownerDocument;
-  const root = doc.createElement('div');
-  root.className = 'txb-explorer';
-  root.id = 'explorer';
-  const note = doc.createElement('p');
-  note.className = 'txb-trace-note';
-  note.setAttribute('aria-live', 'polite');
+  const root = elem(doc, 'div', 'txb-explorer', '', { id: 'explorer' });
+  const note = elem(doc, 'p', 'txb-trace-note', '', { 'aria-live': 'polite' });
 
-  const nav = doc.createElement('nav');
-  nav.className = 'txb-stages';
-  nav.setAttribute('aria-label', t('stages_label'));
+  const nav = elem(doc, 'nav', 'txb-stages', '', { 'aria-label': t('stages_label') });
   const prev = stepButton(doc, 'stage-prev', `‹ ${t('stage_prev')}`);
   const next = stepButton(doc, 'stage-next', `${t('stage_next')} ›`);
-  const tabs = doc.createElement('div');
-  tabs.className = 'txb-stage-tabs';
-  tabs.setAttribute('role', 'tablist');
-  tabs.setAttribute('aria-label', t('stages_label'));
+  const tabs = elem(doc, 'div', 'txb-stage-tabs', '', { role: 'tablist', 'aria-label': t('stages_label') });
   nav.append(prev, tabs, next);
 
-  const pickers = doc.createElement('div');
-  pickers.className = 'txb-pickers';
+  const pickers = elem(doc, 'div', 'txb-pickers');
   const L = () => state.get().manifest.dims.layer;
   const H = () => state.get().manifest.dims.head;
   const layer = createPicker(doc, {
@@ -86,22 +77,15 @@ export function mount(el, ctx) {
     id: 'pick-head', label: t('head'), prev: t('head_prev'), next: t('head_next'),
     status: (i, n) => t('head_of', { i: i + 1, n }), onPick: (i) => actions.select({ head: i }),
   });
-  const posWrap = doc.createElement('label');
-  posWrap.className = 'txb-pick-pos';
-  posWrap.append(t('token_pick'), ' ');
-  const pos = doc.createElement('select');
-  pos.id = 'pick-pos';
+  const posWrap = elem(doc, 'label', 'txb-pick-pos', `${t('token_pick')} `);
+  const pos = elem(doc, 'select', '', '', { id: 'pick-pos' });
   posWrap.append(pos);
   pos.addEventListener('change', () => actions.select({ pos: Number(pos.value) }));
   pickers.append(layer.el, head.el, posWrap);
 
-  const body = doc.createElement('div');
-  body.className = 'txb-stage-body';
-  const panels = doc.createElement('div');
-  panels.className = 'txb-panels';
-  const aside = doc.createElement('aside');
-  aside.className = 'txb-explain';
-  aside.setAttribute('aria-label', t('explain_label'));
+  const body = elem(doc, 'div', 'txb-stage-body');
+  const panels = elem(doc, 'div', 'txb-panels');
+  const aside = elem(doc, 'aside', 'txb-explain', '', { 'aria-label': t('explain_label') });
   body.append(panels, aside);
   root.append(note, nav, pickers, body);
   el.append(root);
@@ -203,10 +187,5 @@ export function mount(el, ctx) {
 }
 
 function stepButton(doc, id, text) {
-  const b = doc.createElement('button');
-  b.type = 'button';
-  b.id = id;
-  b.className = 'txb-step';
-  b.textContent = text;
-  return b;
+  return elem(doc, 'button', 'txb-step', text, { type: 'button', id });
 }

@@ -5,21 +5,14 @@ import { mount as mountGenerate } from './generate.js';
 import { mount as mountSampling } from '../../viz/sampling.js';
 import { mount as mountKv } from '../../viz/kv-cache.js';
 import { mount as mountLens } from '../../viz/lens.js';
+import { elem } from '../explainer/view.js';
 
 export function mount(el, ctx) {
   const { state, t } = ctx;
   const doc = el.ownerDocument;
-  const root = doc.createElement('section');
-  root.className = 'txb-gen-section';
-  root.setAttribute('aria-labelledby', 'gen-heading');
-  const h = doc.createElement('h3');
-  h.className = 'txb-h txb-panel-h';
-  h.id = 'gen-heading';
-  h.textContent = t('gen_heading');
-  const notice = doc.createElement('p');
-  notice.id = 'url-notice';
-  notice.className = 'txb-url-notice';
-  notice.setAttribute('role', 'status');
+  const root = elem(doc, 'section', 'txb-gen-section', '', { 'aria-labelledby': 'gen-heading' });
+  const h = elem(doc, 'h3', 'txb-h txb-panel-h', t('gen_heading'), { id: 'gen-heading' });
+  const notice = elem(doc, 'p', 'txb-url-notice', '', { id: 'url-notice', role: 'status' });
   root.append(h, notice);
   el.append(root);
   const views = [mountGenerate, mountSampling, mountKv, mountLens].map((m) => m(root, ctx));

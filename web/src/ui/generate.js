@@ -4,6 +4,7 @@
 
 import { limits } from '../gen/kv-cache.js';
 import { tokenDisplay } from '../../viz/scales.js';
+import { elem } from '../explainer/view.js';
 
 const REASON = {
   ctx: (t, l) => t('gen_stop_ctx', { n: l.nCtx }),
@@ -15,33 +16,22 @@ const REASON = {
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
-  const root = doc.createElement('div');
-  root.className = 'txb-generate';
-  root.id = 'gen-controls';
-  const row = doc.createElement('div');
-  row.className = 'txb-gen-row';
-  const btn = (id, text) => Object.assign(doc.createElement('button'), { type: 'button', id, textContent: text, className: 'txb-step' });
+  const root = elem(doc, 'div', 'txb-generate', '', { id: 'gen-controls' });
+  const row = elem(doc, 'div', 'txb-gen-row');
+  const btn = (id, text) => elem(doc, 'button', 'txb-step', text, { type: 'button', id });
   const next = btn('gen-next', t('gen_next'));
   const gen = btn('gen-run', t('gen_generate'));
   const stop = btn('gen-stop', t('gen_stop'));
   const clear = btn('gen-clear', t('gen_clear'));
-  const nLabel = doc.createElement('label');
-  nLabel.className = 'txb-gen-n';
+  const nLabel = elem(doc, 'label', 'txb-gen-n');
   const n = Object.assign(doc.createElement('input'), { type: 'number', id: 'gen-n', min: 1, max: 256, value: 20, inputMode: 'numeric' });
   nLabel.append(t('gen_n'), ' ', n);
-  const cmpLabel = doc.createElement('label');
-  cmpLabel.className = 'txb-gen-compare';
+  const cmpLabel = elem(doc, 'label', 'txb-gen-compare');
   const cmp = Object.assign(doc.createElement('input'), { type: 'checkbox', id: 'gen-compare' });
   cmpLabel.append(cmp, ' ', t('gen_compare'));
   row.append(next, nLabel, gen, stop, clear);
-  const out = doc.createElement('p');
-  out.className = 'txb-gen-text';
-  out.id = 'gen-text';
-  out.setAttribute('aria-live', 'polite');
-  const msg = doc.createElement('p');
-  msg.className = 'txb-gen-message';
-  msg.id = 'gen-message';
-  msg.setAttribute('role', 'status');
+  const out = elem(doc, 'p', 'txb-gen-text', '', { id: 'gen-text', 'aria-live': 'polite' });
+  const msg = elem(doc, 'p', 'txb-gen-message', '', { id: 'gen-message', role: 'status' });
   root.append(row, cmpLabel, out, msg);
   el.append(root);
 

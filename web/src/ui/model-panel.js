@@ -1,60 +1,37 @@
 // Which model and precision runs, and how far its download has got (bytes, not files).
 
 import { formatBytes } from '../../viz/scales.js';
+import { elem } from '../explainer/view.js';
 
 export function mount(el, { state, t, actions, lang }) {
   const doc = el.ownerDocument;
   const s0 = state.get();
   const m = s0.manifest;
-  const root = doc.createElement('div');
-  root.className = 'txb-model';
+  const root = elem(doc, 'div', 'txb-model');
 
-  const title = doc.createElement('p');
-  title.className = 'txb-model-name';
-  title.textContent = m.name;
-  if (!m.trained) {
-    const badge = doc.createElement('span');
-    badge.className = 'txb-badge';
-    badge.textContent = t('model_untrained');
-    title.append(' ', badge);
-  }
-  const desc = doc.createElement('p');
-  desc.className = 'txb-model-desc';
-  desc.textContent = m.description[lang] ?? '';
+  const title = elem(doc, 'p', 'txb-model-name', m.name);
+  if (!m.trained) title.append(' ', elem(doc, 'span', 'txb-badge', t('model_untrained')));
+  const desc = elem(doc, 'p', 'txb-model-desc', m.description[lang] ?? '');
 
-  const pick = doc.createElement('div');
-  pick.className = 'txb-variant';
-  const label = doc.createElement('label');
-  label.htmlFor = 'variant';
-  label.textContent = t('variant_label');
-  const select = doc.createElement('select');
-  select.id = 'variant';
+  const pick = elem(doc, 'div', 'txb-variant');
+  const label = elem(doc, 'label', '', t('variant_label'), { for: 'variant' });
+  const select = elem(doc, 'select', '', '', { id: 'variant' });
   for (const name of m.variantNames) {
-    const opt = doc.createElement('option');
-    opt.value = name;
-    opt.textContent = t('variant_option', { variant: name, size: formatBytes(m.variants[name].bytes) });
-    select.append(opt);
+    const size = formatBytes(m.variants[name].bytes);
+    select.append(elem(doc, 'option', '', t('variant_option', { variant: name, size }), { value: name }));
   }
   select.value = s0.variant;
   pick.append(label, select);
 
-  const bar = doc.createElement('div');
-  bar.className = 'txb-progress';
-  const barLabel = doc.createElement('label');
-  barLabel.htmlFor = 'model-progress';
-  const progress = doc.createElement('progress');
-  progress.id = 'model-progress';
-  progress.max = 1;
+  const bar = elem(doc, 'div', 'txb-progress');
+  const barLabel = elem(doc, 'label', '', '', { for: 'model-progress' });
+  const progress = elem(doc, 'progress', '', '', { id: 'model-progress', max: 1 });
   bar.append(barLabel, progress);
 
-  const status = doc.createElement('p');
-  status.className = 'txb-model-status';
-  status.setAttribute('role', 'status');
+  const status = elem(doc, 'p', 'txb-model-status', '', { role: 'status' });
 
   // shown once the service worker has stored this variant (and the page) for offline use
-  const offline = doc.createElement('p');
-  offline.className = 'txb-model-offline';
-  offline.textContent = t('model_offline');
+  const offline = elem(doc, 'p', 'txb-model-offline', t('model_offline'));
   offline.hidden = true;
 
   root.append(title, desc, pick, bar, status, offline);

@@ -1,23 +1,15 @@
 // The prompt box and the Predict button. Typing re-runs the model (debounced by the
 // controller); the button runs it at once.
 
+import { elem } from '../explainer/view.js';
+
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
-  const root = doc.createElement('div');
-  root.className = 'txb-input';
-  const label = doc.createElement('label');
-  label.htmlFor = 'prompt';
-  label.className = 'txb-h';
-  label.textContent = t('prompt_label');
-  const box = doc.createElement('textarea');
-  box.id = 'prompt';
-  box.rows = 3;
-  box.spellcheck = false;
+  const root = elem(doc, 'div', 'txb-input');
+  const label = elem(doc, 'label', 'txb-h', t('prompt_label'), { for: 'prompt' });
+  const box = elem(doc, 'textarea', '', '', { id: 'prompt', rows: 3, spellcheck: 'false' });
   box.value = state.get().prompt;
-  const button = doc.createElement('button');
-  button.type = 'button';
-  button.id = 'predict';
-  button.textContent = t('predict_button');
+  const button = elem(doc, 'button', '', t('predict_button'), { type: 'button', id: 'predict' });
   root.append(label, box, button);
   el.append(root);
 
