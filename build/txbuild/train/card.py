@@ -195,7 +195,7 @@ def render(m: dict, folder: Path) -> str:
                 f"{variant_recipe(vc)} | {vc.get('epochs') or '-'} | "
                 f"{v['steps_done']:,} of {v['steps_planned']:,} | "
                 f"{v['best_heldout_loss']:.4f} | "
-                + (f"L{prev['layer']}H{prev['head']} {prev['score']:.3f}" if prev else "-")
+                + (f"L{prev['layer']}H{prev['head']} {prev['score']:.3f}" if prev else "not logged")
                 + " |")
         lines += [
             "",
