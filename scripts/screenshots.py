@@ -1,0 +1,71 @@
+"""Retake the README's screenshots (docs/screenshots/) from a built site/.
+
+    make site && .venv/bin/python scripts/screenshots.py [OUT_DIR]
+
+Headless Debian chromium through the browser tests' helpers (tests/browser.py). Element
+shots are cut from a full-page capture at scroll 0, so the sticky bars sit in place.
+"""
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from browser import chromium, served  # noqa: E402
+
+SITE = REPO / "site"
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+OUT.mkdir(parents=True, exist_ok=True)
+DESK, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+def live(ctx, base, lang, size, query=""):
+    page = ctx.new_page(); page.set_viewport_size(size)
+    page.goto(f"{base}{lang}/index.html{query}")
+    page.wait_for_selector("#explorer[data-trace='live']", timeout=180_000)
+    return page
+
+def shot(page, selector, path):
+    """An element, from a full-page capture at scroll 0, so sticky bars sit where they belong."""
+    page.evaluate("window.scrollTo(0, 0)"); page.wait_for_timeout(300)
+    box = page.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+        return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }""", selector)
+    page.screenshot(path=str(path), full_page=True, clip=box)
+
+def stage(page, st):
+    page.click(f"#tab-{st}"); page.wait_for_selector(f"#stage-{st}:not([hidden])"); page.wait_for_timeout(400)
+
+with served(SITE) as base:
+    with chromium() as ctx:
+        p = live(ctx, base, "en", DESK)
+        for st in ("attention", "mlp", "output"):
+            stage(p, st); shot(p, "#explorer", str(OUT / f"explainer-{st}-en.png"))
+        # generation with top-k sampling
+        p.click("#tab-tokens")
+        p.locator("#gen-n").fill("16")
+        p.click("#gen-run"); p.wait_for_selector("#gen-controls[data-running='false'] #gen-text[data-ids]", timeout=120_000)
+        p.wait_for_timeout(800)
+        shot(p, ".txb-gen-section", str(OUT / "generation-sampling-en.png"))
+        p.close()
+        p = live(ctx, base, "ko", DESK)
+        p.locator("#prompt").fill("안녕하세요, 좋은 아침입니다 my friend")
+        p.wait_for_selector("#explorer[data-trace='live']", timeout=60_000); p.wait_for_timeout(2500)
+        stage(p, "tokens"); p.evaluate("window.scrollTo(0, 0)"); p.wait_for_timeout(300)
+        box = p.evaluate("""() => { const a = document.querySelector('section#explainer').getBoundingClientRect();
+            const b = document.querySelector('#explorer').getBoundingClientRect();
+            return {x: a.left + scrollX, y: a.top + scrollY, width: a.width, height: b.bottom - a.top}; }""")
+        p.screenshot(path=str(OUT / "explainer-tokens-ko.png"), full_page=True, clip=box)
+        p.close()
+        p = live(ctx, base, "ko", PHONE)
+        stage(p, "attention"); shot(p, "#explorer", str(OUT / "explainer-attention-ko-phone.png"))
+        p.locator("#gen-n").fill("12"); p.click("#gen-run")
+        p.wait_for_selector("#gen-controls[data-running='false'] #gen-text[data-ids]", timeout=120_000); p.wait_for_timeout(800)
+        shot(p, ".txb-gen-section", str(OUT / "generation-ko-phone.png"))
+        p.close()
+        for lang, size, name in (("ko", DESK, "article-ko-desktop"), ("en", PHONE, "article-en-phone")):
+            p = live(ctx, base, lang, size); p.evaluate("window.scrollTo(0, 0)"); p.wait_for_timeout(300)
+            p.screenshot(path=str(OUT / f"{name}.png")); p.close()
+    with chromium(java_script=False) as ctx:
+        for lang, size, name in (("en", DESK, "article-en-desktop-nojs"), ("ko", PHONE, "article-ko-phone-nojs")):
+            p = ctx.new_page(); p.set_viewport_size(size)
+            p.goto((SITE / lang / "index.html").as_uri()); p.wait_for_timeout(500)
+            p.screenshot(path=str(OUT / f"{name}.png")); p.close()
+print("ok", sorted(x.name for x in OUT.iterdir()))
