@@ -42,8 +42,8 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
 @click.option("--heads", type=int, default=_D.heads)
 @click.option("--width", type=int, default=_D.width, help="n_embd")
 @click.option("--context", type=int, default=_D.context, help="n_positions")
-@click.option("--dropout", type=float, default=_D.dropout)
-@click.option("--attn-dropout", type=float, default=None,
+@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=_D.dropout)
+@click.option("--attn-dropout", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Dropout on the attention weights (default: --dropout). Dropping single "
                    "keys at random discourages heads that rely on one key, such as "
                    "previous-token heads.")
