@@ -103,6 +103,7 @@ async function boot(win) {
     app.className = 'txb-app';
     section.append(app);
     section.classList.add('txb-live');
+    stickBelowHeader(doc, app);
     const ctx = { state: store, t, actions, lang };
     [mountModelPanel, mountPrompt, mountExamples, mountTokens, mountExplorer, mountTopTokens, mountGeneration].forEach((mount) => mount(app, ctx));
     // the article's figures follow the explainer's run once it is of another text
@@ -171,6 +172,16 @@ function syncUrl(win, store) {
     clearTimeout(timer);
     timer = setTimeout(write, 300);
   });
+}
+
+// The page's own header is sticky too: the explorer's sticky stage bar and explanation sit
+// below it (its height changes with the viewport and the font size).
+function stickBelowHeader(doc, app) {
+  const header = doc.querySelector('.site-header');
+  if (!header) return;
+  const set = () => app.style.setProperty('--txb-sticky-top', `${header.offsetHeight}px`);
+  set();
+  if (doc.defaultView?.ResizeObserver) new doc.defaultView.ResizeObserver(set).observe(header);
 }
 
 boot(window);

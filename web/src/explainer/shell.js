@@ -166,6 +166,8 @@ export function mount(el, ctx) {
         pos.replaceChildren(...tr.tokens.map((tok, i) => new Option(`${i + 1}: ${tokenDisplay(tok)}`, String(i))));
       }
       if (tr) pos.value = String(posOf(s));
+      // the output stage at the last token shows the page's next-token list itself (app.css)
+      root.dataset.lastPos = String(!!tr && posOf(s) === tr.ids.length - 1);
       note.textContent = !tr
         ? t('trace_none')
         : tr.kind === 'example'
