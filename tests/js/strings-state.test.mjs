@@ -24,3 +24,16 @@ test('store: frozen snapshots, subscribers see new and previous state', () => {
   s.set({ a: 3 });
   assert.deepEqual(seen, [[2, 1]]);
 });
+
+test('store: a subscriber that throws does not stop the others; its error is still reported', () => {
+  const errors = [];
+  const s = createStore({ a: 1 }, { onError: (e) => errors.push(e.message) });
+  const seen = [];
+  s.subscribe(() => {
+    throw new Error('view failed');
+  });
+  s.subscribe((next) => seen.push(next.a));
+  s.set({ a: 2 });
+  assert.deepEqual(seen, [2]);
+  assert.deepEqual(errors, ['view failed']);
+});
