@@ -27,6 +27,18 @@ def watch_errors(page, problems: list) -> None:
     page.on("pageerror", lambda e: problems.append(str(e)))
 
 
+def open_live(ctx, url: str, problems: list, ids=None, size=(1280, 900)):
+    """A page at `url` once the model's own run is shown (of `ids`, if given); its errors go
+    into `problems`."""
+    page = ctx.new_page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    watch_errors(page, problems)
+    page.goto(url)
+    want = "" if ids is None else f"[data-ids='{','.join(map(str, ids))}']"
+    page.wait_for_selector(f"#explorer[data-trace='live']{want}", timeout=90_000)
+    return page
+
+
 @contextmanager
 def served(root: Path, isolation_headers: bool = True):
     """Serve `root` on a free port and yield the base URL: with `txbuild serve`'s handler, or

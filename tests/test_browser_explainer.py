@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import STRINGS, build_test_site, chromium, onnx_run, served, watch_errors
+from browser import STRINGS, build_test_site, chromium, onnx_run, open_live, served
 from txbuild.sources import encode
 from txbuild.verify import softmax
 
@@ -194,11 +194,7 @@ def test_live_views_equal_onnxruntime_in_python(site):
     ref = onnx_run(site_dir, manifest, ids)
     problems = []
     with served(site_dir) as base, chromium() as ctx:
-        page = ctx.new_page()
-        page.set_viewport_size({"width": 1280, "height": 900})
-        watch_errors(page, problems)
-        page.goto(f"{base}en/index.html")
-        page.wait_for_selector("#explorer[data-trace='live']", timeout=90_000)
+        page = open_live(ctx, f"{base}en/index.html", problems)
         page.fill("#prompt", PROMPT)
         page.click("#predict")
         page.wait_for_selector(f"#explorer[data-trace='live'][data-ids='{','.join(map(str, ids))}']", timeout=90_000)
@@ -250,10 +246,7 @@ def test_korean_page_live(site):
     ref = onnx_run(site_dir, manifest, ids)
     problems = []
     with served(site_dir) as base, chromium() as ctx:
-        page = ctx.new_page()
-        watch_errors(page, problems)
-        page.goto(f"{base}ko/index.html")
-        page.wait_for_selector(f"#explorer[data-trace='live'][data-ids='{','.join(map(str, ids))}']", timeout=90_000)
+        page = open_live(ctx, f"{base}ko/index.html", problems, ids=ids)
         goto_stage(page, "attention")
         pick(page, "layer", 1)
         pick(page, "head", 3)

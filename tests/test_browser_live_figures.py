@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import STRINGS, build_test_site, chromium, onnx_run, served, watch_errors
+from browser import STRINGS, build_test_site, chromium, onnx_run, open_live, served
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
@@ -39,12 +39,8 @@ def test_figures_follow_the_readers_prompt(site, lang):
     ref = onnx_run(site_dir, manifest, ids)
     problems = []
     with served(site_dir) as base, chromium() as ctx:
-        page = ctx.new_page()
-        page.set_viewport_size({"width": 1280, "height": 900})
-        watch_errors(page, problems)
-        page.goto(f"{base}{lang}/index.html")
         # the model's own run of the default prompt: the build-time figures stand
-        page.wait_for_selector("#explorer[data-trace='live']", timeout=90_000)
+        page = open_live(ctx, f"{base}{lang}/index.html", problems)
         assert page.locator(".txb-livefig").count() == 0
         assert page.locator("figure[data-live]").count() == 0
         built = {f: page.inner_html(f"#fig-{f} > .viz") for f in ("probs", "attention")}

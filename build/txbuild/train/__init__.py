@@ -10,3 +10,8 @@ cli.py     `txbuild train` (also `python -m txbuild.train`)
 Nothing here imports other txbuild modules, so `PYTHONPATH=build python -m txbuild.train`
 runs on a machine with only torch, transformers, safetensors, numpy and click.
 """
+
+# The bundled model's quality bars (issue #3): quality.py measures them, card.py reports
+# them, shards.py picks the GPU run's variant by the second.
+IMPROVEMENT_BAR = 1.5  # held-out nats/token below a unigram model of the training text, at least
+PREV_TOKEN_BAR = 0.5  # mean attention of the best head on the previous token, more than

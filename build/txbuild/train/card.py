@@ -12,6 +12,8 @@ import re
 import shlex
 from pathlib import Path
 
+from . import IMPROVEMENT_BAR, PREV_TOKEN_BAR
+
 MARK_BEGIN, MARK_END = "<!-- metrics:begin -->", "<!-- metrics:end -->"
 
 
@@ -219,14 +221,15 @@ def render(m: dict, folder: Path) -> str:
             f"| unigram model of the training text (add-one) | {q['unigram_loss']:.4f} "
             "nats/token | |",
             f"| improvement over unigram | **{q['improvement_nats']:.3f}** nats/token | "
-            f">= 1.5 {'(met)' if q['improvement_nats'] >= 1.5 else '(NOT met)'} |",
+            f">= {IMPROVEMENT_BAR} "
+            f"{'(met)' if q['improvement_nats'] >= IMPROVEMENT_BAR else '(NOT met)'} |",
         ]
         h = q.get("prev_token_head")
         if h:
             lines.append(
                 f"| previous-token head | layer {h['layer']}, head {h['head']} (0-based): "
-                f"on average {h['score']:.3f} of its attention on the previous token | > 0.5 "
-                f"{'(met)' if h['score'] > 0.5 else '(NOT met)'} |")
+                f"on average {h['score']:.3f} of its attention on the previous token | "
+                f"> {PREV_TOKEN_BAR} {'(met)' if h['score'] > PREV_TOKEN_BAR else '(NOT met)'} |")
         t = q.get("prev_token_top_head")
         if t:
             lines.append(
@@ -253,8 +256,6 @@ def render(m: dict, folder: Path) -> str:
                 text = item["continuation"].replace("\n", " / ")
                 lines.append(f"- **{item['prompt'].replace(chr(10), ' / ')}**{text}")
             lines += ["", "(` / ` marks a line break.)", ""]
-    if m.get("previous_version"):
-        lines += ["## Previous version", "", m["previous_version"], ""]
     lines += [
         "## Reproduce",
         "",
@@ -279,7 +280,7 @@ def render(m: dict, folder: Path) -> str:
         "vocabulary beyond what the tokenizer spells out byte by byte."
         + (" Its attention is still diffuse after this short training: no head puts most of "
            "its weight on the previous token (see Quality)."
-           if q.get("prev_token_head") and q["prev_token_head"]["score"] <= 0.5 else ""),
+           if q.get("prev_token_head") and q["prev_token_head"]["score"] <= PREV_TOKEN_BAR else ""),
         "",
         "## Metrics",
         "",

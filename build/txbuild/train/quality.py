@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import IMPROVEMENT_BAR, PREV_TOKEN_BAR
 from .corpus import heldout_ids_from_text, load_tokens, unigram_cross_entropy
 from .loop import evaluate, heldout_windows
 
@@ -167,7 +168,8 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(shown, indent=2))
     for c in q["continuations"]:
         print(f"--- {c['prompt']!r}\n{c['prompt']}{c['continuation']}")
-    bars = [q.get("improvement_nats", 0) >= 1.5, q["prev_token_head"]["score"] > 0.5]
+    bars = [q.get("improvement_nats", 0) >= IMPROVEMENT_BAR,
+            q["prev_token_head"]["score"] > PREV_TOKEN_BAR]
     print("quality bars:", "met" if all(bars) else "NOT met")
 
 

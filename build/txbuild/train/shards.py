@@ -19,6 +19,8 @@ from pathlib import Path
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
+from . import PREV_TOKEN_BAR
+
 PART_PREFIX = "weights-"
 
 
@@ -80,9 +82,6 @@ def merge(parts_dir: Path, dst: Path) -> Path:
     dst.parent.mkdir(parents=True, exist_ok=True)
     save_file(whole, str(dst), metadata={"format": "pt"})
     return dst
-
-
-PREV_TOKEN_BAR = 0.5  # the bundled model's bar: a head with most weight on the previous token
 
 
 def meets_prev_token_bar(m: dict) -> bool:
