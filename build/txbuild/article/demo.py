@@ -21,9 +21,11 @@ from .context import PageContext
 DEMO_PROMPT = "To be, or not to be, that is the"
 DEMO_TOKENS = ["To", " be", ",", " or", " not", " to", " be", ",", " that", " is", " the"]
 DEMO_IDS = [2514, 307, 11, 393, 407, 284, 307, 11, 326, 318, 262]
-DEMO_NEXT = [(1808, " question", 0.31), (835, " way", 0.07), (1917, " end", 0.05), (2728, " cause", 0.04),
-             (3139, " point", 0.03), (1738, " reason", 0.03), (1517, " thing", 0.02), (1339, " case", 0.02),
-             (2126, " matter", 0.02), (1551, " best", 0.015)]
+DEMO_NEXT = [(1808, " question", 0.31), (835, " way", 0.07), (886, " end", 0.05), (2728, " cause", 0.04),
+             (966, " point", 0.03), (1738, " reason", 0.03), (1517, " thing", 0.02), (1339, " case", 0.02),
+             (2300, " matter", 0.02), (1266, " best", 0.015)]
+# What the made-up logit lens shows in the early layers, before the answer sharpens.
+DEMO_EARLY = [(262, " the", 0.05), (11, ",", 0.04)]
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -114,7 +116,7 @@ def demo_context(out_dir: Path, strict: bool = False, **model_kw) -> PageContext
         f = s / model["n_layer"]
         row = [{"id": i, "token": t, "prob": p0 * f + 0.02 * (1 - f)} for i, t, p0 in DEMO_NEXT[:3]]
         if s < model["n_layer"] // 2:
-            row = [{"id": 262, "token": " the", "prob": 0.05}, {"id": 11, "token": ",", "prob": 0.04}] + row[:1]
+            row = [{"id": i, "token": t, "prob": p0} for i, t, p0 in DEMO_EARLY] + row[:1]
         lens.append(row)
     lens[-1] = top[:3]
     return PageContext(out_dir=Path(out_dir), model=model, manifest_href=f"model/{model['id']}/manifest.json",
