@@ -4,7 +4,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB = join(ROOT, 'web');
 
 async function sources(dir) {
   const out = [];
@@ -15,17 +16,29 @@ async function sources(dir) {
   return out;
 }
 
-test('every t() key in web/ is documented, in English and Korean', async () => {
+// content/*/strings.toml holds only `key = "value"` lines and comments (tomllib reads it in Python).
+async function strings(lang) {
+  const text = await readFile(join(ROOT, 'content', lang, 'strings.toml'), 'utf8');
+  return new Map([...text.matchAll(/^([a-z0-9_]+) = "(.*)"$/gm)].map((m) => [m[1], m[2]]));
+}
+
+const placeholders = (s) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
+
+test('web/strings-keys.md lists exactly the t() keys of web/, with their placeholders in both languages', async () => {
   const files = [...(await sources(join(WEB, 'src'))), ...(await sources(join(WEB, 'viz')))];
   const used = new Set();
   for (const f of files) for (const m of (await readFile(f, 'utf8')).matchAll(/\bt\('([a-z0-9_]+)'/g)) used.add(m[1]);
   assert.ok(used.size > 10);
   const doc = await readFile(join(WEB, 'strings-keys.md'), 'utf8');
-  const blocks = [...doc.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => new Set([...m[1].matchAll(/^(\w+) =/gm)].map((k) => k[1])));
-  assert.equal(blocks.length, 2);
-  for (const key of used) {
-    assert.match(doc, new RegExp(`\\| \`${key}\` \\|`), `${key} missing from the table`);
-    for (const b of blocks) assert.ok(b.has(key), `${key} missing from a TOML block`);
+  assert.doesNotMatch(doc, /```toml/, 'the strings live in content/*/strings.toml only, not copied here');
+  const rows = new Map([...doc.matchAll(/^\| `([a-z0-9_]+)` \|([^|]*)\|/gm)]
+    .map((m) => [m[1], [...m[2].matchAll(/`\{(\w+)\}`/g)].map((p) => p[1]).sort()]));
+  assert.deepEqual([...rows.keys()].sort(), [...used].sort(), 'table keys vs keys the code uses');
+  for (const lang of ['en', 'ko']) {
+    const have = await strings(lang);
+    for (const [key, names] of rows) {
+      assert.ok(have.has(key), `${key} missing from content/${lang}/strings.toml`);
+      assert.deepEqual(placeholders(have.get(key)), names, `${lang} ${key}: placeholders`);
+    }
   }
-  for (const b of blocks) assert.deepEqual([...b].sort(), [...used].sort());
 });
