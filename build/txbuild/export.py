@@ -11,7 +11,7 @@ import onnx
 import torch
 from torch.export import Dim
 
-from . import PRECISIONS  # noqa: F401  (re-exported for callers)
+from . import PRECISIONS
 from .trace import INPUTS, OUTPUTS, TracedGPT2, empty_past
 
 OPSET = 18  # 17 writes a Split that fails onnx.checker (NOTES.md)

@@ -13,7 +13,6 @@ class Reporter:
     def __init__(self, verbosity: int = 0):
         self.verbosity = verbosity  # -1 quiet, 0 normal, 1 verbose
         self.console = Console(stderr=True, highlight=False)
-        self.timings: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str, detail: str = ""):
@@ -26,7 +25,6 @@ class Reporter:
         else:
             yield
         dt = time.perf_counter() - t0
-        self.timings[name] = self.timings.get(name, 0.0) + dt
         self.info(f"[green]✓[/] {label} [dim]{dt:.1f}s[/]")
 
     def info(self, msg: str) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from . import REPO_ROOT
 
 BUNDLED_DIR = REPO_ROOT / "models" / "gpt2-shakespeare"
-HUB_MODELS = ("gpt2", "distilgpt2", "gpt2-medium", "gpt2-large", "gpt2-xl")
 HUB_HOST = ("huggingface.co", 443)
 
 
