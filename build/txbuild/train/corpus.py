@@ -169,6 +169,18 @@ def build_corpus(files: list[str | Path], heldout_fraction: float = 0.025,
     return Corpus(train_ids, heldout_ids, heldout_text, meta)
 
 
+ABOUT_KEYS = ("summary", "origin", "licence", "licence_note", "license_id", "language", "tags",
+              "fetch_note", "fetch", "knows", "style", "limits")
+
+
+def read_about(path: str | Path) -> dict:
+    """What a corpus says about itself, for the model card (train/card.md.j2 reads each key)."""
+    about = json.loads(Path(path).read_text(encoding="utf-8"))
+    unknown = set(about) - set(ABOUT_KEYS)
+    assert not unknown, f"{path}: unknown keys {sorted(unknown)} (known: {', '.join(ABOUT_KEYS)})"
+    return about
+
+
 def save_tokens(corpus: Corpus, folder: str | Path) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -206,8 +218,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", required=True, help="folder for train.npy, heldout.npy, meta.json")
     ap.add_argument("--heldout-fraction", type=float, default=0.025)
     ap.add_argument("--heldout-text", help="also write the held-out text here")
+    ap.add_argument("--about", help="JSON file describing the corpus for the model card "
+                                    "(summary, origin, licence, ...; see scripts/corpus-shakespeare.json)")
     args = ap.parse_args(argv)
     corpus = build_corpus(args.files, args.heldout_fraction)
+    if args.about:
+        corpus.meta["about"] = read_about(args.about)
     save_tokens(corpus, args.out)
     if args.heldout_text:
         Path(args.heldout_text).parent.mkdir(parents=True, exist_ok=True)
