@@ -2,8 +2,9 @@
 
 What the card says about the corpus (its name, origin, licence) comes from the corpus's own
 `about` record in metrics.json (`--about` / `--corpus-about`, e.g. scripts/corpus-shakespeare.json);
-without one the card says the licence was not recorded. metrics.json holds what training recorded (config, steps, time, held-out loss curve) and,
-once `python -m txbuild.train.quality` has run, the quality measurements. The card ends
+without one the card says the licence was not recorded. metrics.json holds what training
+recorded (config, steps, time, held-out loss curve) and, once `python -m txbuild.train.quality`
+has run, the quality measurements. The card ends
 with a machine-readable JSON block (between `<!-- metrics -->` markers) that tests parse.
 """
 
