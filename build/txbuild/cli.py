@@ -49,6 +49,8 @@ common = [
     click.option("--model", "-m", default="auto", show_default=True, help=MODEL_HELP),
     click.option("-v", "--verbose", count=True, help="More detail."),
     click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors."),
+    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                 help="Cache of the expensive stages  [default: $TXBUILD_CACHE, else ./.txbuild/cache]."),
 ]
 
 
@@ -75,13 +77,14 @@ def main():
               help="Longest prompt the explainer runs in the browser.")
 @click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every stage.")
 @click.option("--strict", is_flag=True, help="Turn warnings (missing translation, broken link) into failures.")
-def site_cmd(model, verbose, quiet, out, precision, variants, max_tokens, clean, strict):
+def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tokens, clean, strict):
     """Build site/: export, verify, render the article, bundle the browser code."""
+    from .cache import default_root
     from .site import BuildOptions, build_site
 
     rep = _reporter(verbose, quiet)
     opts = BuildOptions(model=model, out=out, precision=precision, variants=_variants(variants),
-                        clean=clean, strict=strict, max_tokens=max_tokens)
+                        clean=clean, strict=strict, max_tokens=max_tokens, cache_root=default_root(cache_dir))
     try:
         res = build_site(opts, rep)
     except _expected_errors() as e:
@@ -108,10 +111,10 @@ main.add_command(site_cmd, "build")
 @with_common
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path(".txbuild/export"), show_default=True)
 @click.option("--variants", "variants", default="all", show_default=True)
-def export_cmd(model, verbose, quiet, out, variants):
+def export_cmd(model, verbose, quiet, cache_dir, out, variants):
     """Export the model to ONNX (each variant, sharded) without building the site."""
     from . import stages
-    from .cache import DEFAULT_ROOT
+    from .cache import default_root
     from .sources import load, resolve
 
     rep = _reporter(verbose, quiet)
@@ -122,7 +125,7 @@ def export_cmd(model, verbose, quiet, out, variants):
         lm = load(source)
     except _expected_errors() as e:
         _fail(rep, e)
-    folders = stages.export_variants(lm, list(_variants(variants)), DEFAULT_ROOT, rep)
+    folders = stages.export_variants(lm, list(_variants(variants)), default_root(cache_dir), rep)
     for prec, folder in folders.items():
         dst = out / lm.source.id / prec
         shutil.rmtree(dst, ignore_errors=True)
@@ -134,10 +137,10 @@ def export_cmd(model, verbose, quiet, out, variants):
 @with_common
 @click.option("--variants", "variants", default="all", show_default=True)
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("verify.json"), show_default=True)
-def verify_cmd(model, verbose, quiet, variants, out):
+def verify_cmd(model, verbose, quiet, cache_dir, variants, out):
     """Compare ONNX Runtime with PyTorch for each variant; write verify.json; exit 1 on a failure."""
     from . import stages
-    from .cache import DEFAULT_ROOT
+    from .cache import default_root
     from .sources import load, resolve
 
     rep = _reporter(verbose, quiet)
@@ -145,8 +148,8 @@ def verify_cmd(model, verbose, quiet, variants, out):
         lm = load(resolve(model))
     except _expected_errors() as e:
         _fail(rep, e)
-    folders = stages.export_variants(lm, list(_variants(variants)), DEFAULT_ROOT, rep)
-    reports = stages.verify_variants(lm, folders, DEFAULT_ROOT, rep)
+    folders = stages.export_variants(lm, list(_variants(variants)), default_root(cache_dir), rep)
+    reports = stages.verify_variants(lm, folders, default_root(cache_dir), rep)
     out.write_text(json.dumps(reports, indent=1))
     rep.table(verify_table(reports))
     for prec, r in reports.items():

@@ -7,11 +7,14 @@ length), so the browser reads it with one fetch and `new Float32Array(buffer, of
 
 from __future__ import annotations
 
+import json
+import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
 
-from . import stages, trace
+from . import cache, sources, stages, trace, verify
 from .sources import LoadedModel, encode
 
 # The cache tensors repeat k and v; the explainer never needs them for a precomputed run.
@@ -32,21 +35,50 @@ def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[dict]:
     return index
 
 
-def build_examples(lm: LoadedModel, prompts: list[str], max_tokens: int,
-                   model_dir: Path) -> tuple[list[dict], dict[str, np.ndarray]]:
-    """Manifest entries for `prompts` (files under model_dir/examples/) and the first trace."""
-    out, first = [], None
-    (model_dir / "examples").mkdir(parents=True, exist_ok=True)
-    for i, prompt in enumerate(prompts):
-        ids = encode(lm.tokenizer, prompt)[:max_tokens]
+def read_trace(path: Path, index: list[dict]) -> dict[str, np.ndarray]:
+    """The tensors `write_trace` wrote to `path`, by its index."""
+    data = path.read_bytes()
+    return {e["name"]: np.frombuffer(data, dtype="<f4", count=e["length"], offset=e["offset"])
+            .reshape(e["dims"]).astype(np.float32) for e in index}
+
+
+def _write_examples(lm: LoadedModel, runs: list[tuple[str, list[int]]], folder: Path) -> list[dict]:
+    out = []
+    (folder / "examples").mkdir(parents=True, exist_ok=True)
+    for i, (prompt, ids) in enumerate(runs):
         tr = trace.trace_ids(lm.model, ids)
-        first = first if first is not None else tr
         rel = f"examples/{i}.bin"
         out.append({"prompt": prompt, "ids": ids,
                     "tokens": [lm.tokenizer.decode([t]) for t in ids],
                     "top": stages.top_tokens(lm.tokenizer, tr["logits"]),
-                    "trace": {"path": rel, "dtype": "float32", "tensors": write_trace(tr, model_dir / rel)}})
-    return out, first
+                    "trace": {"path": rel, "dtype": "float32", "tensors": write_trace(tr, folder / rel)}})
+    return out
+
+
+def build_examples(lm: LoadedModel, prompts: list[str], max_tokens: int, model_dir: Path,
+                   cache_root: Path | None = None) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """Manifest entries for `prompts` (files under model_dir/examples/) and the first trace.
+
+    With `cache_root`, the traces are cached like the other stages, keyed by the weights, the
+    prompts' ids and tokens, and the modules that compute them."""
+    runs = [(prompt, encode(lm.tokenizer, prompt)[:max_tokens]) for prompt in prompts]
+    if cache_root is None:
+        entries = _write_examples(lm, runs, model_dir)
+    else:
+        config = {"runs": [(p, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, ids in runs]}
+        # verify: top_tokens' softmax; sources: the tokenizer's encode
+        key = stages.stage_key(lm, config, [sys.modules[__name__], trace, verify, sources])
+
+        def fill(tmp: Path) -> None:
+            (tmp / "examples.json").write_text(json.dumps(_write_examples(lm, runs, tmp)))
+
+        folder, _ = cache.cached_dir(cache_root, "examples", key, fill)
+        entries = json.loads((folder / "examples.json").read_text())
+        (model_dir / "examples").mkdir(parents=True, exist_ok=True)
+        for e in entries:
+            shutil.copyfile(folder / e["trace"]["path"], model_dir / e["trace"]["path"])
+    first = entries[0]["trace"]
+    return entries, read_trace(model_dir / first["path"], first["tensors"])
 
 
 def lens_tops(lm: LoadedModel, tr: dict[str, np.ndarray], k: int = 5) -> list[list[dict]]:

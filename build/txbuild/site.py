@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import bundle, stages
+from . import bundle, cache, stages
 from .examples import build_examples, lens_tops
-from .cache import DEFAULT_ROOT
+from .cache import default_root
 from . import PRECISIONS
 from .manifest import build_manifest, write_manifest
 from .report import Reporter
@@ -43,7 +43,7 @@ class BuildOptions:
     clean: bool = False  # ignore the cache and rebuild every stage
     strict: bool = False
     max_tokens: int = 64  # longest prompt the explainer runs (browser memory)
-    cache_root: Path = DEFAULT_ROOT
+    cache_root: Path = field(default_factory=default_root)  # --cache-dir, $TXBUILD_CACHE, ./.txbuild/cache
 
 
 @dataclass
@@ -114,7 +114,7 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
     with rep.stage("load", f"{source.kind} model {source.ref}"):
         lm = load(source)
     if opts.clean:
-        shutil.rmtree(opts.cache_root, ignore_errors=True)
+        cache.clear(opts.cache_root)
     folders = stages.export_variants(lm, list(opts.variants), opts.cache_root, rep)
     reports = stages.verify_variants(lm, folders, opts.cache_root, rep)
     failed = [p for p, r in reports.items() if not r["passed"]]
@@ -130,7 +130,8 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
         variants = _place_variants(folders, reports, model_dir)
         prompts = prompts_for(lm)
         with rep.stage("examples", "precomputed example runs"):
-            examples, first_trace = build_examples(lm, prompts["examples"], opts.max_tokens, model_dir)
+            examples, first_trace = build_examples(lm, prompts["examples"], opts.max_tokens, model_dir,
+                                                  opts.cache_root)
         dims = stages.dims_of(lm.model.config)
         manifest = build_manifest(lm=lm, dims=dims, variants=variants, default_variant=default_variant,
                                   max_tokens=opts.max_tokens, prompts=prompts, examples=examples)

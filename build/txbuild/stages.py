@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
-from . import cache, export, lens, shards, trace, verify
+from . import cache, export, lens, shards, sources, trace, verify
 from .report import Reporter
 from .sources import LoadedModel, encode
 
 GRAPH = "model.onnx"
+
+
+def stage_key(lm: LoadedModel, config: dict, modules: list) -> str:
+    """A stage's cache key: the weights, the model's config (epsilon, activation, ...), the
+    stage's config and the source of the modules that compute it, this one included."""
+    model_config = {k: v for k, v in lm.model.config.to_dict().items() if k not in ("_name_or_path",)}
+    return cache.stage_key(lm.weights_hash, {**config, "model_config": model_config},
+                           [sys.modules[__name__], *modules])
 
 
 def dims_of(config) -> dict[str, int]:
@@ -26,8 +35,7 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
     fp32_proto = None
     out: dict[str, Path] = {}
     for prec in precisions:
-        key = cache.stage_key(lm.weights_hash, {"precision": prec, "opset": export.OPSET},
-                              [trace, export, shards, lens])
+        key = stage_key(lm, {"precision": prec, "opset": export.OPSET}, [trace, export, shards, lens])
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
@@ -67,7 +75,7 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
     refs = None
     dims = dims_of(lm.model.config)
     for prec, folder in folders.items():
-        key = cache.stage_key(lm.weights_hash, {"graph": folder.name}, [verify, trace, lens])
+        key = stage_key(lm, {"graph": folder.name}, [verify, trace, lens, sources])
         cached = folder / f"verify-{key}.json"
         if cached.exists():
             reports[prec] = json.loads(cached.read_text())
