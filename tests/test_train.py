@@ -20,7 +20,7 @@ from txbuild.train.corpus import (EOT_ID, build_corpus, clean_text, heldout_ids_
                                   load_tokenizer,
                                   split_document, strip_gutenberg, unigram_cross_entropy)
 from txbuild.train.config import TrainConfig
-from txbuild.train.loop import PROBE_IDS, make_model, param_groups
+from txbuild.train.model import PROBE_IDS, make_model, param_groups
 from txbuild.train.quality import (QUICK_TOKENS, heldout_loss, load_model,
                                    previous_token_scores)
 from txbuild.train.shards import merge, split

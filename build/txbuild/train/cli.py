@@ -61,6 +61,7 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
 @click.option("--weight-decay", type=float, default=_D.weight_decay)
 @click.option("--decay-embeddings/--no-decay-embeddings", default=_D.decay_embeddings,
               help="Apply weight decay to the token and position embeddings too.")
+@click.option("--beta2", type=float, default=_D.beta2, help="AdamW's second-moment decay.")
 @click.option("--grad-clip", type=float, default=_D.grad_clip)
 @click.option("--steps", type=int, default=None, help="Length of the schedule in steps.")
 @click.option("--epochs", type=float, default=None, help="Length in passes over the corpus.")

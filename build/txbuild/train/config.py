@@ -24,7 +24,7 @@ class TrainConfig:
     warmup: int = 200  # steps of linear warm-up
     weight_decay: float = 0.1  # on matrices (and embeddings, if decay_embeddings)
     decay_embeddings: bool = True  # False: token and position embeddings are not decayed
-    beta2: float = 0.99
+    beta2: float = 0.99  # AdamW's second-moment decay (beta1 is 0.9)
     grad_clip: float = 1.0
     # length: steps, or epochs (passes over the training tokens); a time budget caps either
     steps: int | None = None
@@ -36,7 +36,6 @@ class TrainConfig:
     prev_token_windows: int = 8  # held-out windows for the previous-token score at each eval
     log_every: int = 50
     save_min_interval: float = 30.0  # seconds between writes of a new best checkpoint
-    state_every: float = 300.0  # seconds between writes of the resume state
     # run
     seed: int = 1337
     device: str = "auto"  # auto | cpu | cuda

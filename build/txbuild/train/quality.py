@@ -20,7 +20,7 @@ import torch
 
 from . import IMPROVEMENT_BAR, PREV_TOKEN_BAR
 from .corpus import heldout_ids_from_text, load_tokens, unigram_cross_entropy
-from .loop import evaluate, heldout_windows
+from .evaluate import evaluate, heldout_windows
 
 DEFAULT_HELDOUT = "tests/data/heldout.txt"
 QUICK_TOKENS = 4096

@@ -1,0 +1,63 @@
+"""The held-out measures the loop takes at each evaluation (and quality.py takes on CPU)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def heldout_windows(ids: np.ndarray, context: int, max_tokens: int | None = None):
+    """Non-overlapping windows over the held-out stream: [(x, y)], x predicting y.
+    Every token after the first is a target exactly once (the last window may be short)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if max_tokens is not None:
+        ids = ids[: max_tokens + 1]
+    out = []
+    for start in range(0, len(ids) - 1, context):
+        chunk = ids[start: start + context + 1]
+        out.append((chunk[:-1], chunk[1:]))
+    return out
+
+
+@torch.no_grad()
+def evaluate(model, ids: np.ndarray, context: int, device: torch.device,
+             max_tokens: int | None = None, batch: int = 32, autocast: bool = False) -> float:
+    """Mean cross-entropy (nats/token) of the model on the held-out stream."""
+    was_training = model.training
+    model.eval()
+    windows = heldout_windows(ids, context, max_tokens)
+    total, count = 0.0, 0
+    for i in range(0, len(windows), batch):
+        group = windows[i: i + batch]
+        # group windows of equal length (only the last one can be shorter)
+        for length in sorted({len(x) for x, _ in group}, reverse=True):
+            sel = [(x, y) for x, y in group if len(x) == length]
+            x = torch.from_numpy(np.stack([s[0] for s in sel])).to(device)
+            y = torch.from_numpy(np.stack([s[1] for s in sel])).to(device)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
+                logits = model(input_ids=x, use_cache=False).logits
+            total += F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1),
+                                     reduction="sum").item()
+            count += y.numel()
+    model.train(was_training)
+    return total / count
+
+
+@torch.no_grad()
+def best_previous_token_head(model, ids: np.ndarray, windows: int,
+                             device: torch.device) -> dict:
+    """The head with the most attention on the previous token over the first `windows`
+    held-out windows (the quality bar's measure, on fewer windows): layer, head, score."""
+    from .quality import previous_token_scores
+
+    was_training, impl = model.training, model.config._attn_implementation
+    model.eval()
+    model.set_attn_implementation("eager")  # the fused kernels return no weights
+    try:
+        scores, _ = previous_token_scores(model, ids, max_windows=windows, device=device)
+    finally:
+        model.set_attn_implementation(impl)
+        model.train(was_training)
+    layer, head = np.unravel_index(int(scores.argmax()), scores.shape)
+    return {"layer": int(layer), "head": int(head), "score": round(float(scores.max()), 4)}
