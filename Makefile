@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 MODEL  ?= auto
 ARGS   ?=
 
-.PHONY: setup site serve test test-py test-js clean
+.PHONY: setup site serve test test-fast lint clean
 
 setup: $(VENV)/.installed web/node_modules/.installed
 
@@ -31,6 +31,17 @@ serve: site
 test: setup
 	node --test tests/js/
 	$(BIN)/pytest -q $(ARGS)
+
+# Everything but the browser tests (no Chromium): the quick loop while editing.
+test-fast: setup
+	node --test tests/js/
+	$(BIN)/pytest -q -m "not browser" $(ARGS)
+
+# ruff (pyproject.toml [tool.ruff]) on build/, tests/, scripts/; a syntax check of every JS file.
+lint: setup
+	$(BIN)/ruff check
+	find web tests/js -path web/node_modules -prune -o \( -name '*.js' -o -name '*.mjs' \) -print0 \
+	  | xargs -0 -n1 -P4 node --check
 
 clean:
 	rm -rf site .txbuild

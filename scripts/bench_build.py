@@ -21,10 +21,10 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser import chromium, served  # noqa: E402
+from browser import chromium, served
 
-from txbuild.report import Reporter, human_bytes  # noqa: E402
-from txbuild.site import BuildOptions, build_site  # noqa: E402
+from txbuild.report import Reporter, human_bytes
+from txbuild.site import BuildOptions, build_site
 
 
 def gpt2_small_random(folder: Path) -> Path:

@@ -147,7 +147,7 @@ def test_no_broken_internal_link_or_anchor(site):
             if parts.scheme == "data":  # inline (the favicon): no request
                 continue
             if parts.scheme in ("http", "https", "mailto"):
-                assert (url in p.links) and not (url in p.srcs), f"{rel}: loads {url} from another site"
+                assert (url in p.links) and url not in p.srcs, f"{rel}: loads {url} from another site"
                 continue
             assert not parts.scheme and not url.startswith("/"), f"{rel}: {url} is not relative"
             target = (base / unquote(parts.path)).resolve() if parts.path else (out / rel).resolve()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
