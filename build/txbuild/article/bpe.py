@@ -29,7 +29,9 @@ BYTE_DECODER = {c: b for b, c in _bytes_to_unicode().items()}
 
 
 def tokenizer_dirs() -> list[Path]:
-    return [*sorted((REPO_ROOT / "models").glob("*/")), REPO_ROOT / "build" / "txbuild" / "train" / "gpt2_tokenizer"]
+    from txbuild.train.corpus import TOKENIZER_DIR
+
+    return [*sorted((REPO_ROOT / "models").glob("*/")), TOKENIZER_DIR]
 
 
 @lru_cache(maxsize=1)

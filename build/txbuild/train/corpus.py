@@ -16,11 +16,14 @@ import json
 import re
 import shutil
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-TOKENIZER_DIR = Path(__file__).resolve().parent / "gpt2_tokenizer"  # vocab.json, merges.txt
+# GPT-2's vocab.json and merges.txt, shipped as package data of txbuild.train (a real folder:
+# the package is installed from files, never from a zip).
+TOKENIZER_DIR = Path(str(resources.files("txbuild.train") / "gpt2_tokenizer"))
 EOT_ID = 50256  # <|endoftext|>
 VOCAB_SIZE = 50257
 HELDOUT_SEPARATOR = "\n\n\n\n"  # between documents in the held-out text
