@@ -114,7 +114,9 @@ def train(corpus, tokens, heldout_fraction, corpus_about, card, **opts):
     if corpus_about:
         data.meta["about"] = read_about(corpus_about)
         corpus_args += ["--corpus-about", str(corpus_about)]
-    cfg = TrainConfig(**opts, corpus_args=corpus_args, argv=["txbuild", "train", *sys.argv[1:]])
+    # `txbuild train ARGS` and `python -m txbuild.train ARGS` record the same command line
+    args = sys.argv[2:] if sys.argv[1:2] == ["train"] else sys.argv[1:]
+    cfg = TrainConfig(**opts, corpus_args=corpus_args, argv=["txbuild", "train", *args])
     metrics = run_training(cfg, data)
     if card:
         from .card import write_card
