@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import threading
 import tomllib
@@ -63,27 +64,54 @@ def served(root: Path, isolation_headers: bool = True):
         server.server_close()
 
 
-@contextmanager
-def chromium(java_script: bool = True, service_workers: str = "allow"):
-    """A fresh context. Pass service_workers="block" in a test that uses page.route():
-    requests the site's service worker (web/src/sw.js) makes are not routed."""
-    from playwright.sync_api import sync_playwright
+_SHARED: dict = {}  # the session's one Playwright driver and Chromium (see shared_browser)
 
+
+def shared_browser():
+    """The test session's one Chromium, started on first use (closed by conftest at the end).
+    Every test gets its own context of it, so tests share no cookies, caches or workers."""
+    browser = _SHARED.get("browser")
+    if browser is not None and browser.is_connected():
+        return browser
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed (apt install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(java_script_enabled=java_script, service_workers=service_workers)
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+    from playwright.sync_api import sync_playwright
+
+    if "playwright" not in _SHARED:
+        _SHARED["playwright"] = sync_playwright().start()
+        atexit.register(close_shared_browser)  # scripts/ use chromium() too; pytest closes it earlier
+    _SHARED["browser"] = _SHARED["playwright"].chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    return _SHARED["browser"]
+
+
+def close_shared_browser() -> None:
+    browser, driver = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
+    if browser is not None and browser.is_connected():
+        browser.close()
+    if driver is not None:
+        driver.stop()
+
+
+@contextmanager
+def chromium(java_script: bool = True, service_workers: str = "allow"):
+    """A fresh context of the shared Chromium. Pass service_workers="block" in a test that uses
+    page.route(): requests the site's service worker (web/src/sw.js) makes are not routed."""
+    context = shared_browser().new_context(java_script_enabled=java_script, service_workers=service_workers)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+# The site most browser tests share (conftest's `shared_site`, built once per session): a peaked
+# next-token distribution (a clear top-10 order and greedy choice) and every variant.
+SHARED_SITE = dict(name="shared", seed=1, embedding_scale=40, variants=("fp32", "fp16", "int8"))
 
 
 def build_test_site(tmp_path_factory, cache_root, name: str, seed: int, embedding_scale: float = 1.0,
                     variants: tuple[str, ...] = ("fp32",)):
-    """Build a site from a tiny random checkpoint; return (site dir, manifest, tokenizer)."""
+    """Build a site from a tiny random checkpoint; return (site dir, manifest, tokenizer).
+    A test that can read the shared one should take the `shared_site` fixture instead."""
     import json
 
     from transformers import GPT2TokenizerFast

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,29 @@ def tiny_checkpoint(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def cache_root(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def shared_site(tmp_path_factory, cache_root):
+    """(site dir, manifest, tokenizer) of one tiny site that the browser tests share (read only)."""
+    from browser import SHARED_SITE, build_test_site
+
+    return build_test_site(tmp_path_factory, cache_root, **SHARED_SITE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_chromium_per_session():
+    yield
+    browser = sys.modules.get("browser")
+    if browser is not None:
+        browser.close_shared_browser()
+
+
+def pytest_collection_modifyitems(items):
+    """A test that drives Chromium is a browser test (`make test-fast` leaves those out), marked or not."""
+    import browser
+
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and getattr(module, "chromium", None) is browser.chromium:
+            item.add_marker(pytest.mark.browser)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from browser import shared_browser
 from txbuild.article import render_pages
 from txbuild.article.demo import demo_context
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +22,7 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    return shared_browser()  # fails, as everywhere, when Chromium is missing
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -78,7 +68,15 @@ def test_file_warning_and_language_switch_with_javascript(site, browser, lang):
     # Scroll to a section, switch language: the other page opens at the same section.
     page.evaluate("document.fonts.ready.then(() => true)")
     page.goto((site / lang / "index.html").as_uri() + "#attention")
-    page.wait_for_timeout(200)
+    # Wait until #attention is the reading position the switch carries over (the inline
+    # script's rule: the last mark above the reading line), with the fonts laid out.
+    page.wait_for_function("""() => {
+      if (document.fonts.status !== 'loaded') return false;
+      const line = Math.min(innerHeight * 0.3, 200);
+      const marks = [...document.querySelectorAll('#article section[id], #article h3[id], #article figure[id], #explainer')];
+      const above = marks.filter((m) => m.getBoundingClientRect().top <= line);
+      return above.length > 0 && above[above.length - 1].id === 'attention';
+    }""")
     other = "ko" if lang == "en" else "en"
     # (A script click: Playwright's own click scrolls even a sticky element "into view" first.)
     with page.expect_navigation():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import STRINGS, build_test_site, chromium, onnx_run, open_live, served
+from browser import STRINGS, chromium, onnx_run, open_live, served
 from txbuild.sources import encode
 from txbuild.verify import softmax
 
@@ -22,8 +22,8 @@ TOL = dict(rtol=2e-4, atol=2e-5)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
-    return build_test_site(tmp_path_factory, cache_root, "explainer", seed=3)
+def site(shared_site):
+    return shared_site
 
 
 def example_trace(site_dir, manifest, i=0):

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 
-from browser import build_test_site, chromium, served, watch_errors
+from browser import chromium, served, watch_errors
 from test_sampling_reference import mulberry32, reference
 from txbuild.sources import encode
 from txbuild.verify import run, session
@@ -25,9 +25,9 @@ READY = 90_000
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
+def site(shared_site):
     # a peaked next-token distribution gives a clear greedy choice
-    out, manifest, tok = build_test_site(tmp_path_factory, cache_root, "gen", seed=1, embedding_scale=40)
+    out, manifest, tok = shared_site
     graph = out / "model" / manifest["id"] / manifest["variants"]["fp32"]["graph"]
     return out, manifest, tok, session(graph)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import STRINGS, build_test_site, chromium, onnx_run, open_live, served
+from browser import STRINGS, chromium, onnx_run, open_live, served
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
@@ -19,8 +19,8 @@ TOL = dict(rtol=2e-4, atol=2e-5)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
-    return build_test_site(tmp_path_factory, cache_root, "livefig", seed=5)
+def site(shared_site):
+    return shared_site
 
 
 def test_static_figures_carry_what_the_live_view_needs(site):

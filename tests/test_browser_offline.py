@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, served, build_test_site
+from browser import chromium, served
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +15,8 @@ STORED = '.txb-model[data-offline="yes"]'
 
 
 @pytest.fixture(scope="module")
-def site_dir(tmp_path_factory, cache_root):
-    return build_test_site(tmp_path_factory, cache_root, "offline", seed=2)[0]
+def site_dir(shared_site):
+    return shared_site[0]
 
 
 def test_second_visit_works_offline(site_dir):
@@ -76,5 +76,8 @@ def test_no_worker_from_file_url(site_dir):
         page = ctx.new_page()
         page.goto((site_dir / "en" / "index.html").as_uri())
         page.wait_for_load_state("load")
-        page.wait_for_timeout(500)
+        # the inline script has run (module scripts, which register the worker, are blocked here)
+        page.wait_for_selector(".file-warning", state="visible")
         assert page.evaluate("!navigator.serviceWorker || navigator.serviceWorker.controller === null")
+        assert page.evaluate("navigator.serviceWorker ? navigator.serviceWorker.getRegistrations()"
+                             ".then(r => r.length, () => 0) : 0") == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import build_test_site, chromium, onnx_run, served, watch_errors
+from browser import chromium, onnx_run, served, watch_errors
 from txbuild.sources import encode
 from txbuild.verify import softmax
 
@@ -18,10 +18,9 @@ PROB_ATOL = {"fp32": 1e-5, "fp16": 1e-4, "int8": 1e-3}
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory, cache_root):
-    # a peaked next-token distribution gives its top-10 a clear order to compare
-    return build_test_site(tmp_path_factory, cache_root, "skeleton", seed=1, embedding_scale=40,
-                           variants=("fp32", "fp16", "int8"))
+def built_site(shared_site):
+    # peaked next-token distribution (a clear top-10 order to compare), every variant
+    return shared_site
 
 
 def python_top10(site_dir, manifest, variant, ids):
