@@ -42,3 +42,6 @@ class PageContext:
     # [[{"id", "token", "prob"}, ...], ...] (txbuild.trace.lens_logits + softmax). With it the
     # article draws the `logit-lens` figure; without it the section says so in words only.
     lens: list[list[dict]] | None = None
+    # What article/modelfacts.py measured with the model itself (heads over a reference text,
+    # embedding neighbours, the training run); without it the facts fall back to the prompt.
+    measured: dict | None = None

@@ -57,7 +57,32 @@ def token(tok: str) -> str:
     return f'<code class="tok">{html.escape(visible(str(tok)))}</code>'
 
 
+GPT2_SMALL = "GPT-2 small"
+
+
+def versus(gpt2, here, lang: str = "en", unit: str = "") -> str:
+    """GPT-2 small's number, then the page model's when it differs; one phrase when they are equal.
+
+    versus(768, 256)  -> "768 in GPT-2 small, 256 in the model on this page"
+    versus(50257, 50257) -> "50,257, in GPT-2 small as in the model on this page"
+    """
+    g = thousands(gpt2) if isinstance(gpt2, (int, float)) else str(gpt2)
+    h = thousands(here) if isinstance(here, (int, float)) else str(here)
+    u = f" {unit}" if unit and lang == "en" else unit
+    if lang == "ko":
+        if g == h:
+            return f"{g}{u}(GPT-2 small과 이 페이지의 모델이 같습니다)"
+        return f"GPT-2 small은 {g}{u}, 이 페이지의 모델은 {h}{u}"
+    if g == h:
+        return f"{g}{u}, in GPT-2 small as in the model on this page"
+    return f"{g}{u} in GPT-2 small, {h}{u} in the model on this page"
+
+
 def install(env, lang: str) -> None:
+    from .josa import josa
+
+    env.filters["josa"] = josa
+    env.globals["versus"] = lambda g, h, unit="": versus(g, h, lang, unit)
     env.filters["thousands"] = thousands
     env.filters["approx"] = lambda n: approx(n, lang)
     env.filters["pct"] = pct
