@@ -19,7 +19,7 @@ from txbuild.article.josa import josa, particle
     ("Heldout", "와", "와"),
     # digits: 1 일, 2 이, 3 삼, 6 육, 7 칠, 8 팔, 0 영
     ("GPT-2", "은", "는"), ("3", "이", "이"), ("256", "을", "을"), ("17", "로", "로"), ("10", "을", "을"),
-    ("0.5", "가", "가"), ("12.3%", "는", "는"),
+    ("0.5", "가", "가"), ("12.3%", "는", "는"), ("4.07", "라는", "이라는"), ("4.05", "이라는", "라는"),
 ])
 def test_particle_follows_the_last_sound(word, p, want):
     assert particle(word, p) == want

@@ -29,6 +29,14 @@ def prev_token_head(trace: dict) -> tuple[int, int, float]:
     return int(l), int(h), float(score[l, h])
 
 
+MAX_BARS = 200  # the sampling figure widens to show a top-p cut up to this rank
+
+
+def sampling_bars(keep_p: int, vocab: int, n: int = 40) -> int:
+    """How many ranks the sampling figure draws: n, or enough to show the top-p cut if it is near."""
+    return min(max(n, keep_p + 3) if keep_p <= MAX_BARS else n, vocab)
+
+
 def prompt_head(trace: dict, layer: int, head: int) -> dict:
     """How one head (1-based) attends in the prompt itself, over rows i >= 2 (row 1's previous
     token is also its first)."""
@@ -50,7 +58,7 @@ def prompt_sinks(trace: dict, bar: float) -> dict:
     return {"count": int((first > bar).sum()), "of": int(first.size), "mean_first": float(first.mean())}
 
 
-def lens_facts(lens: list[list[dict]] | None, ids: list[int]) -> dict | None:
+def lens_facts(lens: list[list[dict]] | None, ids: list[int], last_token: str = "") -> dict | None:
     """Where the logit lens' top guess first becomes, and stays, the final answer; and whether the
     embedding row's top guess is the input token itself (what tied embeddings make likely)."""
     if not lens or not ids:
@@ -61,7 +69,7 @@ def lens_facts(lens: list[list[dict]] | None, ids: list[int]) -> dict | None:
     while settle > 0 and tops[settle - 1] == final:
         settle -= 1
     return {"embed_is_input": tops[0] == int(ids[-1]), "embed_top": label(tops[0], str(lens[0][0]["token"])),
-            "input": label(int(ids[-1]), ""), "settle": settle, "stages": len(tops),
+            "input": label(int(ids[-1]), last_token), "settle": settle, "stages": len(tops),
             "settle_is_last": settle == len(tops) - 1}
 
 
@@ -100,6 +108,7 @@ def compute(model: dict, example: dict, trace: dict, measured: dict | None = Non
         facts["p_top1"] = float(order[0])
         facts["top10_mass"] = float(order[:10].sum())
         facts["n_for_90"] = int(np.searchsorted(np.cumsum(order), 0.9) + 1)  # tokens a top-p of 0.9 keeps
+        facts["sampling_bars"] = sampling_bars(facts["n_for_90"], len(order))
         for temp in (0.5, 1.0, 2.0):
             facts[f"p_top1_t{str(temp).replace('.', '_')}"] = float(_softmax(z, temp).max())
         # the runner-up at T = 0.5 vs T = 1: below 1 every token but the top one loses
@@ -122,7 +131,11 @@ def compute(model: dict, example: dict, trace: dict, measured: dict | None = Non
         facts["prompt_sinks"] = prompt_sinks(trace, heads["sink_bar"])
     facts["neighbours"] = (measured or {}).get("neighbours") or []
     facts["training"] = (measured or {}).get("training")
-    facts["lens_notice"] = lens_facts(lens, ids)
+    facts["uniform_loss"] = float(np.log(model["vocab_size"]))
+    if facts["training"]:
+        facts["training_p"] = float(np.exp(-facts["training"]["heldout_loss"]))
+        facts["training_ppl"] = float(np.exp(facts["training"]["heldout_loss"]))
+    facts["lens_notice"] = lens_facts(lens, ids, str(example["tokens"][-1]) if example.get("tokens") else "")
 
     if "embed" in trace and "ln1" in trace and T:
         x = np.asarray(trace["embed"][-1], dtype=np.float64)

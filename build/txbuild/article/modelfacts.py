@@ -139,6 +139,7 @@ def training_run(folder: Path | None) -> dict | None:
         "steps": int(m.get("steps_done") or hist[-1]["step"]),
         "tokens_seen": int(m.get("tokens_seen") or 0),
         "train_tokens": int(m.get("train_tokens") or 0),
+        "files": len((m.get("corpus") or {}).get("sources") or []),
         "epochs": float(m.get("epochs_seen") or 0),
         "batch": int(cfg.get("batch_size") or 0),
         "context": int(cfg.get("context") or 0),

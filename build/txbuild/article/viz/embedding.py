@@ -58,7 +58,7 @@ def draw_embedding(d: VizData, params: dict) -> Drawing:
     for n, (title, m) in enumerate(zip(titles, (tok, pos, emb))):
         x0 = left + n * (panel + gap)
         parts.append(text(x0 + panel / 2, top - 24, title, 12, "middle", "arch-label"))
-        parts.append(text(x0 + panel / 2, top - 9, d.s("fig_emb_dims", D=D, C=C), 10, "middle", "muted"))
+        parts.append(text(x0 + panel / 2, top - 9, d.s("fig_emb_dims", D=D, C=C), 11, "middle", "muted"))
         for i in range(T):
             for j in range(D):
                 parts.append(rect(x0 + j * cell_w, top + i * (cell_h + 3), cell_w + 0.2, cell_h, diverging(m[i, j], lim)))
