@@ -16,6 +16,7 @@ import pytest
 import torch
 
 from conftest import make_checkpoint
+from test_article import fake_fonts
 from txbuild import REPO_ROOT
 from txbuild.article import PageContext, render_pages
 from txbuild.article.modelfacts import SINK_BAR, measure_model, reference_windows
@@ -28,13 +29,6 @@ from txbuild.train import PREV_TOKEN_BAR
 
 BUNDLED = REPO_ROOT / "models" / "gpt2-shakespeare"
 CLAIM = re.compile(r'<span class="claim" data-claim="([a-z-]+)" data-layer="(\d+)" data-head="(\d+)" data-score="([0-9.]+)">(.*?)</span>', re.S)
-
-
-def fake_fonts(tmp: Path) -> Path:
-    d = tmp / "fonts"
-    d.mkdir(parents=True, exist_ok=True)
-    (d / "pretendardvariable-dynamic-subset.css").write_text("")
-    return d
 
 
 def build_article(folder: Path, out: Path) -> tuple[dict, object]:
@@ -53,7 +47,7 @@ def build_article(folder: Path, out: Path) -> tuple[dict, object]:
     ctx = PageContext(out_dir=out, model=model, manifest_href=f"model/{lm.source.id}/manifest.json", assets={},
                       example=example, trace=tr, lens=lens_tops(lm, tr), measured=measure_model(lm, prompts["examples"]))
     ctx.fonts_dir = fake_fonts(out.parent)
-    render_pages(ctx)
+    assert render_pages(ctx) == []  # every figure cited, every template value defined
     return {lang: (out / lang / "index.html").read_text(encoding="utf-8") for lang in ("en", "ko")}, lm
 
 

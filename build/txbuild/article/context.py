@@ -36,6 +36,9 @@ class PageContext:
     fonts_dir: Path | None = field(
         default_factory=lambda: REPO_ROOT / "web" / "node_modules" / "pretendard" / "dist" / "web" / "variable"
     )
+    math_font_dir: Path | None = field(
+        default_factory=lambda: REPO_ROOT / "web" / "node_modules" / "@fontsource" / "noto-sans-math" / "files"
+    )
     hosted_url: str | None = None  # where the live site is hosted, named by the file:// warning
     # The logit lens of the default prompt's last position, optional: for each residual-stream
     # stage (after the embedding, after block 1, ..., after block L) its top tokens,

@@ -110,7 +110,7 @@ def render_pages(ctx: PageContext) -> list[str]:
         articles[lang] = build_article(lang, files[lang], variables, viz_data, warnings)
     _compare(articles, strings, warnings)
 
-    css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings)
+    css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings, ctx.math_font_dir)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(ctx.templates_dir)),

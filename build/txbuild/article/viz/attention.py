@@ -126,7 +126,7 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
     masked = np.where(np.triu(np.ones((T, T), dtype=bool), 1), -np.inf, scores)
     probs = np.asarray(d.trace["attn_probs"][layer, head], dtype=np.float64)[start:, start:]
     probs = np.where(np.isfinite(masked), probs, -np.inf)
-    cell = min(20.0, 170.0 / max(T, 1))
+    cell = max(14.0, min(20.0, 170.0 / max(T, 1)))  # labels of at least 11 px fit a 14 px row
     size = T * cell
     gap = 34.0
     left, top = 70.0, 86.0
@@ -141,7 +141,7 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
     for n, (title, m, colour) in enumerate(panels):
         x0 = left + n * (size + gap)
         body.append(text(x0, 16, f"{n + 1}. {title}", 12.5, "start", "arch-label"))
-        body.append(labels(x0, top, toks, cell, min(11, cell * 0.75), rows=(n == 0)))
+        body.append(labels(x0, top, toks, cell, 11, rows=(n == 0)))
         body.append(matrix(x0, top, m, cell, colour, pid))
         if n:
             body.append(text(x0 - gap / 2, top + size / 2 + 5, "→", 16, "middle"))

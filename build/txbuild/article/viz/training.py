@@ -55,9 +55,8 @@ def draw_loss(d: VizData, params: dict) -> Drawing | None:
         parts.append(line("train", TRAIN, ' stroke-dasharray="2 3"'))
     parts.append(line("heldout", HELDOUT))
     last = hist[-1]
-    parts.append(text(X(last["step"]) + 6, Y(last["heldout"]) + 4, num(last["heldout"], 2), 11, "start", "num"))
-    # legend
-    ly = top + 12
+    # legend, in the empty band between the unigram line and the curves' start
+    ly = Y((uniform + (run.get("unigram_loss") or ymin)) / 2) - 6
     parts.append(f'<line x1="{fmt(left + pw - 150)}" x2="{fmt(left + pw - 128)}" y1="{fmt(ly - 4)}" y2="{fmt(ly - 4)}" stroke="{HELDOUT}" stroke-width="2"/>')
     parts.append(text(left + pw - 122, ly, d.s("fig_loss_heldout"), 11))
     parts.append(f'<line x1="{fmt(left + pw - 150)}" x2="{fmt(left + pw - 128)}" y1="{fmt(ly + 12)}" y2="{fmt(ly + 12)}" stroke="{TRAIN}" stroke-width="2" stroke-dasharray="2 3"/>')
