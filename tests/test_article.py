@@ -269,8 +269,9 @@ def test_strict_lists_every_problem(tmp_path):
 def test_missing_fonts_warn_and_fall_back(tmp_path):
     ctx = demo_context(tmp_path / "site")
     ctx.fonts_dir = tmp_path / "nowhere"
+    ctx.math_font_dir = tmp_path / "nowhere"
     warnings = render_pages(ctx)
-    assert any("Pretendard" in w for w in warnings)
+    assert any("Pretendard" in w for w in warnings) and any("Noto Sans Math" in w for w in warnings)
     css = next((tmp_path / "site" / "assets").glob("site-*.css")).read_text()
     assert "@font-face" not in css and "system-ui" in css
     ctx.strict = True
@@ -286,12 +287,23 @@ def test_real_pretendard_is_self_hosted(tmp_path):
     assert render_pages(ctx) == []
     css = next((tmp_path / "site" / "assets").glob("site-*.css")).read_text()
     urls = re.findall(r"url\(([^)]+)\)", css)
-    assert len(urls) > 50 and all(u.startswith("fonts/pretendard-") for u in urls)
+    assert len(urls) > 50 and all(u.startswith(("fonts/pretendard-", "fonts/noto-sans-math-")) for u in urls)
+    assert sum(u.startswith("fonts/noto-sans-math-") for u in urls) == 1
     for u in urls:
         assert (tmp_path / "site" / "assets" / u).exists()
 
 
 # --- math ------------------------------------------------------------------------------------
+
+
+def test_minus_and_infinity_have_no_operator_gap():
+    from txbuild.article.mathext import to_mathml
+
+    prefix = '<mo form="prefix" lspace="0" rspace="0">&#x02212;</mo>'
+    assert prefix + "<mn>2.7</mn>" in to_mathml("x = -2.7", False)
+    assert prefix + "<mi>&#x0221E;</mi>" in to_mathml(r"M = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}", True)
+    binary = to_mathml("a - b", False)
+    assert "<mi>a</mi><mo>&#x02212;</mo><mi>b</mi>" in binary  # a binary minus keeps its spacing
 
 
 def test_math_extension_protects_formulas_and_code():
