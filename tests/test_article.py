@@ -377,3 +377,34 @@ def test_real_trace_of_a_tiny_gpt2(tmp_path):
     html = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
     chips = re.search(r'id="fig-tokens".*?</figure>', html, re.S).group(0)
     assert "⟨EC" in chips and "\ufffd" not in chips
+
+
+# --- GPT-2 small and the page's model (issue 11, §2) --------------------------------------------
+
+
+def test_versus_names_gpt2_small_first_and_collapses_when_equal():
+    from txbuild.article.filters import versus
+
+    assert versus(768, 256) == "768 in GPT-2 small, 256 in the model on this page"
+    assert versus(50257, 50257) == "50,257, in GPT-2 small as in the model on this page"
+    assert versus(768, 256, "ko") == "GPT-2 small은 768, 이 페이지의 모델은 256"
+    assert "같습니다" in versus(50257, 50257, "ko") and versus(50257, 50257, "ko").count("50,257") == 1
+
+
+@pytest.mark.parametrize("sizes, same", [({}, False), ({"n_layer": 12, "n_head": 12, "n_embd": 768, "n_ctx": 1024}, True)])
+def test_gpt2_small_numbers_are_kept_apart_from_the_page_model(tmp_path, sizes, same):
+    ctx, _ = build(tmp_path / "site", tmp_path, **sizes)
+    en = page(tmp_path / "site", "en/index.html")
+    prose = en.prose
+    html = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r'<h3 id="heads">(.*?)</h3>', html).group(1)
+    assert title == f"{ctx.model['n_head']} heads"  # never "Twelve heads" over another model
+    C, H = ctx.model["n_embd"], ctx.model["n_head"]
+    if same:
+        assert "12 heads of 64 (12 × 64 = 768), in GPT-2 small as in the model on this page" in prose
+        assert "768 to 2,304, in GPT-2 small as in the model on this page" in prose
+        assert "50,257, in GPT-2 small as in the model on this page" in prose
+    else:
+        assert f"12 heads of 64 (12 × 64 = 768) in GPT-2 small, {H} heads of {C // H}" in prose
+        assert f"768 to 2,304 in GPT-2 small, {C} to {3 * C:,} in the model on this page" in prose
+        assert "brings it back to 768" not in prose
