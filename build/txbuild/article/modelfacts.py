@@ -95,6 +95,7 @@ def summarize_heads(attn: list[np.ndarray], source: str) -> dict:
         "sink": best_first if best_first["score"] > SINK_BAR else None,
         "n_sinks": int((first > SINK_BAR).sum()),
         "n_prev": int((prev > bar).sum()),
+        "mean_first": float(first.mean()),
         "prev": prev.round(4).tolist(),
         "first": first.round(4).tolist(),
     }
