@@ -29,7 +29,7 @@ def prev_token_head(trace: dict) -> tuple[int, int, float]:
     return int(l), int(h), float(score[l, h])
 
 
-MAX_BARS = 200  # the sampling figure widens to show a top-p cut up to this rank
+MAX_BARS = 400  # the sampling figure widens to show a top-p cut up to this rank
 
 
 def sampling_bars(keep_p: int, vocab: int, n: int = 40) -> int:

@@ -84,7 +84,8 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
         kept_k, kept_p = r < k, r < keep_p
         colour = OKABE[0] if kept_k and kept_p else OKABE[4] if (kept_k or kept_p) else "#9a9aa3"
         bh = h * p[r]
-        parts.append(rect(left + r * bw + 0.6, top + h - bh, bw - 1.2, bh, colour))
+        gap = min(1.2, bw * 0.2)  # thin bars when the chart widens to reach the top-p cut
+        parts.append(rect(left + r * bw + gap / 2, top + h - bh, bw - gap, bh, colour))
     pts = " ".join(f"{fmt(left + (r + 0.5) * bw)},{fmt(top + h - h * cum[r])}" for r in range(n))
     parts.append(f'<polyline points="{pts}" fill="none" stroke="#E69F00" stroke-width="2"/>')
     # The top-k cut.
@@ -94,7 +95,9 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     if keep_p <= n:
         xp = left + keep_p * bw
         parts.append(f'<line x1="{fmt(xp)}" y1="{top - 6}" x2="{fmt(xp)}" y2="{top + h}" stroke="#E69F00" stroke-dasharray="2 2"/>')
-        parts.append(text(xp + 4, top + 12, d.s("fig_sampling_p", p=f"{top_p:g}", n=keep_p), 11, "start"))
+        right = xp > left + w * 0.6  # near the right edge: the label goes on the line's left
+        parts.append(text(xp - 4 if right else xp + 4, top + 12, d.s("fig_sampling_p", p=f"{top_p:g}", n=keep_p), 11,
+                          "end" if right else "start"))
     else:
         parts.append(text(left + w, top + 12, d.s("fig_sampling_p_beyond", p=f"{top_p:g}", n=f"{keep_p:,}"), 11, "end"))
     parts.append(text(left + w / 2, top + h + 18, d.s("fig_sampling_x", n=n), 11, "middle", "muted"))
