@@ -408,3 +408,12 @@ def test_gpt2_small_numbers_are_kept_apart_from_the_page_model(tmp_path, sizes, 
         assert f"12 heads of 64 (12 × 64 = 768) in GPT-2 small, {H} heads of {C // H}" in prose
         assert f"768 to 2,304 in GPT-2 small, {C} to {3 * C:,} in the model on this page" in prose
         assert "brings it back to 768" not in prose
+
+
+def test_figure_labels_are_at_least_11px(site):
+    """Drawings keep their own size on phones (they scroll instead), so this is what a reader sees."""
+    out, _ = site
+    for lang in LANGS:
+        html = (out / lang / "index.html").read_text(encoding="utf-8")
+        sizes = [float(x) for x in re.findall(r'<text[^>]*font-size="([0-9.]+)"', html)]
+        assert sizes and min(sizes) >= 11, (lang, sorted(set(s for s in sizes if s < 11)))

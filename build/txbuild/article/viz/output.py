@@ -135,10 +135,10 @@ def draw_gelu(d: VizData, params: dict) -> Drawing:
     parts = []
     for v in range(int(lo), int(hi) + 1):
         parts.append(f'<line x1="{fmt(X(v))}" y1="{top}" x2="{fmt(X(v))}" y2="{top + h}" class="grid-line"/>')
-        parts.append(text(X(v), top + h + 14, num(v, 0), 10.5, "middle", "muted num"))
+        parts.append(text(X(v), top + h + 14, num(v, 0), 11, "middle", "muted num"))
     for v in (0, 1, 2, 3):
         parts.append(f'<line x1="{left}" y1="{fmt(Y(v))}" x2="{left + w}" y2="{fmt(Y(v))}" class="grid-line"/>')
-        parts.append(text(left - 6, Y(v) + 4, str(v), 10.5, "end", "muted num"))
+        parts.append(text(left - 6, Y(v) + 4, str(v), 11, "end", "muted num"))
     parts.append(f'<line x1="{fmt(X(0))}" y1="{top}" x2="{fmt(X(0))}" y2="{top + h}" class="axis"/>')
     parts.append(f'<line x1="{left}" y1="{fmt(Y(0))}" x2="{left + w}" y2="{fmt(Y(0))}" class="axis"/>')
     xs = np.linspace(lo, hi, 141)
