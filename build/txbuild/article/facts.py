@@ -53,9 +53,11 @@ def prompt_sinks(trace: dict, bar: float) -> dict:
     a = np.asarray(trace["attn_probs"], dtype=np.float64)  # [L, H, T, T]
     T = a.shape[-1]
     if T < 3:
-        return {"count": 0, "of": int(a.shape[0] * a.shape[1]), "mean_first": None}
+        return {"count": 0, "of": int(a.shape[0] * a.shape[1]), "mean_first": None, "uniform": None}
     first = a[:, :, 2:, 0].mean(-1)
-    return {"count": int((first > bar).sum()), "of": int(first.size), "mean_first": float(first.mean())}
+    uniform = float(np.mean([1.0 / (i + 1) for i in range(2, T)]))  # what even spreading gives one key
+    return {"count": int((first > bar).sum()), "of": int(first.size), "mean_first": float(first.mean()),
+            "uniform": uniform}
 
 
 def lens_facts(lens: list[list[dict]] | None, ids: list[int], last_token: str = "") -> dict | None:
