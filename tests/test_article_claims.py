@@ -66,6 +66,24 @@ def hf_scores(lm) -> tuple[np.ndarray, np.ndarray]:
     return (prev / n).numpy(), (first / n).numpy()
 
 
+PROMPT_CLAIM = re.compile(r'<span class="claim-prompt" data-claim="first-column" data-score="([0-9.]+)" data-uniform="([0-9.]+)">')
+
+
+@torch.no_grad()
+def prompt_first_weight(lm) -> tuple[float, float]:
+    """Mean weight on the default prompt's first token over rows i >= 2, all heads; and even spreading's."""
+    ids = encode(lm.tokenizer, prompts_for(lm)["default"])
+    att = torch.stack(lm.model(input_ids=torch.tensor([ids]), output_attentions=True).attentions)[:, 0].double()
+    return float(att[:, :, 2:, 0].mean()), float(np.mean([1 / (i + 1) for i in range(2, len(ids))]))
+
+
+def check_prompt_claims(html: str, lm) -> None:
+    score, uniform = prompt_first_weight(lm)
+    for s, u in PROMPT_CLAIM.findall(html):
+        assert float(s) == pytest.approx(score, abs=2e-4) and float(u) == pytest.approx(uniform, abs=2e-4)
+        assert score > 2 * uniform  # the condition of "the bright first column"
+
+
 def check_claims(html: str, prev: np.ndarray, first: np.ndarray) -> dict[str, int]:
     seen: dict[str, int] = {}
     for kind, layer, head, score, text in CLAIM.findall(html):
@@ -98,6 +116,7 @@ def test_claims_hold_for_the_bundled_model(tmp_path):
     prev, first = hf_scores(lm)
     for lang, html in pages.items():
         check_claims(html, prev, first)
+        check_prompt_claims(html, lm)
     # the card's own measurement agrees that no head reaches the bar
     card = json.loads((BUNDLED / "metrics.json").read_text())["quality"]["prev_token_head"]
     assert (card["score"] > PREV_TOKEN_BAR) == (prev.max() > PREV_TOKEN_BAR)
@@ -111,4 +130,25 @@ def test_claims_hold_for_a_random_model(tmp_path):
     assert prev.max() <= PREV_TOKEN_BAR
     for lang, html in pages.items():
         seen = check_claims(html, prev, first)
+        check_prompt_claims(html, lm)
         assert "prev-head" not in seen  # never told it has a previous-token head
+
+
+def test_claims_hold_for_the_synthetic_demo(tmp_path):
+    """The demo trace has first-token and previous-token habits built in: the positive branches."""
+    from txbuild.article.demo import demo_context
+
+    ctx = demo_context(tmp_path / "site")
+    ctx.fonts_dir = fake_fonts(tmp_path)
+    render_pages(ctx)
+    a = np.asarray(ctx.trace["attn_probs"], dtype=np.float64)  # the demo's reference is its prompt
+    i = np.arange(2, a.shape[-1])
+    prev, first = a[:, :, i, i - 1].mean(-1), a[:, :, i, 0].mean(-1)
+    score, uniform = float(a[:, :, 2:, 0].mean()), float(np.mean([1 / (k + 1) for k in i]))
+    for lang in ("en", "ko"):
+        html = (tmp_path / "site" / lang / "index.html").read_text(encoding="utf-8")
+        seen = check_claims(html, prev, first)
+        assert seen.get("prev-head") == 1 and seen.get("sink") == 1, seen
+        for s, u in PROMPT_CLAIM.findall(html):
+            assert float(s) == pytest.approx(score, abs=2e-4) and float(u) == pytest.approx(uniform, abs=2e-4)
+            assert score > 2 * uniform
