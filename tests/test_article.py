@@ -269,8 +269,9 @@ def test_strict_lists_every_problem(tmp_path):
 def test_missing_fonts_warn_and_fall_back(tmp_path):
     ctx = demo_context(tmp_path / "site")
     ctx.fonts_dir = tmp_path / "nowhere"
+    ctx.math_font_dir = tmp_path / "nowhere"
     warnings = render_pages(ctx)
-    assert any("Pretendard" in w for w in warnings)
+    assert any("Pretendard" in w for w in warnings) and any("Noto Sans Math" in w for w in warnings)
     css = next((tmp_path / "site" / "assets").glob("site-*.css")).read_text()
     assert "@font-face" not in css and "system-ui" in css
     ctx.strict = True
@@ -286,12 +287,23 @@ def test_real_pretendard_is_self_hosted(tmp_path):
     assert render_pages(ctx) == []
     css = next((tmp_path / "site" / "assets").glob("site-*.css")).read_text()
     urls = re.findall(r"url\(([^)]+)\)", css)
-    assert len(urls) > 50 and all(u.startswith("fonts/pretendard-") for u in urls)
+    assert len(urls) > 50 and all(u.startswith(("fonts/pretendard-", "fonts/noto-sans-math-")) for u in urls)
+    assert sum(u.startswith("fonts/noto-sans-math-") for u in urls) == 1
     for u in urls:
         assert (tmp_path / "site" / "assets" / u).exists()
 
 
 # --- math ------------------------------------------------------------------------------------
+
+
+def test_minus_and_infinity_have_no_operator_gap():
+    from txbuild.article.mathext import to_mathml
+
+    prefix = '<mo form="prefix" lspace="0" rspace="0">&#x02212;</mo>'
+    assert prefix + "<mn>2.7</mn>" in to_mathml("x = -2.7", False)
+    assert prefix + "<mi>&#x0221E;</mi>" in to_mathml(r"M = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}", True)
+    binary = to_mathml("a - b", False)
+    assert "<mi>a</mi><mo>&#x02212;</mo><mi>b</mi>" in binary  # a binary minus keeps its spacing
 
 
 def test_math_extension_protects_formulas_and_code():
@@ -365,3 +377,43 @@ def test_real_trace_of_a_tiny_gpt2(tmp_path):
     html = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
     chips = re.search(r'id="fig-tokens".*?</figure>', html, re.S).group(0)
     assert "⟨EC" in chips and "\ufffd" not in chips
+
+
+# --- GPT-2 small and the page's model (issue 11, §2) --------------------------------------------
+
+
+def test_versus_names_gpt2_small_first_and_collapses_when_equal():
+    from txbuild.article.filters import versus
+
+    assert versus(768, 256) == "768 in GPT-2 small, 256 in the model on this page"
+    assert versus(50257, 50257) == "50,257, in GPT-2 small as in the model on this page"
+    assert versus(768, 256, "ko") == "GPT-2 small은 768, 이 페이지의 모델은 256"
+    assert "같습니다" in versus(50257, 50257, "ko") and versus(50257, 50257, "ko").count("50,257") == 1
+
+
+@pytest.mark.parametrize("sizes, same", [({}, False), ({"n_layer": 12, "n_head": 12, "n_embd": 768, "n_ctx": 1024}, True)])
+def test_gpt2_small_numbers_are_kept_apart_from_the_page_model(tmp_path, sizes, same):
+    ctx, _ = build(tmp_path / "site", tmp_path, **sizes)
+    en = page(tmp_path / "site", "en/index.html")
+    prose = en.prose
+    html = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r'<h3 id="heads">(.*?)</h3>', html).group(1)
+    assert title == f"{ctx.model['n_head']} heads"  # never "Twelve heads" over another model
+    C, H = ctx.model["n_embd"], ctx.model["n_head"]
+    if same:
+        assert "12 heads of 64 (12 × 64 = 768), in GPT-2 small as in the model on this page" in prose
+        assert "768 to 2,304, in GPT-2 small as in the model on this page" in prose
+        assert "50,257, in GPT-2 small as in the model on this page" in prose
+    else:
+        assert f"12 heads of 64 (12 × 64 = 768) in GPT-2 small, {H} heads of {C // H}" in prose
+        assert f"768 to 2,304 in GPT-2 small, {C} to {3 * C:,} in the model on this page" in prose
+        assert "brings it back to 768" not in prose
+
+
+def test_figure_labels_are_at_least_11px(site):
+    """Drawings keep their own size on phones (they scroll instead), so this is what a reader sees."""
+    out, _ = site
+    for lang in LANGS:
+        html = (out / lang / "index.html").read_text(encoding="utf-8")
+        sizes = [float(x) for x in re.findall(r'<text[^>]*font-size="([0-9.]+)"', html)]
+        assert sizes and min(sizes) >= 11, (lang, sorted(set(s for s in sizes if s < 11)))

@@ -101,6 +101,7 @@ def _dir_bytes(path: Path) -> int:
 
 def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
     from .article import PageContext, StrictError, render_pages
+    from .article.modelfacts import measure_model
 
     t0 = time.perf_counter()
     default_variant = opts.precision or (PREFERRED if PREFERRED in opts.variants else opts.variants[0])
@@ -144,7 +145,7 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
                               ("id", "name", "trained", "description", "source")}},
                               manifest_href=f"model/{lm.source.id}/manifest.json", assets=assets,
                               example=examples[0], trace=first_trace, lens=lens_tops(lm, first_trace),
-                              strict=opts.strict)
+                              strict=opts.strict, measured=measure_model(lm, prompts["examples"]))
             try:
                 warnings = render_pages(ctx)
             except StrictError as e:

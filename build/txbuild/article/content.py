@@ -42,6 +42,7 @@ class Article:
     sections: list[Section]
     notes_html: str  # <ol> of all footnotes, numbered through, or ""
     figures: list[dict]  # [{"id", "viz"}] in order
+    cited: set[str] = field(default_factory=set)  # figure ids the text cites with figno()
 
 
 def load_strings(path: Path, warnings: list[str]) -> dict[str, str]:
@@ -63,6 +64,7 @@ def section_files(content_dir: Path, lang: str) -> list[Path]:
     return sorted((content_dir / lang).glob("*.md"))
 
 
+_FIG_REF = re.compile(r"@@FIG:([A-Za-z0-9_-]+)@@")
 _FN_LIST = re.compile(r'<div class="footnote">\s*<hr\s*/?>\s*<ol>(.*?)</ol>\s*</div>\s*$', re.S)
 _FN_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
 _FN_REF = re.compile(r'(<a class="footnote-ref" href="#fn:([^"]+)">)\d+(</a>)')
@@ -80,6 +82,14 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
         comment_end_string="##}",
     )
     filters.install(env, lang)
+    # Figure numbers are known only once every section is converted: figno() leaves a marker.
+    cited: set[str] = set()
+
+    def figno(fid: str) -> str:
+        cited.add(fid)
+        return f"@@FIG:{fid}@@"
+
+    env.globals["figno"] = figno
 
     math_errors: list[str] = []
     figures: list[dict] = []
@@ -152,5 +162,19 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
         walk(getattr(md, "toc_tokens", []))
         sections.append(Section(file=path.name, id=sid, title=title, html=html, subheads=subheads, meta=meta, notes=notes))
 
+    numbers = {f["id"]: i + 1 for i, f in enumerate(figures)}
+
+    def number(m: re.Match) -> str:
+        if m.group(1) not in numbers:
+            warnings.append(f"content/{lang}: figno({m.group(1)!r}) names no figure")
+            return "?"
+        return str(numbers[m.group(1)])
+
+    for s in sections:
+        s.html = _FIG_REF.sub(number, s.html)
+    for f in figures:
+        if f["id"] not in cited:
+            warnings.append(f"content/{lang}: figure {f['id']!r} is never cited by number (figno)")
     notes_html = f'<ol class="notes-list">{"".join(all_notes)}</ol>' if all_notes else ""
-    return Article(lang=lang, sections=sections, notes_html=notes_html, figures=figures)
+    return Article(lang=lang, sections=sections, notes_html=_FIG_REF.sub(number, notes_html), figures=figures,
+                   cited=cited)

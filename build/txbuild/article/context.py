@@ -36,9 +36,15 @@ class PageContext:
     fonts_dir: Path | None = field(
         default_factory=lambda: REPO_ROOT / "web" / "node_modules" / "pretendard" / "dist" / "web" / "variable"
     )
+    math_font_dir: Path | None = field(
+        default_factory=lambda: REPO_ROOT / "web" / "node_modules" / "@fontsource" / "noto-sans-math" / "files"
+    )
     hosted_url: str | None = None  # where the live site is hosted, named by the file:// warning
     # The logit lens of the default prompt's last position, optional: for each residual-stream
     # stage (after the embedding, after block 1, ..., after block L) its top tokens,
     # [[{"id", "token", "prob"}, ...], ...] (txbuild.trace.lens_logits + softmax). With it the
     # article draws the `logit-lens` figure; without it the section says so in words only.
     lens: list[list[dict]] | None = None
+    # What article/modelfacts.py measured with the model itself (heads over a reference text,
+    # embedding neighbours, the training run); without it the facts fall back to the prompt.
+    measured: dict | None = None

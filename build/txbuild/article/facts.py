@@ -29,7 +29,67 @@ def prev_token_head(trace: dict) -> tuple[int, int, float]:
     return int(l), int(h), float(score[l, h])
 
 
-def compute(model: dict, example: dict, trace: dict) -> dict:
+MAX_BARS = 400  # the sampling figure widens to show a top-p cut up to this rank
+
+
+def sampling_bars(keep_p: int, vocab: int, n: int = 40) -> int:
+    """How many ranks the sampling figure draws: n, or enough to show the top-p cut if it is near."""
+    return min(max(n, keep_p + 3) if keep_p <= MAX_BARS else n, vocab)
+
+
+def prompt_head(trace: dict, layer: int, head: int) -> dict:
+    """How one head (1-based) attends in the prompt itself, over rows i >= 2 (row 1's previous
+    token is also its first)."""
+    a = np.asarray(trace["attn_probs"][layer - 1, head - 1], dtype=np.float64)
+    T = a.shape[-1]
+    if T < 3:
+        return {"prev": None, "first": None, "rows": 0}
+    i = np.arange(2, T)
+    return {"prev": float(a[i, i - 1].mean()), "first": float(a[i, 0].mean()), "rows": int(T - 2)}
+
+
+def prompt_sinks(trace: dict, bar: float) -> dict:
+    """Heads whose weight on the prompt's first token, over rows i >= 2, is more than `bar`."""
+    a = np.asarray(trace["attn_probs"], dtype=np.float64)  # [L, H, T, T]
+    T = a.shape[-1]
+    if T < 3:
+        return {"count": 0, "of": int(a.shape[0] * a.shape[1]), "mean_first": None, "uniform": None}
+    first = a[:, :, 2:, 0].mean(-1)
+    uniform = float(np.mean([1.0 / (i + 1) for i in range(2, T)]))  # what even spreading gives one key
+    return {"count": int((first > bar).sum()), "of": int(first.size), "mean_first": float(first.mean()),
+            "uniform": uniform}
+
+
+def lens_facts(lens: list[list[dict]] | None, ids: list[int], last_token: str = "") -> dict | None:
+    """Where the logit lens' top guess first becomes, and stays, the final answer; and whether the
+    embedding row's top guess is the input token itself (what tied embeddings make likely)."""
+    if not lens or not ids:
+        return None
+    tops = [int(row[0]["id"]) if row else None for row in lens]
+    final = tops[-1]
+    settle = len(tops) - 1
+    while settle > 0 and tops[settle - 1] == final:
+        settle -= 1
+    return {"embed_is_input": tops[0] == int(ids[-1]), "embed_top": label(tops[0], str(lens[0][0]["token"])),
+            "input": label(int(ids[-1]), last_token), "settle": settle, "stages": len(tops),
+            "settle_is_last": settle == len(tops) - 1}
+
+
+def worked_softmax(z: np.ndarray, top: list[dict], k: int = 3) -> dict:
+    """A softmax over the top k logits, worked by hand, and the same tokens' real probabilities."""
+    order = np.argsort(-z)[:k]
+    zk = z[order]
+    e = np.exp(zk - zk.max())
+    names = {int(t["id"]): str(t["token"]) for t in top}
+    p_all = _softmax(z)
+    rows = [{"token": label(int(i), names.get(int(i), f"#{int(i)}")), "logit": float(z[i]),
+             "diff": float(z[i] - zk.max()), "exp": float(ei), "share": float(ei / e.sum()), "prob": float(p_all[i])}
+            for i, ei in zip(order, e)]
+    return {"rows": rows, "sum": float(e.sum()), "mass": float(p_all[order].sum())}
+
+
+def compute(model: dict, example: dict, trace: dict, measured: dict | None = None,
+            lens: list[list[dict]] | None = None) -> dict:
     tokens = token_labels(example)
     T = len(tokens)
     facts: dict = {"n_tokens": T, "tokens": tokens, "prompt": example.get("prompt", "")}
@@ -50,15 +110,34 @@ def compute(model: dict, example: dict, trace: dict) -> dict:
         facts["p_top1"] = float(order[0])
         facts["top10_mass"] = float(order[:10].sum())
         facts["n_for_90"] = int(np.searchsorted(np.cumsum(order), 0.9) + 1)  # tokens a top-p of 0.9 keeps
+        facts["sampling_bars"] = sampling_bars(facts["n_for_90"], len(order))
         for temp in (0.5, 1.0, 2.0):
             facts[f"p_top1_t{str(temp).replace('.', '_')}"] = float(_softmax(z, temp).max())
+        # the runner-up at T = 0.5 vs T = 1: below 1 every token but the top one loses
+        second = int(np.argsort(-z)[1]) if len(z) > 1 else 0
+        facts["second"] = {"token": label(second, next((str(t["token"]) for t in top if int(t["id"]) == second), f"#{second}")),
+                           "p_t1_0": float(p[second]), "p_t0_5": float(_softmax(z, 0.5)[second])}
+        facts["softmax"] = worked_softmax(z, top)
         if "top1" not in facts:
             i = int(np.argmax(p))
             facts["top1"] = {"token": f"#{i}", "id": i, "prob": float(p[i])}
 
     if "attn_probs" in trace:
-        l, h, score = prev_token_head(trace)
-        facts["prev_head"] = {"layer": l + 1, "head": h + 1, "score": score}
+        from .modelfacts import summarize_heads
+
+        measured = measured or {}
+        # Without a measurement over a reference text (synthetic demo pages), the prompt is the reference.
+        heads = measured.get("heads") or summarize_heads([trace["attn_probs"]], "prompt")
+        facts["heads"] = heads
+        facts["shown_in_prompt"] = prompt_head(trace, heads["shown"]["layer"], heads["shown"]["head"])
+        facts["prompt_sinks"] = prompt_sinks(trace, heads["sink_bar"])
+    facts["neighbours"] = (measured or {}).get("neighbours") or []
+    facts["training"] = (measured or {}).get("training")
+    facts["uniform_loss"] = float(np.log(model["vocab_size"]))
+    if facts["training"]:
+        facts["training_p"] = float(np.exp(-facts["training"]["heldout_loss"]))
+        facts["training_ppl"] = float(np.exp(facts["training"]["heldout_loss"]))
+    facts["lens_notice"] = lens_facts(lens, ids, str(example["tokens"][-1]) if example.get("tokens") else "")
 
     if "embed" in trace and "ln1" in trace and T:
         x = np.asarray(trace["embed"][-1], dtype=np.float64)

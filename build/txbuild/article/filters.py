@@ -57,7 +57,51 @@ def token(tok: str) -> str:
     return f'<code class="tok">{html.escape(visible(str(tok)))}</code>'
 
 
+GPT2_SMALL = "GPT-2 small"
+
+
+def versus(gpt2, here, lang: str = "en", unit: str = "") -> str:
+    """GPT-2 small's number, then the page model's when it differs; one phrase when they are equal.
+
+    versus(768, 256)  -> "768 in GPT-2 small, 256 in the model on this page"
+    versus(50257, 50257) -> "50,257, in GPT-2 small as in the model on this page"
+    """
+    g = thousands(gpt2) if isinstance(gpt2, (int, float)) else str(gpt2)
+    h = thousands(here) if isinstance(here, (int, float)) else str(here)
+    u = f" {unit}" if unit and lang == "en" else unit
+    if lang == "ko":
+        if g == h:
+            return f"{g}{u}(GPT-2 small과 이 페이지의 모델이 같습니다)"
+        return f"GPT-2 small은 {g}{u}, 이 페이지의 모델은 {h}{u}"
+    if g == h:
+        return f"{g}{u}, in GPT-2 small as in the model on this page"
+    return f"{g}{u} in GPT-2 small, {h}{u} in the model on this page"
+
+
+# The explainer's URL state (web/src/gen/url-state.js): these keys, layer/head/stage 1-based.
+TRY_KEYS = ("prompt", "layer", "head", "stage", "pos", "mode", "temp", "k", "p", "seed")
+STAGE = {"tokens": 1, "embedding": 2, "blocks": 3, "qkv": 4, "attention": 5}  # web/src/explainer/shell.js STAGES
+
+
+def try_it(text: str, **state) -> str:
+    """A link that opens the explainer on this page in the given state (a relative URL)."""
+    from urllib.parse import urlencode
+
+    bad = set(state) - set(TRY_KEYS)
+    assert not bad, f"try_it: unknown URL state key(s) {sorted(bad)}"
+    if isinstance(state.get("stage"), str):
+        state["stage"] = STAGE[state["stage"]]
+    query = urlencode([(k, f"{state[k]:g}" if isinstance(state[k], float) else str(state[k]))
+                       for k in TRY_KEYS if k in state])
+    return f'<a class="try-it" href="index.html?{html.escape(query)}#explainer">{html.escape(text)}</a>'
+
+
 def install(env, lang: str) -> None:
+    from .josa import josa
+
+    env.globals["try_it"] = try_it
+    env.filters["josa"] = josa
+    env.globals["versus"] = lambda g, h, unit="": versus(g, h, lang, unit)
     env.filters["thousands"] = thousands
     env.filters["approx"] = lambda n: approx(n, lang)
     env.filters["pct"] = pct

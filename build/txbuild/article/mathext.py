@@ -31,8 +31,20 @@ def to_mathml(latex: str, display: bool, errors: list[str] | None = None) -> str
         if errors is not None:
             errors.append(f"formula {latex.strip()!r} could not be converted: {e}")
         return f'<code class="math-error">{_escape(latex)}</code>'
+    mathml = _unary_minus(mathml)
     # Keep the TeX source as alttext, for copy/paste and for readers without MathML.
     return mathml.replace("<math ", f'<math alttext="{_escape(latex.strip())}" ', 1)
+
+
+_MINUS_AFTER = re.compile(r"(</mo>|<mrow>|<mtd[^>]*>|<math[^>]*>)<mo>&#x02212;</mo>(?=<m[ni][ >])")
+
+
+def _unary_minus(mathml: str) -> str:
+    """latex2mathml writes ∞ as an operator and every minus as a binary one, so “−∞” and
+    “= −2.7” get operator gaps. ∞ becomes an identifier; a minus that starts a row or follows
+    another operator, before a number or identifier, gets no space around it."""
+    mathml = mathml.replace("<mo>&#x0221E;</mo>", "<mi>&#x0221E;</mi>")
+    return _MINUS_AFTER.sub(r'\1<mo form="prefix" lspace="0" rspace="0">&#x02212;</mo>', mathml)
 
 
 def _escape(s: str) -> str:

@@ -96,7 +96,7 @@ def render_pages(ctx: PageContext) -> list[str]:
     content = Path(ctx.content_dir)
     model = dict(ctx.model)
     model.setdefault("head_dim", model["n_embd"] // model["n_head"])
-    facts = facts_mod.compute(model, ctx.example, ctx.trace)
+    facts = facts_mod.compute(model, ctx.example, ctx.trace, ctx.measured, ctx.lens)
     facts["lens"] = bool(ctx.lens)
 
     strings = {lang: load_strings(content / lang / "strings.toml", warnings) for lang in LANGS}
@@ -110,7 +110,7 @@ def render_pages(ctx: PageContext) -> list[str]:
         articles[lang] = build_article(lang, files[lang], variables, viz_data, warnings)
     _compare(articles, strings, warnings)
 
-    css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings)
+    css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings, ctx.math_font_dir)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(ctx.templates_dir)),

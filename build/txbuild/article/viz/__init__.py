@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import architecture, attention, embedding, lens, output, probs, utf8
+from . import architecture, attention, embedding, lens, output, probs, training, utf8
 from .common import Drawing, VizData
 
 REGISTRY: dict[str, Callable[[VizData, dict], Drawing]] = {
@@ -24,6 +24,7 @@ REGISTRY: dict[str, Callable[[VizData, dict], Drawing]] = {
     "sampling": output.draw_sampling,
     "utf8": utf8.draw,
     "logit-lens": lens.draw,
+    "loss-curve": training.draw_loss,
 }
 
 __all__ = ["REGISTRY", "Drawing", "VizData"]

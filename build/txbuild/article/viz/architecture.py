@@ -16,7 +16,7 @@ def _box(y, label, sub, kind) -> str:
     return (
         f'<rect x="{fmt(x)}" y="{fmt(y)}" width="{BOX_W}" height="{BOX_H}" rx="6" class="arch-{kind}"/>'
         + text(CX, y + 15, label, 13, "middle", "arch-label")
-        + (text(CX, y + 29, sub, 10.5, "middle", "arch-sub") if sub else "")
+        + (text(CX, y + 29, sub, 11, "middle", "arch-sub") if sub else "")
     )
 
 
@@ -52,7 +52,7 @@ def draw(d: VizData, params: dict) -> Drawing:
         x = CX - BOX_W / 2 + i * (half + 12)
         parts.append(f'<rect x="{fmt(x)}" y="{y}" width="{fmt(half)}" height="{BOX_H}" rx="6" class="arch-emb"/>')
         parts.append(text(x + half / 2, y + 15, label, 12, "middle", "arch-label"))
-        parts.append(text(x + half / 2, y + 29, sub, 10.5, "middle", "arch-sub"))
+        parts.append(text(x + half / 2, y + 29, sub, 11, "middle", "arch-sub"))
     y += BOX_H
     parts.append(_arrow(y, y + GAP - 9))
     y += GAP

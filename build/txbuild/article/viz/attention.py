@@ -5,7 +5,9 @@
     heads            every head of one layer as a thumbnail
 
 Figure attributes `data-layer` / `data-head` are 1-based, as in the prose; without them the
-head that looks most at the previous token is drawn (the clearest pattern in a trained model).
+head the article talks about is drawn (facts["heads"]["shown"]: a previous-token head if the
+model has one, else its strongest first-token sink, else the head that looks most at the
+previous token).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ MAX_T = 16  # more tokens than this: draw the last MAX_T
 def pick(d: VizData, params: dict) -> tuple[int, int]:
     """(layer, head), 0-based."""
     L, H = d.model["n_layer"], d.model["n_head"]
-    pl, ph, _ = prev_token_head(d.trace)
+    shown = (d.facts.get("heads") or {}).get("shown")
+    pl, ph = (shown["layer"] - 1, shown["head"] - 1) if shown else prev_token_head(d.trace)[:2]
     layer = int(params["layer"]) - 1 if "layer" in params else pl
     head = int(params["head"]) - 1 if "head" in params else ph
     return min(max(layer, 0), L - 1), min(max(head, 0), H - 1)
@@ -93,9 +96,10 @@ def draw(d: VizData, params: dict) -> Drawing:
     body.append(lg)
     width = left + T * cell + 24
     height = top + T * cell + 34 + lh + 4
-    idx = np.arange(1, T)
-    prev = float(np.mean(a[idx, idx - 1])) if T > 1 else 0.0
-    first = float(np.mean(a[1:, 0])) if T > 1 else 1.0
+    # rows i >= 2 only: in row 1 the previous token is the first one, and would count twice
+    idx = np.arange(2, T)
+    prev = float(np.mean(a[idx, idx - 1])) if T > 2 else 0.0
+    first = float(np.mean(a[idx, 0])) if T > 2 else 1.0
     alt = d.s("fig_attn_alt", layer=layer + 1, head=head + 1, T=T, prompt=d.example.get("prompt", ""),
               prev=f"{prev * 100:.0f}", first=f"{first * 100:.0f}")
     note = d.s("fig_attn_note", layer=layer + 1, head=head + 1, L=d.model["n_layer"], H=d.model["n_head"])
@@ -122,7 +126,7 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
     masked = np.where(np.triu(np.ones((T, T), dtype=bool), 1), -np.inf, scores)
     probs = np.asarray(d.trace["attn_probs"][layer, head], dtype=np.float64)[start:, start:]
     probs = np.where(np.isfinite(masked), probs, -np.inf)
-    cell = min(20.0, 170.0 / max(T, 1))
+    cell = max(14.0, min(20.0, 170.0 / max(T, 1)))  # labels of at least 11 px fit a 14 px row
     size = T * cell
     gap = 34.0
     left, top = 70.0, 86.0
@@ -137,7 +141,7 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
     for n, (title, m, colour) in enumerate(panels):
         x0 = left + n * (size + gap)
         body.append(text(x0, 16, f"{n + 1}. {title}", 12.5, "start", "arch-label"))
-        body.append(labels(x0, top, toks, cell, min(11, cell * 0.75), rows=(n == 0)))
+        body.append(labels(x0, top, toks, cell, 11, rows=(n == 0)))
         body.append(matrix(x0, top, m, cell, colour, pid))
         if n:
             body.append(text(x0 - gap / 2, top + size / 2 + 5, "→", 16, "middle"))

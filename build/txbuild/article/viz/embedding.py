@@ -58,7 +58,7 @@ def draw_embedding(d: VizData, params: dict) -> Drawing:
     for n, (title, m) in enumerate(zip(titles, (tok, pos, emb))):
         x0 = left + n * (panel + gap)
         parts.append(text(x0 + panel / 2, top - 24, title, 12, "middle", "arch-label"))
-        parts.append(text(x0 + panel / 2, top - 9, d.s("fig_emb_dims", D=D, C=C), 10, "middle", "muted"))
+        parts.append(text(x0 + panel / 2, top - 9, d.s("fig_emb_dims", D=D, C=C), 11, "middle", "muted"))
         for i in range(T):
             for j in range(D):
                 parts.append(rect(x0 + j * cell_w, top + i * (cell_h + 3), cell_w + 0.2, cell_h, diverging(m[i, j], lim)))
@@ -106,7 +106,7 @@ def draw_layernorm(d: VizData, params: dict) -> Drawing:
         for val in (lo, 0.0, hi):
             if lo <= val <= hi:
                 xx = left + w * (val - lo) / (hi - lo)
-                parts.append(text(xx, yy + 22 + h + 14, num(val, 2), 10.5, "middle", "muted num"))
+                parts.append(text(xx, yy + 22 + h + 14, num(val, 2), 11, "middle", "muted num"))
         mx = left + w * (mu - lo) / (hi - lo)
         parts.append(f'<line x1="{fmt(mx)}" y1="{fmt(yy + 20)}" x2="{fmt(mx)}" y2="{fmt(yy + 22 + h)}" stroke="#e08214" stroke-width="2"/>')
         yy += h + 50
@@ -140,7 +140,7 @@ def draw_residual(d: VizData, params: dict) -> Drawing:
     for v in np.arange(0, hi + step / 2, step):
         yv = top + h - h * v / hi
         parts.append(f'<line x1="{left}" y1="{fmt(yv)}" x2="{left + w}" y2="{fmt(yv)}" class="grid-line"/>')
-        parts.append(text(left - 6, yv + 4, f"{v:g}", 10.5, "end", "muted num"))
+        parts.append(text(left - 6, yv + 4, f"{v:g}", 11, "end", "muted num"))
 
     def xy(s, v):
         return left + w * s / max(L, 1), top + h - h * min(v, hi) / hi
@@ -152,7 +152,7 @@ def draw_residual(d: VizData, params: dict) -> Drawing:
         parts.append(f'<polyline points="{pts}" fill="none" {style}/>')
     every = max(1, L // 6)
     for s in range(0, L + 1, every):
-        parts.append(text(xy(s, 0)[0], top + h + 16, d.s("fig_resid_emb") if s == 0 else str(s), 10.5, "middle", "muted"))
+        parts.append(text(xy(s, 0)[0], top + h + 16, d.s("fig_resid_emb") if s == 0 else str(s), 11, "middle", "muted"))
     parts.append(text(left + w / 2, top + h + 34, d.s("fig_resid_x"), 11.5, "middle", "muted"))
     parts.append(
         f'<text x="12" y="{fmt(top + h / 2)}" font-size="11.5" text-anchor="middle" fill="currentColor" class="muted" '

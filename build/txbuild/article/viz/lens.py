@@ -29,7 +29,7 @@ def draw(d: VizData, params: dict) -> Drawing:
             parts.append(
                 f'<text x="{fmt(x + 6)}" y="{fmt(y + row_h * 0.66)}" font-size="12" fill="{ink_on(fill)}" '
                 f'class="tok-label">{esc(tok)}</text>'
-                f'<text x="{fmt(x + cell_w - 6)}" y="{fmt(y + row_h * 0.66)}" font-size="10.5" text-anchor="end" '
+                f'<text x="{fmt(x + cell_w - 6)}" y="{fmt(y + row_h * 0.66)}" font-size="11" text-anchor="end" '
                 f'fill="{ink_on(fill)}" class="num">{p * 100:.0f}%</text>'
             )
     last = stages[-1][0]

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..facts import sampling_bars
 from ..filters import visible
 from .common import Drawing, VizData, fmt, num, rect, text, trunc
 
@@ -38,7 +39,7 @@ def draw_temperature(d: VizData, params: dict) -> Drawing:
     names = _labels(d)
     probs = [_softmax(z, t) for t in temps]
     width, label_w, bar_w = 440.0, 104.0, 270.0
-    group_h = 10.0 * len(temps) + 12
+    group_h = 12.0 * len(temps) + 12
     parts = []
     top = 30.0
     for n, t in enumerate(temps):
@@ -50,9 +51,9 @@ def draw_temperature(d: VizData, params: dict) -> Drawing:
         parts.append(text(label_w - 8, y0 + group_h / 2 + 2, trunc(names.get(int(i), f"#{int(i)}"), 12), 12.5, "end", "tok-label"))
         for n, p in enumerate(probs):
             w = max(0.8, bar_w * p[i])
-            y = y0 + n * 10
-            parts.append(rect(label_w, y, w, 9, OKABE[n]))
-            parts.append(text(label_w + w + 4, y + 8, f"{p[i] * 100:.1f}%", 9.5, "start", "num"))
+            y = y0 + n * 12
+            parts.append(rect(label_w, y, w, 11, OKABE[n]))
+            parts.append(text(label_w + w + 4, y + 10, f"{p[i] * 100:.1f}%", 11, "start", "num"))
     alt = d.s(
         "fig_temp_alt", k=k,
         list="; ".join(
@@ -71,19 +72,20 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     p = np.sort(_softmax(z))[::-1]
     cum = np.cumsum(p)
     keep_p = int(np.searchsorted(cum, top_p) + 1)
-    n = min(n, p.size)
+    n = sampling_bars(keep_p, p.size, n)  # wide enough to show the top-p cut when it is near
     w, h, left, top = 440.0, 170.0, 44.0, 28.0
     bw = w / n
     parts = []
     for k_tick in range(5):
         yv = top + h - h * k_tick / 4
         parts.append(f'<line x1="{left}" y1="{fmt(yv)}" x2="{left + w}" y2="{fmt(yv)}" class="grid-line"/>')
-        parts.append(text(left - 6, yv + 4, f"{k_tick * 25}%", 10, "end", "muted num"))
+        parts.append(text(left - 6, yv + 4, f"{k_tick * 25}%", 11, "end", "muted num"))
     for r in range(n):
         kept_k, kept_p = r < k, r < keep_p
         colour = OKABE[0] if kept_k and kept_p else OKABE[4] if (kept_k or kept_p) else "#9a9aa3"
         bh = h * p[r]
-        parts.append(rect(left + r * bw + 0.6, top + h - bh, bw - 1.2, bh, colour))
+        gap = min(1.2, bw * 0.2)  # thin bars when the chart widens to reach the top-p cut
+        parts.append(rect(left + r * bw + gap / 2, top + h - bh, bw - gap, bh, colour))
     pts = " ".join(f"{fmt(left + (r + 0.5) * bw)},{fmt(top + h - h * cum[r])}" for r in range(n))
     parts.append(f'<polyline points="{pts}" fill="none" stroke="#E69F00" stroke-width="2"/>')
     # The top-k cut.
@@ -93,7 +95,9 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     if keep_p <= n:
         xp = left + keep_p * bw
         parts.append(f'<line x1="{fmt(xp)}" y1="{top - 6}" x2="{fmt(xp)}" y2="{top + h}" stroke="#E69F00" stroke-dasharray="2 2"/>')
-        parts.append(text(xp + 4, top + 12, d.s("fig_sampling_p", p=f"{top_p:g}", n=keep_p), 11, "start"))
+        right = xp > left + w * 0.6  # near the right edge: the label goes on the line's left
+        parts.append(text(xp - 4 if right else xp + 4, top + 12, d.s("fig_sampling_p", p=f"{top_p:g}", n=keep_p), 11,
+                          "end" if right else "start"))
     else:
         parts.append(text(left + w, top + 12, d.s("fig_sampling_p_beyond", p=f"{top_p:g}", n=f"{keep_p:,}"), 11, "end"))
     parts.append(text(left + w / 2, top + h + 18, d.s("fig_sampling_x", n=n), 11, "middle", "muted"))
@@ -131,10 +135,10 @@ def draw_gelu(d: VizData, params: dict) -> Drawing:
     parts = []
     for v in range(int(lo), int(hi) + 1):
         parts.append(f'<line x1="{fmt(X(v))}" y1="{top}" x2="{fmt(X(v))}" y2="{top + h}" class="grid-line"/>')
-        parts.append(text(X(v), top + h + 14, num(v, 0), 10.5, "middle", "muted num"))
+        parts.append(text(X(v), top + h + 14, num(v, 0), 11, "middle", "muted num"))
     for v in (0, 1, 2, 3):
         parts.append(f'<line x1="{left}" y1="{fmt(Y(v))}" x2="{left + w}" y2="{fmt(Y(v))}" class="grid-line"/>')
-        parts.append(text(left - 6, Y(v) + 4, str(v), 10.5, "end", "muted num"))
+        parts.append(text(left - 6, Y(v) + 4, str(v), 11, "end", "muted num"))
     parts.append(f'<line x1="{fmt(X(0))}" y1="{top}" x2="{fmt(X(0))}" y2="{top + h}" class="axis"/>')
     parts.append(f'<line x1="{left}" y1="{fmt(Y(0))}" x2="{left + w}" y2="{fmt(Y(0))}" class="axis"/>')
     xs = np.linspace(lo, hi, 141)

@@ -12,7 +12,7 @@ def draw(d: VizData, params: dict) -> Drawing:
     s = params.get("text", DEFAULT)
     tk = tokenize(s)
     raw = s.encode("utf-8")
-    bw, left = 30.0, 98.0
+    bw, left = 36.0, 98.0  # a 5-digit token id at 11 px fits one byte cell
     rows = {"chars": 20.0, "bytes": 66.0, "tokens": 112.0}
     parts = [text(left - 10, rows["chars"] + 20, d.s("fig_utf8_chars"), 11, "end", "muted"),
              text(left - 10, rows["bytes"] + 20, d.s("fig_utf8_bytes"), 11, "end", "muted"),
@@ -34,7 +34,7 @@ def draw(d: VizData, params: dict) -> Drawing:
         x = left + at * bw
         cls = "arch-attn" if n > 1 else "arch-io"
         parts.append(f'<rect x="{fmt(x + 2)}" y="{rows["tokens"]}" width="{fmt(n * bw - 4)}" height="30" rx="4" class="{cls}"/>')
-        parts.append(text(x + n * bw / 2, rows["tokens"] + 19, str(tid), 10 if n == 1 else 11, "middle", "num"))
+        parts.append(text(x + n * bw / 2, rows["tokens"] + 19, str(tid), 11, "middle", "num"))
         at += n
     alt = d.s("fig_utf8_alt", text=s, chars=len(s), bytes=len(raw), tokens=len(tk.ids),
               ids=", ".join(map(str, tk.ids)))

@@ -1,0 +1,73 @@
+"""The article's "try it" links open the explainer in the state they name, and the math font
+loads, in both languages (issue 11, §6 and §8). A real site of a tiny random model, served."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from browser import build_test_site, chromium, served, watch_errors
+
+pytestmark = pytest.mark.browser
+READY = 90_000
+# web/src/gen/url-state.js: SAMPLING_DEFAULTS and the 1-based pickers, as they appear in a URL
+DEFAULTS = {"mode": "topk", "temp": "1", "k": "40", "p": "0.9", "seed": "42", "layer": "1", "head": "1", "stage": "1"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, cache_root):
+    out, manifest, _ = build_test_site(tmp_path_factory, cache_root, "tryit", seed=2)
+    return out, manifest
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_math_font_is_loaded(site, lang):
+    out, _ = site
+    with served(out) as base, chromium() as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}{lang}/index.html")
+        page.locator(".math-display math").first.scroll_into_view_if_needed()
+        page.evaluate("document.fonts.ready")
+        page.wait_for_function("""[...document.fonts].some(f => f.family.replace(/"/g, '') === 'Noto Sans Math'
+                                   && f.status === 'loaded')""", timeout=20_000)
+        # the formulas use it: MathML's computed font list starts with it
+        family = page.eval_on_selector("math", "m => getComputedStyle(m).fontFamily")
+        assert family.startswith('"Noto Sans Math"')
+        assert page.evaluate("document.fonts.check('16px \"Noto Sans Math\"', '∑√∞')")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_try_it_link_restores_its_state(site, lang):
+    out, manifest = site
+    with served(out) as base, chromium() as ctx:
+        page = ctx.new_page()
+        problems: list = []
+        watch_errors(page, problems)
+        page.goto(f"{base}{lang}/index.html")
+        hrefs = page.eval_on_selector_all("a.try-it", "els => els.map(a => a.getAttribute('href'))")
+        assert len(hrefs) >= 5, hrefs
+        for href in hrefs:
+            assert href.startswith("index.html?") and href.endswith("#explainer")  # relative, same page
+            want = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+            page.goto(f"{base}{lang}/{href}")
+            page.wait_for_selector('#top-tokens[data-status="ready"]', timeout=READY)
+            if "prompt" in want:
+                assert page.input_value("#prompt") == want["prompt"], href
+            if "temp" in want:
+                assert float(page.text_content("#temperature-value")) == pytest.approx(float(want["temp"]), abs=0.01)
+            if "mode" in want:
+                assert page.is_checked(f"#mode-{want['mode']}"), href
+            if "p" in want:
+                assert float(page.text_content("#top-p-value")) == pytest.approx(float(want["p"]), abs=0.01)
+            if "stage" in want:
+                assert page.get_attribute("#tab-attention", "aria-selected") == "true", href
+            # the page writes its state back into the URL (defaults left out): the link's state survives
+            now = page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
+            defaults = {**DEFAULTS, "prompt": manifest["default_prompt"]}
+            for k, v in want.items():
+                if defaults.get(k) == v:
+                    assert k not in now
+                    continue
+                assert k in now and (now[k] == v or float(now[k]) == pytest.approx(float(v))), (href, k, now)
+    assert not problems, problems
