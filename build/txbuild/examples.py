@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import stages, trace
+from . import attribution, stages, trace
 from .sources import LoadedModel, encode
 
 # The cache tensors repeat k and v; the explainer never needs them for a precomputed run.
@@ -45,6 +45,8 @@ def build_examples(lm: LoadedModel, prompts: list[str], max_tokens: int,
         out.append({"prompt": prompt, "ids": ids,
                     "tokens": [lm.tokenizer.decode([t]) for t in ids],
                     "top": stages.top_tokens(lm.tokenizer, tr["logits"]),
+                    # the overview's direct logit attribution for the predicted token
+                    "dla": attribution.example_entry(lm.model, tr, int(tr["logits"][-1].argmax())),
                     "trace": {"path": rel, "dtype": "float32", "tensors": write_trace(tr, model_dir / rel)}})
     return out, first
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from .. import front
 from . import assets, facts as facts_mod, filters, links
 from .content import Article, build_article, load_strings, section_files
 from .context import LANGS, PageContext, StrictError
@@ -153,6 +154,8 @@ def render_pages(ctx: PageContext) -> list[str]:
             notes_html=Markup(art.notes_html),
             model=model,
             model_note=_model_note(model, lang, t),
+            page_title=front.page_title(model, lang, t),
+            about_build=front.about_build(model, lang, t, _model_note(model, lang, t)["source"]),
             example=ctx.example,
         )
         pages[f"{lang}/index.html"] = page
