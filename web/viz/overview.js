@@ -45,7 +45,8 @@ export function mount(host, { state, t, actions, stageIds }) {
     buttons.set(p.key, { b, p });
     return b;
   };
-  const arrow = () => el(doc, 'span', 'ov-arrow', '→');
+  const arrow = () => el(doc, 'span', 'ov-arrow'); // ↓ or → (CSS, by layout)
+  // (aria-hidden: the order of the buttons already says it)
   const byKey = Object.fromEntries(parts.map((p) => [p.key, p]));
 
   const inCol = el(doc, 'div', 'ov-col ov-in');
@@ -118,8 +119,14 @@ export function mount(host, { state, t, actions, stageIds }) {
     actions.select(selectionFor(p, stageIds, L));
     actions.openStage?.({ keyboard: e.detail === 0 });
   };
+  // whichever part has the focus is the diagram's Tab stop
+  const onFocus = (e) => {
+    const b = e.target.closest?.('.ov-part');
+    if (b && b.id.slice(3) !== current) focusKey(b.id.slice(3), false);
+  };
   flow.addEventListener('keydown', onKey);
   flow.addEventListener('click', onClick);
+  flow.addEventListener('focusin', onFocus);
 
   let drawn = {};
   function update(s) {
@@ -223,6 +230,7 @@ export function mount(host, { state, t, actions, stageIds }) {
       unsubscribe();
       flow.removeEventListener('keydown', onKey);
       flow.removeEventListener('click', onClick);
+      flow.removeEventListener('focusin', onFocus);
       root.remove();
     },
   };

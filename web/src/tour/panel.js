@@ -97,7 +97,9 @@ export function mount(host, { state, t, stageIds, overview }) {
     const entering = shown.step !== i;
     count.textContent = t('tour_count', { i: i + 1, n: STEPS.length });
     [title.textContent, text.textContent] = TEXT[step.id](t, f);
-    Object.assign(sheet.dataset, { step: String(i), stage: String(patch.sel.stage), layer: String(patch.sel.layer), head: String(patch.sel.head), id: step.id });
+    // what the step sets (a step that names no layer or head leaves the reader's)
+    Object.assign(sheet.dataset, { step: String(i), stage: String(patch.sel.stage), id: step.id,
+      layer: step.layer ? String(patch.sel.layer) : '', head: step.head ? String(patch.sel.head) : '' });
     prev.disabled = i === 0;
     next.textContent = i === STEPS.length - 1 ? t('tour_done') : `${t('tour_next')} ›`;
     overview.highlight(step.hl(f));
