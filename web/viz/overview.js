@@ -90,7 +90,7 @@ export function mount(host, { state, t, actions, stageIds }) {
 
   const caption = el(doc, 'p', 'txb-caption ov-caption');
   caption.setAttribute('aria-live', 'polite');
-  root.append(head, predict, flow, caption);
+  root.append(predict, head, flow, caption); // the prediction right under the prompt box
   host.append(root);
 
   // roving tabindex: the diagram is one Tab stop; arrows, Home and End move inside it

@@ -47,7 +47,7 @@ export const STEPS = [
   { id: 'logits', stage: 'output', hl: () => ['logits'] },
   { id: 'probs', stage: 'output', hl: () => ['probs'] },
   { id: 'greedy', stage: 'output', sampling: () => ({ mode: 'greedy' }), hl: () => ['probs'], look: '#sampling-view' },
-  { id: 'temperature', stage: 'output', sampling: () => ({ mode: 'topk', temperature: TOUR_TEMPERATURE }), hl: () => ['probs'], look: '#sampling-view' },
+  { id: 'temperature', stage: 'output', sampling: () => ({ mode: 'topk', topK: 40, temperature: TOUR_TEMPERATURE }), hl: () => ['probs'], look: '#sampling-view' },
   { id: 'kv', stage: 'attention', layer: () => 0, hl: (f) => all(f.L, 'attn'), look: '#kv-view' },
 ];
 
