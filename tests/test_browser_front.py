@@ -229,4 +229,6 @@ def test_page_names_the_model_and_keeps_build_details_in_the_footnote(site):
         assert "--model" not in note and "(bundled)" not in note and manifest["name"] not in note
         about = html.split('id="about-build"')[1].split("</aside>")[0]
         assert manifest["name"] in about
+        # the language chooser names the same model
+        assert f"<h1>{title}</h1>" in (site_dir / "index.html").read_text()
     assert json.loads(json.dumps(manifest["examples"][0]["dla"]))["token"] == manifest["examples"][0]["top"][0]["id"]

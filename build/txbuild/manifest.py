@@ -26,6 +26,7 @@ def build_manifest(*, lm, dims: dict, variants: dict[str, dict], default_variant
         # the page's title per language and the build-only remarks (the "about this build" note)
         "title": lm.card.get("title", {}),
         "build_note": lm.card.get("build_note", {}),
+        "reader_name": lm.card.get("reader_name", {}),
         "config": {"n_layer": cfg.n_layer, "n_head": cfg.n_head, "n_embd": cfg.n_embd,
                    "head_dim": dims["head_dim"], "vocab_size": cfg.vocab_size,
                    "n_ctx": cfg.n_positions, "n_params": int(n_params),

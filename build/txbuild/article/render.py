@@ -105,7 +105,9 @@ def render_pages(ctx: PageContext) -> list[str]:
     articles: dict[str, Article] = {}
     for lang in LANGS:
         t = strings[lang]
-        variables = {"model": model, "example": ctx.example, "facts": facts, "lang": lang, "t": t}
+        # the prose names the model as the reader should read it (escaped; no "(bundled)")
+        variables = {"model": {**model, "name": front.reader_name(model, lang)}, "example": ctx.example, "facts": facts,
+                     "lang": lang, "t": t}
         viz_data = VizData(model=model, example=ctx.example, trace=ctx.trace, facts=facts, lang=lang, t=t,
                            lens=ctx.lens)
         articles[lang] = build_article(lang, files[lang], variables, viz_data, warnings)
@@ -160,7 +162,8 @@ def render_pages(ctx: PageContext) -> list[str]:
         )
         pages[f"{lang}/index.html"] = page
     pages["index.html"] = env.get_template("chooser.html.j2").render(
-        langs=LANGS, strings=strings, css_href=css_href, root="", fallback=LANGS[0]
+        langs=LANGS, strings=strings, css_href=css_href, root="", fallback=LANGS[0],
+        titles={lang: front.page_title(model, lang, strings[lang]) for lang in LANGS},
     )
 
     def exists(rel: str) -> bool:
