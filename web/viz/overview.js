@@ -162,15 +162,20 @@ export function mount(host, { state, t, actions, stageIds }) {
     }
   }
 
+  // the bar is updated in place, so its width glides from one run to the next (CSS transition)
   function bar(b, v, max) {
-    b.querySelector('.ov-dla')?.remove();
-    if (v === null) return;
-    const w = el(doc, 'span', 'ov-dla');
+    let w = b.querySelector('.ov-dla');
+    if (v === null) return w?.remove();
+    if (!w) {
+      w = el(doc, 'span', 'ov-dla');
+      w.append(el(doc, 'span', 'ov-dla-fill'), el(doc, 'span', 'ov-dla-num'));
+      b.append(w);
+    }
     w.dataset.dla = String(v);
-    const fill = el(doc, 'span', v >= 0 ? 'ov-dla-fill ov-up' : 'ov-dla-fill ov-down');
+    const [fill, num] = w.children;
+    fill.className = v >= 0 ? 'ov-dla-fill ov-up' : 'ov-dla-fill ov-down';
     fill.style.setProperty('--w', `${Math.min(50, (50 * Math.abs(v)) / (max || 1))}%`);
-    w.append(fill, el(doc, 'span', 'ov-dla-num', formatLogit(v)));
-    b.append(w);
+    num.textContent = formatLogit(v);
   }
 
   function drawOut(s) {
