@@ -164,15 +164,25 @@ def test_tour_steps_set_their_state_and_the_url_restores_them(site, browser_ctx)
             page.keyboard.press("Enter")
             page.wait_for_selector(f"#tour[data-step='{step + 1}']")
         assert 12 <= len(seen) <= 20 and [s[0] for s in seen] == list(range(len(seen)))
-        # previous and close, by keyboard
-        page.keyboard.press("ArrowLeft")
+        # Finish closes the tour and leaves the focus on the start button (never on nothing)
+        page.focus("#tour-next")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#tour", state="hidden")
+        assert page.evaluate("document.activeElement.id") == "tour-start"
+        # resumable: it opens again at the last step seen; previous and close, by keyboard
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"#tour[data-step='{len(seen) - 1}']:not([hidden])")
+        page.focus("#tour-prev")
+        page.keyboard.press("Enter")
         page.wait_for_selector(f"#tour[data-step='{len(seen) - 2}']")
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_selector(f"#tour[data-step='{len(seen) - 3}']")
         page.keyboard.press("Escape")
         page.wait_for_selector("#tour", state="hidden")
         assert page.evaluate("document.activeElement.id") == "tour-start"
         page.wait_for_function("!location.search.includes('tour=')")
-        # resumable: the start button offers the last step seen
-        assert str(len(seen) - 1) in page.text_content("#tour-start")
+        # the start button offers the last step seen (1-based)
+        assert str(len(seen) - 2) in page.text_content("#tour-start")
         page.close()
         # ?tour=N restores step N's state, in both languages
         for lang in ("en", "ko"):

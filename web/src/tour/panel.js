@@ -52,12 +52,13 @@ export function mount(host, { state, t, stageIds, overview }) {
     go(remembered(win) ?? 0);
     title.focus();
   };
-  const onPrev = () => go(state.get().tour.step - 1);
-  const onNext = () => (state.get().tour.step >= STEPS.length - 1 ? go(null) : go(state.get().tour.step + 1));
   const onClose = () => {
     go(null);
     start.focus();
   };
+  const onPrev = () => go(state.get().tour.step - 1);
+  // the last step's button finishes: the focus goes back to the start button (never lost)
+  const onNext = () => (state.get().tour.step >= STEPS.length - 1 ? onClose() : go(state.get().tour.step + 1));
   const onKey = (e) => {
     if (e.key === 'Escape') { e.preventDefault(); onClose(); }
     if (e.target.tagName !== 'BUTTON') return;
