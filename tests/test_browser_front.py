@@ -4,7 +4,6 @@ by keyboard, and the guided tour (each step's state, restored from ?tour=N)."""
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 import numpy as np
@@ -95,7 +94,7 @@ def test_every_part_opens_its_stage_by_mouse_and_keyboard(site, browser_ctx):
         page, problems = live_page(browser_ctx, base, "ko", ids)
         parts = page.eval_on_selector_all("#overview .ov-part", "els => els.map(e => [e.id, e.dataset.part, e.dataset.layer ?? null])")
         assert len(parts) == 2 + 6 * L + 3
-        for i, (pid, part, layer) in enumerate(parts):
+        for pid, part, layer in parts:
             # mouse: a stage away first, so the click is what changes it
             page.click("#tab-output" if STAGE_OF[part] != "output" else "#tab-tokens")
             page.click(f"#{pid}")
@@ -241,4 +240,7 @@ def test_page_names_the_model_and_keeps_build_details_in_the_footnote(site):
         assert manifest["name"] in about
         # the language chooser names the same model
         assert f"<h1>{title}</h1>" in (site_dir / "index.html").read_text()
-    assert json.loads(json.dumps(manifest["examples"][0]["dla"]))["token"] == manifest["examples"][0]["top"][0]["id"]
+    # the example's attribution (shown before the model loads) is of its predicted token
+    ex = manifest["examples"][0]
+    assert ex["dla"]["token"] == ex["top"][0]["id"]
+    assert sum(ex["dla"]["parts"]) + ex["dla"]["bias"] == pytest.approx(ex["dla"]["logit"], abs=1e-4)
