@@ -68,4 +68,21 @@ with served(SITE) as base:
             p = ctx.new_page(); p.set_viewport_size(size)
             p.goto((SITE / lang / "index.html").as_uri()); p.wait_for_timeout(500)
             p.screenshot(path=str(OUT / f"{name}.png")); p.close()
+
+# i10: the first screen (what this is, the prompt and its prediction, the overview), the
+# overview alone and a tour step, in the sizes the issue names
+FIRST_DESK, FIRST_PHONE = {"width": 1280, "height": 800}, {"width": 375, "height": 740}
+
+def ready(page):
+    page.wait_for_selector("#overview .ov-logit", timeout=60_000); page.wait_for_timeout(600)
+
+with served(SITE) as base, chromium() as ctx:
+    for lang in ("en", "ko"):
+        for size, kind in ((FIRST_DESK, "desktop"), (FIRST_PHONE, "phone")):
+            p = live(ctx, base, lang, size); ready(p); p.evaluate("window.scrollTo(0, 0)")
+            p.screenshot(path=str(OUT / f"first-screen-{lang}-{kind}.png")); p.close()
+    p = live(ctx, base, "en", DESK); ready(p); shot(p, "#overview", OUT / "overview-en.png"); p.close()
+    for lang, size, step, name in (("en", FIRST_DESK, 7, "tour-step-en"), ("ko", FIRST_PHONE, 10, "tour-step-ko-phone")):
+        p = live(ctx, base, lang, size, f"?tour={step}"); ready(p); p.wait_for_timeout(900)
+        p.screenshot(path=str(OUT / f"{name}.png")); p.close()
 print("ok", sorted(x.name for x in OUT.iterdir()))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, sources, stages, trace, verify
+from . import attribution, cache, sources, stages, trace, verify
 from .sources import LoadedModel, encode
 
 # The cache tensors repeat k and v; the explainer never needs them for a precomputed run.
@@ -51,6 +51,8 @@ def _write_examples(lm: LoadedModel, runs: list[tuple[str, list[int]]], folder: 
         out.append({"prompt": prompt, "ids": ids,
                     "tokens": [lm.tokenizer.decode([t]) for t in ids],
                     "top": stages.top_tokens(lm.tokenizer, tr["logits"]),
+                    # the overview's direct logit attribution for the predicted token
+                    "dla": attribution.example_entry(lm.model, tr, int(tr["logits"][-1].argmax())),
                     "trace": {"path": rel, "dtype": "float32", "tensors": write_trace(tr, folder / rel)}})
     return out
 
@@ -66,8 +68,8 @@ def build_examples(lm: LoadedModel, prompts: list[str], max_tokens: int, model_d
         entries = _write_examples(lm, runs, model_dir)
     else:
         config = {"runs": [(p, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, ids in runs]}
-        # verify: top_tokens' softmax; sources: the tokenizer's encode
-        key = stages.stage_key(lm, config, [sys.modules[__name__], trace, verify, sources])
+        # verify: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla entries
+        key = stages.stage_key(lm, config, [sys.modules[__name__], attribution, trace, verify, sources])
 
         def fill(tmp: Path) -> None:
             (tmp / "examples.json").write_text(json.dumps(_write_examples(lm, runs, tmp)))

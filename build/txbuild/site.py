@@ -142,7 +142,8 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
             assets = bundle.bundle_web(tmp)
         with rep.stage("render", "pages"):
             ctx = PageContext(out_dir=tmp, model={**manifest["config"], **{k: manifest[k] for k in
-                              ("id", "name", "trained", "description", "source")}},
+                              ("id", "name", "trained", "description", "source", "title", "build_note",
+                                                   "reader_name")}},
                               manifest_href=f"model/{lm.source.id}/manifest.json", assets=assets,
                               example=examples[0], trace=first_trace, lens=lens_tops(lm, first_trace),
                               strict=opts.strict, measured=measure_model(lm, prompts["examples"]))

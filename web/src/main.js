@@ -23,6 +23,8 @@ import { mount as mountGeneration } from './ui/gen-section.js';
 import { mount as mountLiveFigures } from './live-figures.js';
 import { parseUrlState, serializeUrlState } from './gen/url-state.js';
 import { limits } from './gen/kv-cache.js';
+import { mount as mountFrontDoor, mountBackLink } from './front-door.js';
+import { STEPS as TOUR_STEPS } from './tour/steps.js';
 
 // Threads beyond 8 cost memory (each is a wasm worker) and buy little for a model this size.
 const MAX_THREADS = 8;
@@ -104,8 +106,9 @@ async function boot(win) {
     section.append(app);
     section.classList.add('txb-live');
     stickBelowHeader(doc, app);
-    const ctx = { state: store, t, actions, lang };
-    [mountModelPanel, mountPrompt, mountExamples, mountTokens, mountExplorer, mountTopTokens, mountGeneration].forEach((mount) => mount(app, ctx));
+    const ctx = { state: store, t, actions, lang, stageIds: STAGES.map((x) => x.id) };
+    // first screen: the prompt, the overview of the whole model (front-door.js); then the details
+    [mountPrompt, mountFrontDoor, mountModelPanel, mountExamples, mountTokens, mountBackLink, mountExplorer, mountTopTokens, mountGeneration].forEach((mount) => mount(app, ctx));
     // the article's figures follow the explainer's run once it is of another text
     mountLiveFigures(doc, ctx);
     syncUrl(win, store);
@@ -141,7 +144,7 @@ function watchOffline(win, store, worker, extra) {
 function fromUrl(s, search) {
   const m = s.manifest;
   const { values: v, bad } = parseUrlState(search, {
-    layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total,
+    layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total, tourSteps: TOUR_STEPS.length,
   });
   const pick = (keys) => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
   return {
@@ -149,6 +152,7 @@ function fromUrl(s, search) {
     prompt: v.prompt ?? s.prompt,
     sel: { ...s.sel, ...pick(['layer', 'head', 'stage', 'pos']) },
     gen: { ...s.gen, ids: v.gen ?? [], settings: { ...s.gen.settings, ...pick(['mode', 'temperature', 'topK', 'topP', 'seed']) } },
+    tour: 'tour' in v ? { step: v.tour } : null,
     urlBad: bad,
   };
 }
@@ -161,14 +165,14 @@ function syncUrl(win, store) {
   const write = () => {
     const s = store.get();
     const search = serializeUrlState(win.location.search, {
-      prompt: s.prompt, ...s.sel, ...s.gen.settings, gen: s.gen.ids,
+      prompt: s.prompt, ...s.sel, ...s.gen.settings, gen: s.gen.ids, tour: s.tour?.step,
     }, defaults);
     if (search !== win.location.search) win.history.replaceState(null, '', `${win.location.pathname}${search}${win.location.hash}`);
   };
   store.subscribe((s, prev) => {
     if (s.gen.running) return;
     if (s.prompt === prev.prompt && s.sel === prev.sel && s.gen.settings === prev.gen.settings && s.gen.ids === prev.gen.ids
-      && s.gen.running === prev.gen.running) return;
+      && s.gen.running === prev.gen.running && s.tour === prev.tour) return;
     clearTimeout(timer);
     timer = setTimeout(write, 300);
   });

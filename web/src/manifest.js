@@ -53,6 +53,7 @@ export function parseManifest(json, manifestUrl) {
     name: json.name || json.id,
     trained: json.trained !== false,
     description: json.description || {},
+    title: json.title || {},
     config: json.config || {},
     maxTokens: json.max_tokens,
     defaultPrompt: json.default_prompt || '',

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from .. import front
 from . import assets, facts as facts_mod, filters, links
 from .content import Article, build_article, load_strings, section_files
 from .context import LANGS, PageContext, StrictError
@@ -104,7 +105,9 @@ def render_pages(ctx: PageContext) -> list[str]:
     articles: dict[str, Article] = {}
     for lang in LANGS:
         t = strings[lang]
-        variables = {"model": model, "example": ctx.example, "facts": facts, "lang": lang, "t": t}
+        # the prose names the model as the reader should read it (escaped; no "(bundled)")
+        variables = {"model": {**model, "name": front.reader_name(model, lang)}, "example": ctx.example, "facts": facts,
+                     "lang": lang, "t": t}
         viz_data = VizData(model=model, example=ctx.example, trace=ctx.trace, facts=facts, lang=lang, t=t,
                            lens=ctx.lens)
         articles[lang] = build_article(lang, files[lang], variables, viz_data, warnings)
@@ -153,11 +156,14 @@ def render_pages(ctx: PageContext) -> list[str]:
             notes_html=Markup(art.notes_html),
             model=model,
             model_note=_model_note(model, lang, t),
+            page_title=front.page_title(model, lang, t),
+            about_build=front.about_build(model, lang, t, _model_note(model, lang, t)["source"]),
             example=ctx.example,
         )
         pages[f"{lang}/index.html"] = page
     pages["index.html"] = env.get_template("chooser.html.j2").render(
-        langs=LANGS, strings=strings, css_href=css_href, root="", fallback=LANGS[0]
+        langs=LANGS, strings=strings, css_href=css_href, root="", fallback=LANGS[0],
+        titles={lang: front.page_title(model, lang, strings[lang]) for lang in LANGS},
     )
 
     def exists(rel: str) -> bool:

@@ -2,14 +2,14 @@
 // caller passes the search string and the model's sizes; malformed values are dropped (the
 // default stays) and named in `bad`, so the page can say so.
 //
-//   ?prompt=…&layer=2&head=5&stage=4&pos=3&mode=topp&temp=0.8&k=40&p=0.9&seed=7&gen=11,198,464
+//   ?prompt=…&layer=2&head=5&stage=4&pos=3&mode=topp&temp=0.8&k=40&p=0.9&seed=7&gen=11,198,464&tour=5
 // layer, head, stage and pos are 1-based in the URL (as on screen), 0-based in the state.
 
 export const MODES = ['greedy', 'topk', 'topp', 'none'];
 export const TEMP_MIN = 0.05;
 export const TEMP_MAX = 5;
 export const SAMPLING_DEFAULTS = Object.freeze({ mode: 'topk', temperature: 1, topK: 40, topP: 0.9, seed: 42 });
-const KEYS = ['prompt', 'layer', 'head', 'stage', 'pos', 'mode', 'temp', 'k', 'p', 'seed', 'gen'];
+const KEYS = ['prompt', 'layer', 'head', 'stage', 'pos', 'mode', 'temp', 'k', 'p', 'seed', 'gen', 'tour'];
 const MAX_SEED = 2 ** 32 - 1;
 
 const intIn = (text, lo, hi) => (/^\d{1,10}$/.test(text) && +text >= lo && +text <= hi ? +text : null);
@@ -47,6 +47,7 @@ export function parseUrlState(search, sizes) {
     const ids = parts.map((p) => intIn(p, 0, sizes.vocab - 1));
     return ids.every((x) => x !== null) ? ids : null;
   }, (v) => (values.gen = v));
+  take('tour', (s) => intIn(s, 1, sizes.tourSteps ?? 1), (v) => (values.tour = v - 1)); // the guided tour's step
   return { values, bad };
 }
 
@@ -69,6 +70,7 @@ export function serializeUrlState(search, st, defaults) {
   if (st.mode === 'topp') put('p', roundTo(st.topP), SAMPLING_DEFAULTS.topP);
   put('seed', st.seed, SAMPLING_DEFAULTS.seed);
   if (st.gen?.length) q.set('gen', st.gen.join(','));
+  if (Number.isInteger(st.tour)) q.set('tour', String(st.tour + 1));
   const s = q.toString();
   return s ? `?${s}` : '';
 }

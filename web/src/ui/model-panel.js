@@ -9,9 +9,10 @@ export function mount(el, { state, t, actions, lang }) {
   const m = s0.manifest;
   const root = elem(doc, 'div', 'txb-model');
 
-  const title = elem(doc, 'p', 'txb-model-name', m.name);
-  if (!m.trained) title.append(' ', elem(doc, 'span', 'txb-badge', t('model_untrained')));
-  const desc = elem(doc, 'p', 'txb-model-desc', m.description[lang] ?? '');
+  // the page's title names the model; build names like "(bundled)" stay in its footnote
+  const title = elem(doc, 'p', 'txb-model-name');
+  if (!m.trained) title.append(elem(doc, 'span', 'txb-badge', t('model_untrained')));
+  else title.hidden = true;
 
   const pick = elem(doc, 'div', 'txb-variant');
   const label = elem(doc, 'label', '', t('variant_label'), { for: 'variant' });
@@ -34,7 +35,7 @@ export function mount(el, { state, t, actions, lang }) {
   const offline = elem(doc, 'p', 'txb-model-offline', t('model_offline'));
   offline.hidden = true;
 
-  root.append(title, desc, pick, bar, status, offline);
+  root.append(title, pick, bar, status, offline); // the description is the page's model note, once
   el.append(root);
   const onChange = () => actions.selectVariant(select.value);
   select.addEventListener('change', onChange);

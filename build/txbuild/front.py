@@ -1,0 +1,47 @@
+"""The first screen's words about the model: the page title and the "about this build" note.
+
+The title names the model that was built: the card's own title when it has one ("Inside a
+small GPT-2 trained on Shakespeare"), the plain "Inside GPT-2" for OpenAI's GPT-2, else
+"Inside <name>". Build remarks (the `--model` option, folder paths, "(bundled)") go to the
+footnote, never into the reader-facing note. Values are plain text: the templates escape them.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+GPT2_NAMES = {"gpt2", "openai-community/gpt2"}
+
+
+def _per_lang(value, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or "")
+    return str(value or "")
+
+
+def _fill(template: str, **kw) -> str:
+    for k, v in kw.items():
+        template = template.replace("{" + k + "}", str(v))
+    return template
+
+
+def page_title(model: dict, lang: str, t: dict) -> str:
+    own = _per_lang(model.get("title"), lang)
+    if own:
+        return own
+    name = str(model.get("name") or model.get("id") or "")
+    if name.lower() in GPT2_NAMES or not name:
+        return t["site_title"]
+    return _fill(t.get("site_title_named", t["site_title"]), name=name)
+
+
+def about_build(model: dict, lang: str, t: dict, source: str) -> dict:
+    """The footnote: the build's name and source, and the card's build remarks."""
+    return {"name": str(model.get("name") or model.get("id") or ""), "source": source,
+            "note": _per_lang(model.get("build_note"), lang)}
+
+
+def reader_name(model: dict, lang: str) -> Markup:
+    """The model as the article's prose names it (the card's reader_name, else its name),
+    escaped: the article's Markdown is raw HTML, a checkpoint's name is not."""
+    return Markup(escape(_per_lang(model.get("reader_name"), lang) or str(model.get("name") or model.get("id") or "")))

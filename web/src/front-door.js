@@ -1,0 +1,63 @@
+// The explainer's first screen, below the prompt box: the overview of the whole model (which
+// opens the stages), its logit attribution feeder and the guided tour; plus the link from the
+// stage views back to the overview. main.js mounts these in its list of views.
+
+import './overview.css';
+import './tour/tour.css';
+import { mount as mountOverview } from '../viz/overview.js';
+import { mount as mountAttribution } from './attribution.js';
+import { mount as mountTour } from './tour/panel.js';
+
+const reduced = (win) => !!win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+
+// Scrolls `target` to just below the sticky header (smoothly unless motion is reduced).
+function bringUp(doc, target) {
+  const win = doc.defaultView;
+  const header = doc.querySelector('.site-header')?.offsetHeight ?? 0;
+  const top = target.getBoundingClientRect().top + win.scrollY - header - 8;
+  win.scrollTo({ top, behavior: reduced(win) ? 'auto' : 'smooth' });
+}
+
+export function mount(app, ctx) {
+  const doc = app.ownerDocument;
+  // a part of the overview opens its stage: the explorer comes up (the overview is one link
+  // away), the stage panel plays its entrance, and a keyboard reader lands on the stage's tab
+  const openStage = ({ keyboard } = {}) => {
+    const explorer = doc.getElementById('explorer');
+    if (!explorer) return;
+    explorer.classList.remove('ov-enter');
+    void explorer.offsetWidth; // restart the entrance animation
+    explorer.classList.add('ov-enter');
+    bringUp(doc, explorer);
+    if (keyboard) explorer.querySelector('[role="tab"][aria-selected="true"]')?.focus({ preventScroll: true });
+  };
+  const overview = mountOverview(app, { ...ctx, actions: { ...ctx.actions, openStage } });
+  const attribution = mountAttribution(app, ctx);
+  const tour = mountTour(app, { ...ctx, overview });
+  return {
+    update() {},
+    destroy() {
+      tour.destroy();
+      attribution.destroy();
+      overview.destroy();
+    },
+  };
+}
+
+// "Back to the overview", above the stage views.
+export function mountBackLink(app, { t }) {
+  const doc = app.ownerDocument;
+  const a = doc.createElement('a');
+  a.className = 'ov-back';
+  a.href = '#overview';
+  a.textContent = `↑ ${t('ov_back')}`;
+  const onClick = (e) => {
+    e.preventDefault();
+    const ov = doc.getElementById('overview');
+    bringUp(doc, ov);
+    ov.querySelector('.ov-part[tabindex="0"]')?.focus({ preventScroll: true });
+  };
+  a.addEventListener('click', onClick);
+  app.append(a);
+  return { update() {}, destroy: () => a.remove() };
+}
