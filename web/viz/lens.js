@@ -5,7 +5,7 @@
 // cells data-token-id / data-prob.
 
 import { block, para, q } from '../src/explainer/view.js';
-import { posOf } from '../src/explainer/shell.js';
+import { posOf } from '../src/explainer/stages.js';
 import { lensRows, lensTop } from '../src/gen/lens.js';
 import { formatProb, tokenDisplay, sequential } from './scales.js';
 

@@ -14,6 +14,11 @@ export function formatProb(p) {
   return p > 0 && p < 1e-6 ? '<0.0001%' : pct(p);
 }
 
+// Milliseconds and tokens per second: one decimal, everywhere.
+export function formatMs(ms) {
+  return Number.isFinite(ms) ? ms.toFixed(1) : '–';
+}
+
 export function formatBytes(n) {
   return `${sig(n)}B`;
 }

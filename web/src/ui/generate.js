@@ -1,5 +1,4 @@
-// The generation controls: Next token, Generate N, Stop, the cache comparison switch, the
-// generated text, and the message that says why generation stopped (context, memory cap).
+// The generation controls: Next token, Generate N, Stop, Clear, the generated text, and the message that says why generation stopped (context, memory cap).
 // Hooks: #gen-text data-ids (the generated ids), #gen-message data-reason, data-running on #gen-controls.
 
 import { limits } from '../gen/kv-cache.js';
@@ -26,20 +25,16 @@ export function mount(el, { state, t, actions }) {
   const nLabel = elem(doc, 'label', 'txb-gen-n');
   const n = Object.assign(doc.createElement('input'), { type: 'number', id: 'gen-n', min: 1, max: 256, value: 20, inputMode: 'numeric' });
   nLabel.append(t('gen_n'), ' ', n);
-  const cmpLabel = elem(doc, 'label', 'txb-gen-compare');
-  const cmp = Object.assign(doc.createElement('input'), { type: 'checkbox', id: 'gen-compare' });
-  cmpLabel.append(cmp, ' ', t('gen_compare'));
   row.append(next, nLabel, gen, stop, clear);
   const out = elem(doc, 'p', 'txb-gen-text', '', { id: 'gen-text', 'aria-live': 'polite' });
   const msg = elem(doc, 'p', 'txb-gen-message', '', { id: 'gen-message', role: 'status' });
-  root.append(row, cmpLabel, out, msg);
+  root.append(row, out, msg);
   el.append(root);
 
   next.addEventListener('click', () => actions.nextToken());
   gen.addEventListener('click', () => actions.generate(Math.max(1, Math.min(256, Math.round(Number(n.value)) || 1))));
   stop.addEventListener('click', () => actions.stop());
   clear.addEventListener('click', () => actions.clearGenerated());
-  cmp.addEventListener('change', () => actions.setCompare(cmp.checked));
 
   const lim = limits(state.get().manifest);
   let shown = {};
@@ -51,7 +46,6 @@ export function mount(el, { state, t, actions }) {
     next.disabled = gen.disabled = !ready || g.running;
     stop.disabled = !g.running;
     clear.disabled = g.running || g.ids.length === 0;
-    cmp.checked = g.compare;
     out.dataset.ids = g.ids.join(',');
     const start = s.promptLength ?? s.tokens.length - g.ids.length;
     const genTokens = s.tokens.slice(start);
