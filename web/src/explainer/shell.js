@@ -2,9 +2,8 @@
 // token pickers each stage needs, one panel per stage holding its views, and the explanation
 // panel beside them. Views are mounted once and redraw from the store.
 
-import { elem } from './view.js';
+import { elem, tokenNames } from './view.js';
 import { createPicker } from './picker.js';
-import { tokenDisplay } from '../../viz/scales.js';
 import { mount as mountTokenization } from '../../viz/tokenization.js';
 import { mount as mountEmbedding } from '../../viz/embedding.js';
 import { mount as mountBlocks } from '../../viz/blocks.js';
@@ -144,7 +143,7 @@ export function mount(el, ctx) {
       root.dataset.ids = tr ? tr.ids.join(',') : '';
       root.dataset.variant = tr?.variant ?? '';
       if (tr && s.trace !== shown.trace) {
-        pos.replaceChildren(...tr.tokens.map((tok, i) => new Option(`${i + 1}: ${tokenDisplay(tok)}`, String(i))));
+        pos.replaceChildren(...tokenNames(tr.tokens).map((name, i) => new Option(`${i + 1}: ${name}`, String(i))));
       }
       if (tr) pos.value = String(posOf(s));
       // the output stage at the last token shows the page's next-token list itself (app.css)
