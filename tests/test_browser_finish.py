@@ -94,17 +94,20 @@ def test_colour_contrast_on_every_view(site, scheme, lang):
     assert not problems, problems
 
 
-FOCUSABLE = """() => [...document.querySelectorAll('.txb-app button, .txb-app select, .txb-app input, .txb-app textarea, .txb-app [tabindex], .txb-app a[href]')]
+# a control's name: its id, else the nearest id above it and its place there
+KEY = """const keyOf = (e) => { if (e.id) return e.id; const up = e.parentElement.closest('[id]') || document.body;
+    const all = [...up.querySelectorAll(e.tagName)]; return `${up.id || 'body'}>${e.tagName.toLowerCase()}${all.indexOf(e)}`; };"""
+
+FOCUSABLE = KEY + """return [...document.querySelectorAll('.txb-app button, .txb-app select, .txb-app input, .txb-app textarea, .txb-app [tabindex], .txb-app a[href], .txb-app summary')]
     .filter(e => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0 && !e.closest('[hidden], [inert]')
                  && getComputedStyle(e).visibility !== 'hidden')
     .filter(e => !(e.type === 'radio' && !e.checked && document.querySelector(`input[type=radio][name="${e.name}"]:checked`)))
-    .map(e => e.id || e.dataset.key || (e.tagName + '.' + e.className + '@' + [...e.parentNode.children].indexOf(e)))"""
+    .map(keyOf)"""
 
-FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+FOCUSED = KEY + """const e = document.activeElement; if (!e || e === document.body) return null;
     const s = getComputedStyle(e);
-    return {key: e.id || e.dataset.key || (e.tagName + '.' + e.className + '@' + [...e.parentNode.children].indexOf(e)),
-            inApp: !!e.closest('.txb-app'), ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
-            id: e.id}; }"""
+    return {key: keyOf(e), inApp: !!e.closest('.txb-app'), ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+            scroller: ['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth};"""
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -116,15 +119,18 @@ def test_tab_reaches_every_control_in_order(site, lang):
         page = ready(ctx, f"{base}{lang}/index.html?variant=fp32&stage=5", problems)
         page.wait_for_selector('#lens-table[data-status="ready"]', timeout=90_000)
         page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
-        want = page.evaluate(FOCUSABLE)
+        want = page.evaluate(f"() => {{ {FOCUSABLE} }}")
         for key in ("prompt", "predict", "tab-attention", "stage-next", "attn-step-play", "attn-step-mode", "attn-scale",
                     "gen-next", "gen-n", "gen-run", "kv-measure"):
             assert key in want, (key, want)
-        got, before_prompt, left = [], 0, False
+        got, before_prompt, left, scrollers = [], 0, False, set()
         for _ in range(len(want) + 200):
             page.keyboard.press("Tab")
-            f = page.evaluate(FOCUSED)
+            f = page.evaluate(f"() => {{ {FOCUSED} }}")
             if f is None:
+                if got:
+                    left = True  # past the page's last control
+                    break
                 continue
             if not f["inApp"]:
                 if got:
@@ -135,9 +141,11 @@ def test_tab_reaches_every_control_in_order(site, lang):
             assert f["ring"], f"no visible focus ring on {f['key']}"
             assert f["key"] not in got, f"focus came back to {f['key']} (stuck)"
             got.append(f["key"])
+            if f["scroller"]:
+                scrollers.add(f["key"])  # Chromium makes a wide scroll box a stop of its own (to scroll it by keys)
         assert left, "Tab never left the explainer"
-        assert got == want
-        print(f"{lang}: {before_prompt} Tab stops before the explainer, {len(got)} inside")
+        assert [k for k in got if k not in scrollers] == want
+        print(f"{lang}: {before_prompt} Tab stops before the explainer, {len(got)} inside, up to #prompt {got.index('prompt') + 1 + before_prompt}")
     assert not problems, problems
 
 
