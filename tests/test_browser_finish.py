@@ -175,3 +175,23 @@ def test_generated_text_reads_as_text_and_the_count_follows(site):
         page.wait_for_selector("#tokens[data-collapsed='false']")
         assert page.eval_on_selector_all("#tokens > li", "els => els.filter(e => e.hidden).length") == 0
     assert not problems, problems
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_phone_sticky_controls_stay_small(site, lang):
+    """At 375 px, what stays on screen while reading the explainer is one row of at most 64 px,
+    and a matrix wider than the screen says it scrolls."""
+    site_dir, manifest, _ = site
+    problems = []
+    with served(site_dir) as base, browser_context() as ctx:
+        page = ready(ctx, f"{base}{lang}/index.html?variant=fp32&stage=2", problems, size=(375, 740))
+        page.evaluate("window.scrollTo(0, document.querySelector('#stage-embedding').getBoundingClientRect().top + scrollY - 40)")
+        page.wait_for_timeout(300)
+        stuck = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => {
+            const s = getComputedStyle(e); if (!['sticky', 'fixed'].includes(s.position)) return false;
+            const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < 2 && r.height > 0; })
+            .map(e => e.getBoundingClientRect().height)""")
+        assert stuck and sum(stuck) <= 64, stuck
+        frames = page.eval_on_selector_all("#stage-embedding .txb-scroll-frame", "els => els.map(e => e.dataset.more)")
+        assert any("right" in (m or "") for m in frames), frames
+    assert not problems, problems

@@ -41,8 +41,8 @@ export function mount(el, ctx) {
   const note = elem(doc, 'p', 'txb-trace-note', '', { 'aria-live': 'polite' });
 
   const nav = elem(doc, 'nav', 'txb-stages', '', { 'aria-label': t('stages_label') });
-  const prev = stepButton(doc, 'stage-prev', `‹ ${t('stage_prev')}`);
-  const next = stepButton(doc, 'stage-next', `${t('stage_next')} ›`);
+  const prev = stepButton(doc, 'stage-prev', '‹', t('stage_prev'), true);
+  const next = stepButton(doc, 'stage-next', '›', t('stage_next'), false);
   const tabs = elem(doc, 'div', 'txb-stage-tabs', '', { role: 'tablist', 'aria-label': t('stages_label') });
   nav.append(prev, tabs, next);
 
@@ -168,6 +168,12 @@ export function mount(el, ctx) {
   };
 }
 
-function stepButton(doc, id, text) {
-  return elem(doc, 'button', 'txb-step', text, { type: 'button', id });
+// An arrow and a word; on a phone only the arrow shows (app.css), the word stays its name.
+function stepButton(doc, id, arrow, word, before) {
+  const b = elem(doc, 'button', 'txb-step', '', { type: 'button', id, 'aria-label': word });
+  const a = elem(doc, 'span', 'txb-step-arrow', arrow, { 'aria-hidden': 'true' });
+  const w = elem(doc, 'span', 'txb-step-word', word);
+  if (before) b.append(a, ' ', w);
+  else b.append(w, ' ', a);
+  return b;
 }
