@@ -185,8 +185,9 @@ def test_phone_sticky_controls_stay_small(site, lang):
     problems = []
     with served(site_dir) as base, browser_context() as ctx:
         page = ready(ctx, f"{base}{lang}/index.html?variant=fp32&stage=2", problems, size=(375, 740))
-        page.evaluate("window.scrollTo(0, document.querySelector('#stage-embedding').getBoundingClientRect().top + scrollY - 40)")
-        page.wait_for_timeout(300)
+        # scrolled into the stage (again on each poll, in case the page above it grows)
+        page.wait_for_function("""() => { const y = document.querySelector('#stage-embedding').getBoundingClientRect().top;
+            scrollBy(0, y - 40); return Math.abs(document.querySelector('#explorer .txb-stages').getBoundingClientRect().top) < 2; }""")
         stuck = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => {
             const s = getComputedStyle(e); if (!['sticky', 'fixed'].includes(s.position)) return false;
             const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < 2 && r.height > 0; })
