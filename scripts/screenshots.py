@@ -10,7 +10,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from browser import chromium, served  # noqa: E402
+from browser import ARGS, CHROMIUM, chromium, served  # noqa: E402
 
 SITE = REPO / "site"
 OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
@@ -30,14 +30,22 @@ def shot(page, selector, path):
         return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }""", selector)
     page.screenshot(path=str(path), full_page=True, clip=box)
 
+def mid_step(page, n=4):
+    """Attention walked to step n (1-based) of the step control."""
+    stage(page, "attention")
+    for _ in range(n):
+        page.click("#attn-step-next")
+    page.wait_for_timeout(400)
+
 def stage(page, st):
     page.click(f"#tab-{st}"); page.wait_for_selector(f"#stage-{st}:not([hidden])"); page.wait_for_timeout(400)
 
 with served(SITE) as base:
     with chromium() as ctx:
         p = live(ctx, base, "en", DESK)
-        for st in ("attention", "mlp", "output"):
+        for st in ("mlp", "output"):
             stage(p, st); shot(p, "#explorer", str(OUT / f"explainer-{st}-en.png"))
+        mid_step(p); shot(p, "#explorer", str(OUT / "explainer-attention-en.png"))
         # generation with top-k sampling
         p.click("#tab-tokens")
         p.locator("#gen-n").fill("16")
@@ -55,7 +63,9 @@ with served(SITE) as base:
         p.screenshot(path=str(OUT / "explainer-tokens-ko.png"), full_page=True, clip=box)
         p.close()
         p = live(ctx, base, "ko", PHONE)
-        stage(p, "attention"); shot(p, "#explorer", str(OUT / "explainer-attention-ko-phone.png"))
+        p.locator("#prompt").fill("안녕하세요, 좋은 아침")  # Korean byte tokens labelled by their syllable
+        p.wait_for_selector("#explorer[data-trace='live']", timeout=60_000); p.wait_for_timeout(2500)
+        mid_step(p, 2); shot(p, "#explorer", str(OUT / "explainer-attention-ko-phone.png"))
         p.locator("#gen-n").fill("12"); p.click("#gen-run")
         p.wait_for_selector("#gen-controls[data-running='false'] #gen-text[data-ids]", timeout=120_000); p.wait_for_timeout(800)
         shot(p, ".txb-gen-section", str(OUT / "generation-ko-phone.png"))
@@ -85,4 +95,17 @@ with served(SITE) as base, chromium() as ctx:
     for lang, size, step, name in (("en", FIRST_DESK, 7, "tour-step-en"), ("ko", FIRST_PHONE, 10, "tour-step-ko-phone")):
         p = live(ctx, base, lang, size, f"?tour={step}"); ready(p); p.wait_for_timeout(900)
         p.screenshot(path=str(OUT / f"{name}.png")); p.close()
+# dark mode (the reader's colour scheme)
+from playwright.sync_api import sync_playwright  # noqa: E402
+with served(SITE) as base, sync_playwright() as pw:
+    b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    ctx = b.new_context(color_scheme="dark")
+    p = live(ctx, base, "en", DESK)
+    mid_step(p, 3); shot(p, "#explorer", str(OUT / "explainer-attention-en-dark.png"))
+    p.wait_for_selector('#lens-table[data-status="ready"]', timeout=120_000); p.wait_for_timeout(500)
+    shot(p, ".txb-gen-section", str(OUT / "generation-en-dark.png"))
+    p.close()
+    p = live(ctx, base, "ko", PHONE)
+    stage(p, "output"); shot(p, "#explorer", str(OUT / "explainer-output-ko-phone-dark.png"))
+    b.close()
 print("ok", sorted(x.name for x in OUT.iterdir()))

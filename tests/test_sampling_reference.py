@@ -52,8 +52,8 @@ def reference(logits, settings, seed, draws):
     probs[:kept] = before[:kept] / before[:kept].sum()
     rng, ids, us = mulberry32(seed), [], []
     for _ in range(draws):
-        u = 0.0 if mode == "greedy" else rng()
-        rank = min(int(np.searchsorted(np.cumsum(probs[:kept]), u, side="right")), kept - 1)
+        u = None if mode == "greedy" else rng()
+        rank = 0 if u is None else min(int(np.searchsorted(np.cumsum(probs[:kept]), u, side="right")), kept - 1)
         ids.append(int(order[rank]))
         us.append(u)
     return {"order": order[:20].tolist(), "kept": kept, "probs": probs[:20].tolist(),

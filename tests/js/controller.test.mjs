@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStore } from '../../web/state.js';
 import { parseManifest } from '../../web/src/manifest.js';
-import { createController, initialState } from '../../web/src/controller.js';
+import { createController, initialState, STATE_KEYS } from '../../web/src/controller.js';
 
 const manifest = parseManifest(
   {
@@ -56,7 +56,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 test('example first, live after load; stale input shows loading; cap at max_tokens', async () => {
   const log = [];
   log.clients = [];
-  const store = createStore(initialState(manifest, 'fp32'));
+  const store = createStore(initialState(manifest, 'fp32'), { keys: STATE_KEYS });
   const marks = [];
   const c = createController({
     store,
@@ -103,7 +103,7 @@ test('example first, live after load; stale input shows loading; cap at max_toke
 });
 
 test('a failed load keeps the example for its own prompt; other input shows error', async () => {
-  const store = createStore(initialState(manifest, 'fp32'));
+  const store = createStore(initialState(manifest, 'fp32'), { keys: STATE_KEYS });
   const c = createController({
     store,
     loadTokenizer: async () => tokenizer,
@@ -127,4 +127,74 @@ test('a failed load keeps the example for its own prompt; other input shows erro
   assert.equal(store.get().top.status, 'error');
   c.setPrompt('abc');
   assert.equal(store.get().top.status, 'example');
+});
+
+test('the store declares every key once: an undeclared write throws', () => {
+  const store = createStore(initialState(manifest, 'fp32'), { keys: STATE_KEYS });
+  assert.throws(() => store.set({ selected: 1 }), /undeclared store key: selected/);
+  assert.throws(() => createStore({ a: 1 }, { keys: ['b'] }), /undeclared store key: a/);
+  store.set({ hover: { q: 0 } });
+  assert.deepEqual(store.get().hover, { q: 0 });
+});
+
+// A client whose step feeds only what its cache lacks (as the worker does) and logs each call.
+function steppingClient(log) {
+  return () => {
+    let cached = [];
+    return {
+      async load() {
+        return { threads: 1, initMs: 1 };
+      },
+      async run(ids, outputs) {
+        log.push(`run ${ids.join('')} ${outputs.length}`);
+        const logits = new Float32Array(ids.length * 4);
+        logits[(ids.length - 1) * 4 + ((ids[ids.length - 1] + 1) % 4)] = 5; // next id = last + 1
+        return { outputs: { logits: { dims: [ids.length, 4], data: logits } }, ms: 10 };
+      },
+      async step(ids) {
+        let reuse = 0;
+        while (reuse < Math.min(cached.length, ids.length - 1) && cached[reuse] === ids[reuse]) reuse++;
+        log.push(`step ${ids.join('')} fed ${ids.length - reuse}`);
+        cached = ids.slice();
+        const logits = new Float32Array(4);
+        logits[(ids[ids.length - 1] + 1) % 4] = 5;
+        return { logits, ms: 2, fed: ids.length - reuse, reused: reuse, cacheDims: [1, 1, ids.length, 1], norms: null };
+      },
+      destroy() {},
+    };
+  };
+}
+
+test('generation steps once per token (no full re-run each step); the comparison runs only when asked', async () => {
+  const log = [];
+  const m = parseManifest({
+    schema: 1, id: 'm', max_tokens: 8, default_prompt: 'ab', tokenizer: { js_encoding: 'r50k_base' }, default_variant: 'fp32',
+    variants: { fp32: { graph: 'a.onnx', bytes: 10, shards: [] } },
+    inputs: [{ name: 'input_ids', dtype: 'int64', dims: ['batch', 'seq'] }],
+    outputs: [{ name: 'logits', dtype: 'float32', dims: ['seq', 'vocab'] }], dims: { vocab: 4 }, examples: [] },
+  'http://h/model/m/manifest.json');
+  const store = createStore({ ...initialState(m, 'fp32'), gen: { ...initialState(m, 'fp32').gen, settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 } } }, { keys: STATE_KEYS });
+  const c = createController({ store, loadTokenizer: async () => tokenizer, createClient: steppingClient(log), ortPaths: {}, numThreads: 1, debounceMs: 0 });
+  await c.start('fp32');
+  for (let i = 0; i < 5; i++) await tick();
+  log.length = 0;
+  await c.generate(2);
+  for (let i = 0; i < 5; i++) await tick();
+  assert.deepEqual(store.get().gen.ids, [2, 3]);
+  assert.deepEqual(log.filter((x) => x.startsWith('step')), ['step 01 fed 2', 'step 012 fed 1', 'step 0123 fed 1']);
+  // the only full run after generating is the one re-explanation of the whole sequence
+  assert.deepEqual(log.filter((x) => x.startsWith('run')), ['run 0123 1']);
+  assert.deepEqual(store.get().gen.timings, [{ cached: 2 }, { cached: 2 }]);
+  assert.equal(store.get().gen.compare, null);
+
+  log.length = 0;
+  await c.measureCompare();
+  const cmp = store.get().gen.compare;
+  assert.equal(cmp.running, false);
+  assert.equal(cmp.positions, 4);
+  assert.equal(cmp.timings.length, 3);
+  assert.deepEqual(cmp.timings[0], { cached: 2, full: 10 });
+  // each cached measurement fed exactly one token; each full one ran the whole sequence
+  assert.deepEqual(log.filter((x) => x.startsWith('step 0123')), ['step 0123 fed 1', 'step 0123 fed 1', 'step 0123 fed 1']);
+  assert.equal(log.filter((x) => x === 'run 0123 1').length, 3);
 });

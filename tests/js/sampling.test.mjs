@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { samplingSteps, sampleNext, drawRank, rankByLogit } from '../../web/src/sampling.js';
+import { samplingSteps, drawRank, rankByLogit } from '../../web/src/sampling.js';
+import { drawFor } from '../../web/src/gen/draw.js';
 import { seededRandom } from '../../web/src/rng.js';
 
 // Deterministic pseudo-logits for a vocabulary of n tokens (no Math.random in this project).
@@ -40,10 +41,9 @@ test('temperature → 0 approaches argmax', () => {
 
 test('k = 1 is greedy, whatever the random number', () => {
   const x = logitsOf(300);
-  const greedy = sampleNext(x, { mode: 'greedy' }, () => 0.5).id;
-  const rng = seededRandom(3);
+  const greedy = drawFor(x, { mode: 'greedy' }, 0).id;
   for (let i = 0; i < 20; i++) {
-    assert.equal(sampleNext(x, { mode: 'topk', temperature: 2, topK: 1 }, rng).id, greedy);
+    assert.equal(drawFor(x, { mode: 'topk', temperature: 2, topK: 1, seed: 3 }, i).id, greedy);
   }
 });
 
@@ -73,8 +73,7 @@ test('ties keep the lower id first, and −∞ is never drawn', () => {
   const s = samplingSteps(x, { mode: 'none', temperature: 1 });
   assert.deepEqual(Array.from(s.order), [1, 2, 4, 0, 3, 5]);
   assert.equal(s.kept, 4);
-  const rng = seededRandom(11);
-  for (let i = 0; i < 200; i++) assert.notEqual(x[sampleNext(x, { mode: 'none', temperature: 1 }, rng).id], -Infinity);
+  for (let i = 0; i < 200; i++) assert.notEqual(x[drawFor(x, { mode: 'none', temperature: 1, seed: 11 }, i).id], -Infinity);
   assert.throws(() => samplingSteps(Float32Array.from([-Infinity, -Infinity]), { mode: 'none', temperature: 1 }));
 });
 

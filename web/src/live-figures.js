@@ -12,7 +12,7 @@ import { matrix } from './explainer/tensors.js';
 import { q, fv } from './explainer/view.js';
 import { sequential, legend, formatProb, tokenDisplay } from '../viz/scales.js';
 import { drawRows } from '../viz/top-tokens.js';
-import { sameIds } from './controller.js';
+import { sameIds } from './ids.js';
 
 const parseIds = (s) => (s ? s.split(',').filter(Boolean).map(Number) : []);
 const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

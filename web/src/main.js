@@ -8,7 +8,7 @@ import { readStrings, createT } from './strings.js';
 import { parseManifest, pickVariant } from './manifest.js';
 import { sameOriginUrl } from './same-origin.js';
 import { createModelClient } from './model-client.js';
-import { createController, initialState } from './controller.js';
+import { createController, initialState, STATE_KEYS } from './controller.js';
 import { registerWorker, keepOffline } from './isolation.js';
 import { watchOrigins } from './origin-watch.js';
 import { mount as mountModelPanel } from './ui/model-panel.js';
@@ -18,7 +18,7 @@ import { mount as mountTopTokens } from '../viz/top-tokens.js';
 import { mount as mountExplorer } from './explainer/shell.js';
 import { mount as mountExamples } from './explainer/example-buttons.js';
 import { parseTrace } from './explainer/tensors.js';
-import { STAGES } from './explainer/shell.js';
+import { STAGES } from './explainer/stages.js';
 import { mount as mountGeneration } from './ui/gen-section.js';
 import { mount as mountLiveFigures } from './live-figures.js';
 import { parseUrlState, serializeUrlState } from './gen/url-state.js';
@@ -61,7 +61,7 @@ async function boot(win) {
     const manifest = parseManifest(await res.json(), manifestUrl);
 
     const variant = pickVariant(manifest, win.location.search);
-    const store = createStore(fromUrl(initialState(manifest, variant), win.location.search));
+    const store = createStore(fromUrl(initialState(manifest, variant), win.location.search), { keys: STATE_KEYS });
     const ortPaths = { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href };
     const workerUrl = new URL(__TXB_WORKER__, here);
     const controller = createController({
@@ -90,7 +90,7 @@ async function boot(win) {
       generate: controller.generate,
       stop: controller.stop,
       setSampling: controller.setSampling,
-      setCompare: controller.setCompare,
+      measureCompare: controller.measureCompare,
       clearGenerated: controller.clearGenerated,
       lens: controller.lens,
       selectVariant(name) {

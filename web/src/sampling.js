@@ -1,7 +1,7 @@
 // Choosing the next token, over the WHOLE vocabulary, in the order the article explains:
 // logits → ÷ temperature → top-k or top-p filter → softmax → draw.
 // (An explainer that keeps only the top 50 logits before top-p computes the wrong nucleus.)
-// Pure functions: the views draw `steps`, the generator calls `sampleNext`.
+// Pure functions: the views draw `steps`; the one draw the app makes is gen/draw.js's drawFor.
 
 // Token ids sorted by logit, descending; equal logits keep the lower id first (stable).
 export function rankByLogit(logits) {
@@ -70,12 +70,4 @@ export function drawRank(probs, kept, u) {
     if (u < acc) return r;
   }
   return kept - 1; // u within rounding of 1
-}
-
-// One draw: { id, rank, u, steps }. `rng()` returns uniform numbers in [0, 1).
-export function sampleNext(logits, settings, rng) {
-  const steps = samplingSteps(logits, settings);
-  const u = settings.mode === 'greedy' ? 0 : rng();
-  const rank = drawRank(steps.probs, steps.kept, u);
-  return { id: steps.order[rank], rank, u, steps };
 }

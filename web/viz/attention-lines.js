@@ -15,13 +15,24 @@ export function mount(el, { state, t, actions }) {
   svg.setAttribute('class', 'txb-lines-svg');
   svg.setAttribute('role', 'group');
   svg.setAttribute('aria-label', t('lines_heading'));
+  svg.setAttribute('tabindex', '-1'); // Chromium would make the svg itself a Tab stop; its token names are the stops
   root.append(svg);
   let focus = null;
   let cur = null;
+  // the token names are built once per run/layer/head and only restyled on hover, so a
+  // focused name is never replaced under the keyboard; the lines are redrawn
+  const lineG = doc.createElementNS(NS, 'g');
+  const textG = doc.createElementNS(NS, 'g');
+  svg.append(lineG, textG);
+  let built = [];
 
   function draw(s) {
     cur = s.trace;
-    if (!cur) return svg.replaceChildren();
+    if (!cur) {
+      built = [];
+      lineG.replaceChildren();
+      return textG.replaceChildren();
+    }
     const T = cur.ids.length;
     const probs = matrix(cur.tensors.attn_probs, s.sel.layer, s.sel.head);
     const rowH = 20;
@@ -31,6 +42,8 @@ export function mount(el, { state, t, actions }) {
     svg.style.maxWidth = `${W}px`;
     const names = labels(cur);
     const parts = [];
+    const key = [cur, s.sel.layer, s.sel.head];
+    const rebuild = key.some((x, n) => x !== built[n]);
     const only = focus ?? s.hover?.q ?? null;
     for (let i = 0; i < T; i++) {
       for (let j = 0; j <= i; j++) {
@@ -54,6 +67,19 @@ export function mount(el, { state, t, actions }) {
         parts.push(line);
       }
     }
+    lineG.replaceChildren(...parts);
+    if (rebuild) {
+      built = key;
+      textG.replaceChildren(...tokenTexts(names, rowH));
+    }
+    for (const g of textG.children) {
+      const i = Number(g.dataset.pos);
+      g.classList.toggle('is-hl', g.classList.contains('txb-line-q') ? s.hover?.q === i : s.hover?.k === i);
+    }
+  }
+
+  function tokenTexts(names, rowH) {
+    const parts = [];
     for (const [side, x, anchor] of [['q', 114, 'end'], ['k', 246, 'start']]) {
       names.forEach((name, i) => {
         const g = doc.createElementNS(NS, 'text');
@@ -64,12 +90,10 @@ export function mount(el, { state, t, actions }) {
         g.setAttribute('tabindex', side === 'q' ? '0' : '-1');
         g.dataset.pos = i;
         g.textContent = name.length > 14 ? `${name.slice(0, 13)}…` : name;
-        const hl = side === 'q' ? s.hover?.q === i : s.hover?.k === i;
-        g.classList.toggle('is-hl', hl);
         parts.push(g);
       });
     }
-    svg.replaceChildren(...parts);
+    return parts;
   }
 
   const enter = (ev) => {

@@ -2,7 +2,7 @@
 // and the live numbers of whatever is hovered or focused in the views.
 
 import { FORMULAS } from '../src/explainer/formulas.js';
-import { STAGES, stageText } from '../src/explainer/shell.js';
+import { STAGES, stageText } from '../src/explainer/stages.js';
 import { elem, para } from '../src/explainer/view.js';
 
 export function mount(el, { state, t }) {

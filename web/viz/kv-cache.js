@@ -1,13 +1,15 @@
 // The key/value cache: per layer, one cell per cached token (the norm of its key and of its
 // value over every head), growing by one cell each generated token; the cache's size; and the
-// saving measured live: ms per token and tokens/s with the cache against re-running the whole
-// sequence. Hooks: #kv-view data-positions; #kv-timing data-cached-ms / data-full-ms / data-ratio.
+// saving, measured when the reader presses #kv-measure (once, a few repetitions): ms per token
+// with the cache against re-running the whole sequence. Before that, the cached row shows the
+// last generation's own steps. Hooks: #kv-view data-positions; #kv-timing data-cached-ms /
+// data-full-ms / data-ratio; #kv-measure.
 
-import { block, para, fv } from '../src/explainer/view.js';
+import { block, para, fv, elem } from '../src/explainer/view.js';
 import { cacheBytes, timingSummary } from '../src/gen/kv-cache.js';
-import { sequential, formatBytes } from './scales.js';
+import { sequential, formatBytes, formatMs } from './scales.js';
 
-export function mount(el, { state, t }) {
+export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-kv', t('kv_heading'));
   root.id = 'kv-view';
@@ -27,7 +29,11 @@ export function mount(el, { state, t }) {
   const ratio = para(doc, 'txb-note');
   ratio.id = 'kv-ratio';
   ratio.setAttribute('aria-live', 'polite');
-  root.append(size, grids, table, ratio);
+  const measure = elem(doc, 'button', 'txb-step', t('kv_measure'), { type: 'button', id: 'kv-measure' });
+  measure.addEventListener('click', () => actions.measureCompare());
+  const measureRow = elem(doc, 'div', 'txb-kv-measure');
+  measureRow.append(measure, ratio);
+  root.append(size, grids, table, measureRow);
 
   function grid(label, norms, fresh) {
     const fig = doc.createElement('figure');
@@ -60,11 +66,11 @@ export function mount(el, { state, t }) {
     return fig;
   }
 
-  let shown = null;
+  let shown = {};
   function update(s) {
-    if (s.gen === shown) return;
-    shown = s.gen;
-    const { cache, timings } = s.gen;
+    if (s.gen === shown.gen && s.model === shown.model && s.ids === shown.ids) return;
+    shown = s;
+    const { cache, timings, compare } = s.gen;
     const dims = s.manifest.dims;
     if (!cache) {
       root.dataset.positions = '0';
@@ -76,10 +82,14 @@ export function mount(el, { state, t }) {
       size.textContent = t('kv_size', { P, L, H, D, bytes: formatBytes(cacheBytes(dims, P)), fed: cache.fed, reused: cache.reused });
       if (cache.norms) grids.replaceChildren(grid(t('kv_keys'), cache.norms.key, cache.fed), grid(t('kv_values'), cache.norms.value, cache.fed));
     }
-    const sum = timingSummary(timings);
+    // the measurement, while it is of the current sequence; else the generation's own steps
+    const fresh = compare && !compare.running && compare.positions === s.ids?.length && compare.timings;
+    const sum = timingSummary(fresh ? compare.timings : timings);
+    measure.disabled = s.model.phase !== 'ready' || s.gen.running || !!compare?.running || !(s.ids?.length >= 2);
+    measure.textContent = compare?.running ? t('kv_measuring') : t('kv_measure');
     const fill = (tr, x) => {
-      tr.cells[1].textContent = x ? fv(Number(x.ms.toFixed(1))) : '–';
-      tr.cells[2].textContent = x ? fv(Number(x.perSecond.toFixed(1))) : '–';
+      tr.cells[1].textContent = x ? formatMs(x.ms) : '–';
+      tr.cells[2].textContent = x ? formatMs(x.perSecond) : '–';
       tr.cells[3].textContent = x ? String(x.n) : '0';
     };
     fill(table.tBodies[0].rows[0], sum.cached);

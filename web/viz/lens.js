@@ -5,9 +5,9 @@
 // cells data-token-id / data-prob.
 
 import { block, para, q } from '../src/explainer/view.js';
-import { posOf } from '../src/explainer/shell.js';
+import { posOf } from '../src/explainer/stages.js';
 import { lensRows, lensTop } from '../src/gen/lens.js';
-import { formatProb, tokenDisplay, sequential } from './scales.js';
+import { formatProb, tokenDisplay, sequential, inkOn } from './scales.js';
 
 const K = 5;
 
@@ -61,7 +61,8 @@ export function mount(el, { state, t, actions }) {
           c.dataset.tokenId = id;
           c.dataset.prob = String(prob);
           c.style.background = color(prob);
-          c.className = prob > 0.5 ? 'is-dark' : '';
+          c.style.color = inkOn(c.style.background || color(prob));
+          c.className = c.style.color === 'rgb(255, 255, 255)' ? 'is-dark' : '';
           const name = doc.createElement('span');
           name.className = 'txb-row-token';
           name.textContent = tokenDisplay(tok.tokenLabel(id));

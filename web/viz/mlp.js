@@ -6,7 +6,7 @@
 import { block, watch, q, fv, para } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, gelu, topIndices } from '../src/explainer/tensors.js';
-import { posOf } from '../src/explainer/shell.js';
+import { posOf } from '../src/explainer/stages.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const TOP = 8;

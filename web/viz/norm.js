@@ -5,7 +5,7 @@
 import { block, watch, q, fv, para, elem } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, blockInput, stats } from '../src/explainer/tensors.js';
-import { posOf } from '../src/explainer/shell.js';
+import { posOf } from '../src/explainer/stages.js';
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;

@@ -5,7 +5,7 @@
 import { block, watch, q, fv, elem } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, topIndices, rankAndProb } from '../src/explainer/tensors.js';
-import { posOf } from '../src/explainer/shell.js';
+import { posOf } from '../src/explainer/stages.js';
 import { formatProb, probWidth, tokenDisplay } from './scales.js';
 
 const TOP = 10;

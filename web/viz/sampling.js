@@ -6,7 +6,8 @@
 // data-kept; #sampling-draw data-u / data-token-id / data-rank.
 
 import { block, para, fv, elem } from '../src/explainer/view.js';
-import { drawFor, sameIds } from '../src/controller.js';
+import { drawFor } from '../src/gen/draw.js';
+import { sameIds } from '../src/ids.js';
 import { MODES, TEMP_MIN, TEMP_MAX, sliderToTemp, tempToSlider, roundTo } from '../src/gen/url-state.js';
 import { formatProb, tokenDisplay } from './scales.js';
 

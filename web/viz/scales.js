@@ -14,6 +14,11 @@ export function formatProb(p) {
   return p > 0 && p < 1e-6 ? '<0.0001%' : pct(p);
 }
 
+// Milliseconds and tokens per second: one decimal, everywhere.
+export function formatMs(ms) {
+  return Number.isFinite(ms) ? ms.toFixed(1) : '–';
+}
+
 export function formatBytes(n) {
   return `${sig(n)}B`;
 }
@@ -51,6 +56,18 @@ export function formatValue(v) {
   if (v === -Infinity) return '−∞';
   if (v === Infinity) return '∞';
   return num(v).replace('-', '−');
+}
+
+// The text colour that reads on a cell of colour `bg` ('#rrggbb' or 'rgb(r, g, b)'): near-black
+// on light cells, white on dark ones, whatever the page's own scheme (WCAG relative luminance; at the crossing both give 4.58:1).
+export function inkOn(bg) {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(bg) || /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(bg);
+  if (!m) return 'inherit';
+  const [r, g, b] = m.slice(1, 4).map((x) => (x.length === 2 && bg.startsWith('#') ? parseInt(x, 16) : Number(x)) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  // the crossing point where #111 and #fff give the same contrast
+  return lum > 0.179 ? '#000' : '#fff';
 }
 
 // A legend: the colour ramp with its end values (and the mask swatch when asked).

@@ -24,7 +24,23 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
   readout.setAttribute('aria-live', 'polite');
   const foot = doc.createElement('div');
   foot.className = 'txb-matrix-foot';
-  fig.append(cap, canvas, readout, foot);
+  // wide matrices scroll inside the figure; app.css draws a shadow on the side that has more
+  const frame = doc.createElement('div');
+  frame.className = 'txb-scroll-frame';
+  const scroll = doc.createElement('div');
+  scroll.className = 'txb-scroll';
+  scroll.append(canvas);
+  frame.append(scroll);
+  fig.append(cap, frame, readout, foot);
+  // data-more names the sides with more to scroll to (app.css shades them and shows a hint)
+  const cue = () => {
+    const more = [];
+    if (scroll.scrollLeft > 1) more.push('left');
+    if (scroll.scrollLeft + scroll.clientWidth < scroll.scrollWidth - 1) more.push('right');
+    frame.dataset.more = more.join(' ');
+  };
+  scroll.addEventListener('scroll', cue, { passive: true });
+  doc.defaultView?.addEventListener('resize', cue);
 
   const base = doc.createElement('canvas');
   let spec = null;
@@ -55,7 +71,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
       for (let j = 0; j < spec.cols; j++) {
         const v = spec.value(i, j);
         if (v === null || v === undefined) continue;
-        g.fillStyle = v === -Infinity ? MASKED : spec.color(v);
+        g.fillStyle = v === -Infinity ? MASKED : spec.colorAt ? spec.colorAt(i, j, v) : spec.color(v);
         g.fillRect(left + j * cw, top + i * ch, cw, ch);
       }
     }
@@ -95,12 +111,15 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     const dpr = canvas.width / geo.w;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     const { left, top, cw, ch } = geo;
-    g.strokeStyle = 'rgba(0,0,0,0.55)';
+    // the page's ink (dark on light, light on dark) so the outline shows in both schemes
+    const ink = doc.defaultView?.getComputedStyle(fig).color || '#000';
+    g.strokeStyle = ink;
+    g.globalAlpha = 0.6;
     g.lineWidth = 1;
     g.strokeRect(left - 0.5, top + active.i * ch - 0.5, spec.cols * cw + 1, ch + 1);
     if (spec.highlightCol !== false) g.strokeRect(left + active.j * cw - 0.5, top - 0.5, cw + 1, spec.rows * ch + 1);
+    g.globalAlpha = 1;
     g.lineWidth = 2;
-    g.strokeStyle = '#000';
     g.strokeRect(left + active.j * cw - 1, top + active.i * ch - 1, cw + 2, ch + 2);
   }
 
@@ -121,7 +140,13 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
       readout.textContent = '';
     }
     paint();
+    if (cell && !silent && doc.activeElement === canvas) keepInView(cell);
     if (!silent) onActive(cell && { ...cell, value: spec.value(cell.i, cell.j) });
+  }
+
+  function keepInView(cell) {
+    const x = ((geo.left + cell.j * geo.cw) * canvas.clientWidth) / geo.w;
+    if (x < scroll.scrollLeft + 84 || x > scroll.scrollLeft + scroll.clientWidth - 20) scroll.scrollLeft = x - scroll.clientWidth / 2;
   }
 
   function cellAt(ev) {
@@ -160,7 +185,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
   return {
     el: fig,
     foot,
-    // spec: {rows, cols, value(i, j), color(v), rowLabels?, colLabels?, cellW?, cellH?, startCell?}
+    // spec: {rows, cols, value(i, j), color(v), colorAt?(i, j, v), rowLabels?, colLabels?, cellW?, cellH?, startCell?}
     draw(s) {
       spec = s;
       geo = layout(s);
@@ -173,6 +198,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
         fig.dataset.values = vals.join(',');
       } else delete fig.dataset.values;
       paintBase();
+      cue();
       if (active && (active.i >= s.rows || active.j >= s.cols)) active = null;
       if (active) setActive(active, { silent: true });
       else paint();
@@ -181,6 +207,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     caption: (text) => (cap.textContent = text),
     destroy() {
       for (const [type, fn] of Object.entries(listeners)) canvas.removeEventListener(type, fn);
+      doc.defaultView?.removeEventListener('resize', cue);
       fig.remove();
     },
   };

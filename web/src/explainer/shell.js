@@ -2,9 +2,8 @@
 // token pickers each stage needs, one panel per stage holding its views, and the explanation
 // panel beside them. Views are mounted once and redraw from the store.
 
-import { elem } from './view.js';
+import { elem, tokenNames } from './view.js';
 import { createPicker } from './picker.js';
-import { tokenDisplay } from '../../viz/scales.js';
 import { mount as mountTokenization } from '../../viz/tokenization.js';
 import { mount as mountEmbedding } from '../../viz/embedding.js';
 import { mount as mountBlocks } from '../../viz/blocks.js';
@@ -17,42 +16,23 @@ import { mount as mountMlp } from '../../viz/mlp.js';
 import { mount as mountNorm } from '../../viz/norm.js';
 import { mount as mountOutput } from '../../viz/output.js';
 import { mount as mountExplain } from '../../viz/explain.js';
+import { STAGES, stageText, posOf } from './stages.js';
 
-// The strings of each stage: tab, heading, introduction, explanation (spelled out so the
-// strings test sees every key).
-const TEXT = {
-  tokens: (t) => [t('stage_tokens'), t('stage_tokens_title'), t('stage_tokens_intro'), t('explain_tokens')],
-  embedding: (t) => [t('stage_embedding'), t('stage_embedding_title'), t('stage_embedding_intro'), t('explain_embedding')],
-  blocks: (t) => [t('stage_blocks'), t('stage_blocks_title'), t('stage_blocks_intro'), t('explain_blocks')],
-  qkv: (t) => [t('stage_qkv'), t('stage_qkv_title'), t('stage_qkv_intro'), t('explain_qkv')],
-  attention: (t) => [t('stage_attention'), t('stage_attention_title'), t('stage_attention_intro'), t('explain_attention')],
-  attn_output: (t) => [t('stage_attn_output'), t('stage_attn_output_title'), t('stage_attn_output_intro'), t('explain_attn_output')],
-  mlp: (t) => [t('stage_mlp'), t('stage_mlp_title'), t('stage_mlp_intro'), t('explain_mlp')],
-  norm: (t) => [t('stage_norm'), t('stage_norm_title'), t('stage_norm_intro'), t('explain_norm')],
-  output: (t) => [t('stage_output'), t('stage_output_title'), t('stage_output_intro'), t('explain_output')],
-};
-export const stageText = (id, t) => {
-  const [tab, title, intro, explain] = TEXT[id](t);
-  return { tab, title, intro, explain };
+// The views of each stage, by the stage's id (the list itself lives in stages.js).
+const VIEWS = {
+  tokens: [mountTokenization],
+  embedding: [mountEmbedding],
+  blocks: [mountBlocks],
+  qkv: [mountQkv],
+  attention: [mountAttention, mountLines, mountHeads],
+  attn_output: [mountAttnOutput],
+  mlp: [mountMlp],
+  norm: [mountNorm],
+  output: [mountOutput],
 };
 
-export const STAGES = [
-  { id: 'tokens', views: [mountTokenization], pick: [] },
-  { id: 'embedding', views: [mountEmbedding], pick: [] },
-  { id: 'blocks', views: [mountBlocks], pick: ['layer', 'pos'] },
-  { id: 'qkv', views: [mountQkv], pick: ['layer', 'head'] },
-  { id: 'attention', views: [mountAttention, mountLines, mountHeads], pick: ['layer', 'head'] },
-  { id: 'attn_output', views: [mountAttnOutput], pick: ['layer', 'pos'] },
-  { id: 'mlp', views: [mountMlp], pick: ['layer', 'pos'] },
-  { id: 'norm', views: [mountNorm], pick: ['layer', 'pos'] },
-  { id: 'output', views: [mountOutput], pick: ['pos'] },
-];
-
-// The token a per-token view shows: the chosen one, else the last (the one predicting next).
-export const posOf = (s) => {
-  const T = s.trace?.ids.length ?? 0;
-  return s.sel.pos !== null && s.sel.pos < T ? s.sel.pos : Math.max(0, T - 1);
-};
+// re-exported for callers that still read them here
+export { STAGES, stageText, posOf };
 
 export function mount(el, ctx) {
   const { state, t, actions } = ctx;
@@ -61,8 +41,8 @@ export function mount(el, ctx) {
   const note = elem(doc, 'p', 'txb-trace-note', '', { 'aria-live': 'polite' });
 
   const nav = elem(doc, 'nav', 'txb-stages', '', { 'aria-label': t('stages_label') });
-  const prev = stepButton(doc, 'stage-prev', `‹ ${t('stage_prev')}`);
-  const next = stepButton(doc, 'stage-next', `${t('stage_next')} ›`);
+  const prev = stepButton(doc, 'stage-prev', '‹', t('stage_prev'), true);
+  const next = stepButton(doc, 'stage-next', '›', t('stage_next'), false);
   const tabs = elem(doc, 'div', 'txb-stage-tabs', '', { role: 'tablist', 'aria-label': t('stages_label') });
   nav.append(prev, tabs, next);
 
@@ -116,7 +96,7 @@ export function mount(el, ctx) {
     intro.textContent = text.intro;
     panel.append(h, intro);
     panels.append(panel);
-    for (const v of stage.views) views.push(v(panel, ctx));
+    for (const v of VIEWS[stage.id]) views.push(v(panel, ctx));
     return tab;
   });
   views.push(mountExplain(aside, ctx));
@@ -163,7 +143,7 @@ export function mount(el, ctx) {
       root.dataset.ids = tr ? tr.ids.join(',') : '';
       root.dataset.variant = tr?.variant ?? '';
       if (tr && s.trace !== shown.trace) {
-        pos.replaceChildren(...tr.tokens.map((tok, i) => new Option(`${i + 1}: ${tokenDisplay(tok)}`, String(i))));
+        pos.replaceChildren(...tokenNames(tr.tokens).map((name, i) => new Option(`${i + 1}: ${name}`, String(i))));
       }
       if (tr) pos.value = String(posOf(s));
       // the output stage at the last token shows the page's next-token list itself (app.css)
@@ -188,6 +168,12 @@ export function mount(el, ctx) {
   };
 }
 
-function stepButton(doc, id, text) {
-  return elem(doc, 'button', 'txb-step', text, { type: 'button', id });
+// An arrow and a word; on a phone only the arrow shows (app.css), the word stays its name.
+function stepButton(doc, id, arrow, word, before) {
+  const b = elem(doc, 'button', 'txb-step', '', { type: 'button', id, 'aria-label': word });
+  const a = elem(doc, 'span', 'txb-step-arrow', arrow, { 'aria-hidden': 'true' });
+  const w = elem(doc, 'span', 'txb-step-word', word);
+  if (before) b.append(a, ' ', w);
+  else b.append(w, ' ', a);
+  return b;
 }

@@ -1,7 +1,8 @@
 // Small shared pieces of the views: a titled block, redraw-on-change, token labels, and the
 // hover message every matrix sends (token positions for highlighting, text for the panel).
 
-import { tokenDisplay, formatValue } from '../../viz/scales.js';
+import { tokenDisplay, formatValue, visibleText } from '../../viz/scales.js';
+import { groupTokens } from './bytes.js';
 
 export function block(el, cls, title) {
   const doc = el.ownerDocument;
@@ -31,9 +32,28 @@ export function watch(state, pick, draw) {
   return unsubscribe;
 }
 
-export const labels = (trace) => trace.tokens.map((tok) => tokenDisplay(tok));
+// What each token spells, for labels: its text, or for a byte fragment of a character (Korean,
+// emoji) the character its group completes with the fragment's place, "안 (1/2)", instead of
+// hex bytes. Hex stays only where the bytes never complete (the prompt was cut mid-character).
+const names = new WeakMap();
+export function tokenNames(tokens) {
+  if (names.has(tokens)) return names.get(tokens);
+  const out = tokens.map((tok) => tokenDisplay(tok));
+  if (tokens.every((tok) => tok.raw || !tok.bytes)) {
+    const groups = groupTokens(tokens.map((tok) => ({ bytes: tok.raw ?? [...new TextEncoder().encode(tok.text)] })));
+    for (const g of groups) {
+      if (g.single || g.text === null) continue;
+      const n = g.end - g.start;
+      for (let i = g.start; i < g.end; i++) out[i] = `${visibleText(g.text)} (${i - g.start + 1}/${n})`;
+    }
+  }
+  names.set(tokens, out);
+  return out;
+}
 
-export const q = (trace, i) => `“${tokenDisplay(trace.tokens[i])}” (${i + 1})`;
+export const labels = (trace) => tokenNames(trace.tokens);
+
+export const q = (trace, i) => `“${tokenNames(trace.tokens)[i]}” (${i + 1})`;
 
 export const fv = formatValue;
 

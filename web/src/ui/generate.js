@@ -1,9 +1,8 @@
-// The generation controls: Next token, Generate N, Stop, the cache comparison switch, the
-// generated text, and the message that says why generation stopped (context, memory cap).
+// The generation controls: Next token, Generate N, Stop, Clear, the generated text, and the message that says why generation stopped (context, memory cap).
 // Hooks: #gen-text data-ids (the generated ids), #gen-message data-reason, data-running on #gen-controls.
 
 import { limits } from '../gen/kv-cache.js';
-import { tokenDisplay } from '../../viz/scales.js';
+import { groupTokens } from '../explainer/bytes.js';
 import { elem } from '../explainer/view.js';
 
 const REASON = {
@@ -26,20 +25,23 @@ export function mount(el, { state, t, actions }) {
   const nLabel = elem(doc, 'label', 'txb-gen-n');
   const n = Object.assign(doc.createElement('input'), { type: 'number', id: 'gen-n', min: 1, max: 256, value: 20, inputMode: 'numeric' });
   nLabel.append(t('gen_n'), ' ', n);
-  const cmpLabel = elem(doc, 'label', 'txb-gen-compare');
-  const cmp = Object.assign(doc.createElement('input'), { type: 'checkbox', id: 'gen-compare' });
-  cmpLabel.append(cmp, ' ', t('gen_compare'));
   row.append(next, nLabel, gen, stop, clear);
   const out = elem(doc, 'p', 'txb-gen-text', '', { id: 'gen-text', 'aria-live': 'polite' });
+  const bLabel = elem(doc, 'label', 'txb-gen-boundaries');
+  const bounds = Object.assign(doc.createElement('input'), { type: 'checkbox', id: 'gen-boundaries' });
+  bLabel.append(bounds, ' ', t('gen_boundaries'));
+  bounds.addEventListener('change', () => {
+    shown = {};
+    update(state.get());
+  });
   const msg = elem(doc, 'p', 'txb-gen-message', '', { id: 'gen-message', role: 'status' });
-  root.append(row, cmpLabel, out, msg);
+  root.append(row, out, bLabel, msg);
   el.append(root);
 
   next.addEventListener('click', () => actions.nextToken());
   gen.addEventListener('click', () => actions.generate(Math.max(1, Math.min(256, Math.round(Number(n.value)) || 1))));
   stop.addEventListener('click', () => actions.stop());
   clear.addEventListener('click', () => actions.clearGenerated());
-  cmp.addEventListener('change', () => actions.setCompare(cmp.checked));
 
   const lim = limits(state.get().manifest);
   let shown = {};
@@ -51,19 +53,16 @@ export function mount(el, { state, t, actions }) {
     next.disabled = gen.disabled = !ready || g.running;
     stop.disabled = !g.running;
     clear.disabled = g.running || g.ids.length === 0;
-    cmp.checked = g.compare;
     out.dataset.ids = g.ids.join(',');
     const start = s.promptLength ?? s.tokens.length - g.ids.length;
     const genTokens = s.tokens.slice(start);
     out.replaceChildren();
+    bLabel.hidden = !genTokens.length;
     if (genTokens.length) {
       const lead = doc.createElement('span');
       lead.className = 'txb-gen-lead';
       lead.textContent = `${t('gen_generated', { n: genTokens.length })} `;
-      const text = doc.createElement('span');
-      text.className = 'txb-gen-tokens';
-      text.textContent = genTokens.map((d) => tokenDisplay(d)).join('');
-      out.append(lead, text);
+      out.append(lead, generatedText(doc, genTokens, bounds.checked));
     }
     const reason = g.message;
     msg.dataset.reason = reason || '';
@@ -71,6 +70,31 @@ export function mount(el, { state, t, actions }) {
     shown = s;
   }
   const unsubscribe = state.subscribe(update);
+  // (shown is reset by the boundaries switch)
   update(state.get());
   return { update, destroy: () => (unsubscribe(), root.remove()) };
+}
+
+// The generated text as text: its bytes decoded (a character split over tokens is whole, line
+// breaks break lines). With boundaries, one outlined span per token (per character group when
+// a character spans several tokens).
+const bytesOf = (d) => d.raw ?? [...new TextEncoder().encode(d.text)];
+function generatedText(doc, tokens, boundaries) {
+  const text = doc.createElement('span');
+  text.className = 'txb-gen-tokens';
+  text.dataset.boundaries = String(boundaries);
+  const groups = groupTokens(tokens.map((d) => ({ bytes: bytesOf(d) })));
+  const decode = (g) => g.text ?? new TextDecoder().decode(Uint8Array.from(tokens.slice(g.start, g.end).flatMap(bytesOf)));
+  if (!boundaries) {
+    text.textContent = groups.map(decode).join('');
+    return text;
+  }
+  for (const g of groups) {
+    const span = doc.createElement('span');
+    span.className = 'txb-gen-tok';
+    span.dataset.n = String(g.end - g.start);
+    span.textContent = decode(g);
+    text.append(span);
+  }
+  return text;
 }

@@ -1,0 +1,15 @@
+// A precomputed example (its tensors from the build) stands in until a live run replaces it.
+
+import { lastRow } from '../topk.js';
+
+export async function showExample(rt, i) {
+  const { store, manifest, loadExample, tok } = rt;
+  const ex = manifest.examples[i];
+  if (!ex || !loadExample) return;
+  const tensors = await loadExample(i);
+  if (store.get().trace?.kind === 'live' && !store.get().exampleWanted) return;
+  const tokens = ex.ids.map((id, n) => (tok ? rt.label(id) : { id, text: ex.tokens?.[n] ?? String(id), bytes: false, raw: null }));
+  const lg = tensors.logits;
+  rt.set({ trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors }, exampleWanted: false,
+    ...(lg && !store.get().next ? { next: { ids: ex.ids, logits: lastRow(lg.data, lg.dims).slice() } } : {}) });
+}

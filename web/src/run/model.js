@@ -1,0 +1,32 @@
+// Loading a precision variant into a fresh worker, with byte-level progress in the store.
+// A newer load makes an older one's late progress and results void.
+
+export async function loadVariant(rt, name, { createClient, ortPaths, numThreads, onReady }) {
+  const { store, manifest } = rt;
+  rt.client?.destroy();
+  rt.ready = false;
+  rt.busy = false;
+  rt.cachedIds = [];
+  if (store.get().gen.running) rt.setGen({ running: false, message: 'stopped' }); // its worker is gone
+  const v = manifest.variants[name];
+  const onProgress = (p) => {
+    const { model } = store.get();
+    // late progress from parallel downloads must not undo a failure
+    if (rt.client === mine && (model.phase === 'download' || model.phase === 'init')) {
+      rt.set({ model: { ...model, phase: p.phase || 'download', loaded: p.loaded, total: p.total } });
+    }
+  };
+  const mine = createClient({ onProgress });
+  rt.client = mine;
+  rt.set({ variant: name, model: { phase: 'download', loaded: 0, total: v.bytes }, top: { ...store.get().top, error: null } });
+  try {
+    const info = await mine.load({ variant: v, inputs: manifest.inputs, dims: manifest.dims, ort: ortPaths, numThreads });
+    if (rt.client !== mine) return;
+    rt.ready = true;
+    rt.set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs } });
+    onReady();
+  } catch (err) {
+    if (rt.client !== mine) return;
+    rt.set({ model: { ...store.get().model, phase: 'error', error: String(err.message || err) } });
+  }
+}
