@@ -32,19 +32,6 @@ def _variants(text: str) -> tuple[str, ...]:
     return names
 
 
-def _fail(rep: Reporter, err: Exception) -> None:
-    rep.console.print(f"[red]error:[/] {err}")
-    sys.exit(1)
-
-
-def _expected_errors():
-    from .bundle import BundleError
-    from .site import BuildError
-    from .sources import ModelError
-
-    return (ModelError, BuildError, BundleError)
-
-
 common = [
     click.option("--model", "-m", default="auto", show_default=True, help=MODEL_HELP),
     click.option("-v", "--verbose", count=True, help="More detail."),
@@ -82,10 +69,7 @@ def site_cmd(model, verbose, quiet, out, precision, variants, max_tokens, clean,
     rep = _reporter(verbose, quiet)
     opts = BuildOptions(model=model, out=out, precision=precision, variants=_variants(variants),
                         clean=clean, strict=strict, max_tokens=max_tokens)
-    try:
-        res = build_site(opts, rep)
-    except _expected_errors() as e:
-        _fail(rep, e)
+    res = build_site(opts, rep)  # a TxbuildError is one line and exit 1 (click prints it)
     t = Table(title=f"txbuild site → {res.out}")
     for col in ("model", "variant", "bytes", "verify", "top-1", "logits rel err"):
         t.add_column(col, justify="right" if col in ("bytes", "top-1", "logits rel err") else "left")
@@ -98,6 +82,8 @@ def site_cmd(model, verbose, quiet, out, precision, variants, max_tokens, clean,
                   f"{v['verify']['top1']:.3f}", f"{v['verify']['logits_max_rel']:.1e}")
         label = ""
     rep.table(t)
+    if res.kept:
+        rep.info(f"kept {len(res.kept)} file(s) in {res.out} that txbuild did not write: {', '.join(res.kept)}")
     rep.info(f"site: {human_bytes(res.site_bytes)} in {res.seconds:.1f}s · serve it with [bold]txbuild serve[/]")
 
 
@@ -114,19 +100,17 @@ def export_cmd(model, verbose, quiet, out, variants):
     from .cache import DEFAULT_ROOT
     from .sources import load, resolve
 
+    from .ownership import replace_dir
+
     rep = _reporter(verbose, quiet)
-    try:
-        source = resolve(model)
-        for note in source.notes:
-            rep.warn(note)
-        lm = load(source)
-    except _expected_errors() as e:
-        _fail(rep, e)
+    source = resolve(model)
+    for note in source.notes:
+        rep.warn(note)
+    lm = load(source)
     folders = stages.export_variants(lm, list(_variants(variants)), DEFAULT_ROOT, rep)
     for prec, folder in folders.items():
         dst = out / lm.source.id / prec
-        shutil.rmtree(dst, ignore_errors=True)
-        shutil.copytree(folder, dst, ignore=shutil.ignore_patterns(".complete", "verify-*.json"))
+        replace_dir(folder, dst, ignore=shutil.ignore_patterns(".complete", "verify-*.json"))
         rep.info(f"{prec}: {dst}")
 
 
@@ -141,10 +125,7 @@ def verify_cmd(model, verbose, quiet, variants, out):
     from .sources import load, resolve
 
     rep = _reporter(verbose, quiet)
-    try:
-        lm = load(resolve(model))
-    except _expected_errors() as e:
-        _fail(rep, e)
+    lm = load(resolve(model))
     folders = stages.export_variants(lm, list(_variants(variants)), DEFAULT_ROOT, rep)
     reports = stages.verify_variants(lm, folders, DEFAULT_ROOT, rep)
     out.write_text(json.dumps(reports, indent=1))

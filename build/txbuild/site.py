@@ -17,6 +17,9 @@ from .cache import DEFAULT_ROOT
 from . import PRECISIONS
 from .manifest import build_manifest, write_manifest
 from .report import Reporter
+from .errors import TxbuildError
+from .ownership import MARKER, build_lock  # noqa: F401  (MARKER re-exported)
+from .ownership import check_replaceable, remove_owned, swap_into_place, write_marker
 from .sources import LoadedModel, load, resolve
 
 GENERIC_PROMPTS = {
@@ -30,7 +33,7 @@ GENERIC_PROMPTS = {
 PREFERRED = "fp16"
 
 
-class BuildError(Exception):
+class BuildError(TxbuildError):
     """The build cannot produce a correct site; one line for the user."""
 
 
@@ -55,6 +58,7 @@ class BuildResult:
     site_bytes: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files in --out txbuild did not write, kept
 
 
 def prompts_for(lm: LoadedModel) -> dict:
@@ -100,14 +104,20 @@ def _dir_bytes(path: Path) -> int:
 
 
 def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
+    out = opts.out.resolve()
+    check_replaceable(out)
+    with build_lock(out):
+        return _build_site(opts, rep, out)
+
+
+def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     from .article import PageContext, StrictError, render_pages
 
     t0 = time.perf_counter()
     default_variant = opts.precision or (PREFERRED if PREFERRED in opts.variants else opts.variants[0])
     if default_variant not in opts.variants:
         raise BuildError(f"--precision {opts.precision} is not among the shipped variants {', '.join(opts.variants)}")
-    out = opts.out.resolve()
-    _check_replaceable(out)
+    check_replaceable(out)
     source = resolve(opts.model)
     for note in source.notes:
         rep.warn(note)
@@ -123,8 +133,13 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
             f"{p}: {', '.join(reports[p]['failures'])}" for p in failed))
 
     tmp = out.parent / f".{out.name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    remove_owned(tmp, "a stale build folder")
+    try:
+        tmp.mkdir(parents=True)
+        write_marker(tmp, None)  # still being written: everything in it is txbuild's
+    except OSError as e:
+        raise BuildError(f"cannot write the site next to --out {out}: {e.strerror}") from None
+    kept: list[str] = []
     try:
         model_dir = tmp / "model" / lm.source.id
         variants = _place_variants(folders, reports, model_dir)
@@ -150,25 +165,13 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
                 raise BuildError(f"--strict: {e}") from None
         for w in warnings:
             rep.warn(w)
-        _swap_into_place(tmp, out)
+        kept = swap_into_place(tmp, out)
+    except OSError as e:  # a full disk, a read-only folder: one line, the previous site intact
+        raise BuildError(f"cannot write the site ({e.strerror}: {e.filename or out})") from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return BuildResult(out, lm, variants, default_variant, _dir_bytes(out), time.perf_counter() - t0, warnings)
-
-
-MARKER = ".txbuild-site"  # marks a folder txbuild wrote, so a rebuild may replace it
-
-
-def _check_replaceable(out: Path) -> None:
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise BuildError(f"--out {out} is a non-empty folder that txbuild did not write; refusing to replace it")
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    (tmp / MARKER).write_text("written by txbuild site; rebuilt as a whole\n")
-    old = out.parent / f".{out.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+        try:
+            remove_owned(tmp, "the unfinished build folder")
+        except TxbuildError as e:
+            rep.warn(str(e))
+    return BuildResult(out, lm, variants, default_variant, _dir_bytes(out), time.perf_counter() - t0, warnings,
+                       kept)

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import REPO_ROOT
+from .errors import TxbuildError
 
 BUNDLED_DIR = REPO_ROOT / "models" / "gpt2-shakespeare"
 HUB_MODELS = ("gpt2", "distilgpt2", "gpt2-medium", "gpt2-large", "gpt2-xl")
 HUB_HOST = ("huggingface.co", 443)
 
 
-class ModelError(Exception):
+class ModelError(TxbuildError):
     """A model that cannot be used; the message is one line for the user."""
 
 
