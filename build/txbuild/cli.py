@@ -136,23 +136,38 @@ def verify_cmd(model, verbose, quiet, variants, out):
     sys.exit(0 if all(r["passed"] for r in reports.values()) else 1)
 
 
+def _port(ctx, param, value) -> int:
+    from .errors import UsageError
+
+    try:
+        port = int(value)
+    except ValueError:
+        raise UsageError(f"--port {value!r} is not a number (0-65535; 0 picks a free port)") from None
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is out of range (0-65535; 0 picks a free port)")
+    return port
+
+
 @main.command("serve")
 @click.option("--dir", "root", type=click.Path(path_type=Path, file_okay=False), default=Path("site"), show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", "-p", type=int, default=8000, show_default=True)
+@click.option("--port", "-p", default="8000", show_default=True, callback=_port, help="0 picks a free port.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")
 def serve_cmd(root, host, port, verbose):
     """Serve site/ locally with the headers multi-threaded wasm needs."""
+    from .errors import TxbuildError
     from .serve import make_server
 
     if not (root / "index.html").exists():
-        raise click.ClickException(f"{root}/index.html not found: build the site first (txbuild site)")
+        raise TxbuildError(f"{root}/index.html not found: build the site first (txbuild site)")
     server = make_server(root, host, port, verbose)
     click.echo(f"Serving {root} at http://{host}:{server.server_port}/ (Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        server.server_close()
 
 
 main.add_command(train)
