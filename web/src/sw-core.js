@@ -47,10 +47,28 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+// The pages' Content-Security-Policy (the same string as txbuild.htmlsafe.CSP, which a test
+// compares), sent as a header too, with nosniff, on what the worker answers.
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 export function withIsolation(res, ResponseImpl = Response, HeadersImpl = Headers) {
   if (!res || res.status === 0) return res; // opaque: headers cannot be read or set
   const headers = new HeadersImpl(res.headers);
-  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) headers.set(k, v);
+  for (const [k, v] of Object.entries({ ...ISOLATION_HEADERS, ...SECURITY_HEADERS })) headers.set(k, v);
   // 204/304 must not carry a body
   const body = res.status === 204 || res.status === 304 ? null : res.body;
   return new ResponseImpl(body, { status: res.status, statusText: res.statusText, headers });

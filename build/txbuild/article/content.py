@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 import markdown
 
+from ..htmlsafe import markdown_text
 from . import filters
 from .figures import FigureExtension
 from .mathext import MathExtension
@@ -72,9 +73,12 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
     """Render every section of one language. Problems are appended to `warnings`."""
     t = variables["t"]
     # `{#id}` is attr_list's heading-anchor syntax, so jinja comments are `{##  ##}` here.
+    # Values are text (a checkpoint's name, a prompt): escaped for HTML and Markdown alike;
+    # only Markup (the project's own filters, such as `token`) is written as it is.
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=True,
+        finalize=markdown_text,
         keep_trailing_newline=True,
         comment_start_string="{##",
         comment_end_string="##}",
