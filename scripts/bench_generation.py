@@ -36,7 +36,7 @@ def bench(site: Path, variant: str | None, tokens: int, prompt: str) -> dict:
         if not page.is_checked("#gen-compare"):
             page.check("#gen-compare")
         page.click("#gen-run")
-        page.wait_for_function("document.querySelector('#gen-controls').dataset.running === 'false' && "
+        page.wait_for_function("() => document.querySelector('#gen-controls').dataset.running === 'false' && "
                                "document.querySelector('#kv-timing').dataset.cachedMs !== ''", timeout=600_000)
         t = page.eval_on_selector("#kv-timing", "t => ({...t.dataset})")
         n = len(page.get_attribute("#gen-text", "data-ids").split(","))

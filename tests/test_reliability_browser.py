@@ -1,0 +1,104 @@
+"""Issue 13 in headless Chromium: the Content-Security-Policy holds through a whole session, a
+checkpoint's script never runs, and the model's files are checked before use."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from browser import build_test_site, chromium, served, watch_errors
+from test_reliability_escape import build_hostile
+
+pytestmark = pytest.mark.browser
+READY = 90_000
+
+# Records every CSP violation from the first byte of the page on.
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || ''));
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, cache_root):
+    out, manifest, tok = build_test_site(tmp_path_factory, cache_root, "csp", seed=1, embedding_scale=40)
+    return out, manifest
+
+
+def stages_of(page):
+    return page.eval_on_selector_all("[id^='tab-']", "els => els.map(e => e.id.slice(4))")
+
+
+def test_a_whole_session_has_no_csp_violation_and_an_injected_script_has_one(site):
+    site_dir, manifest = site
+    with served(site_dir) as base, chromium() as ctx:
+        ctx.add_init_script(WATCH_CSP)
+        page = ctx.new_page()
+        problems: list = []
+        watch_errors(page, problems)
+        page.goto(f"{base}en/index.html?variant=fp32&prompt={quote('The cat sat on the')}")
+        page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
+        page.wait_for_selector('#top-tokens[data-status="ready"]', timeout=READY)
+        for stage in stages_of(page):
+            page.click(f"#tab-{stage}")
+            page.wait_for_selector(f"#stage-{stage}:not([hidden])")
+        page.wait_for_selector('#lens-table[data-status="ready"]', timeout=READY)
+        page.fill("#gen-n", "2")
+        page.click("#gen-run")
+        page.wait_for_function("() => document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length"
+                               " === 2", timeout=READY)
+        page.goto(f"{base}index.html?choose")  # the language chooser's script too
+        page.wait_for_selector(".chooser")
+        assert page.evaluate("window.__csp") == []
+        assert not problems, problems
+        page.goto(f"{base}en/index.html")
+        page.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.__ran = true'; document.body.append(s); }""")
+        page.wait_for_function("() => window.__csp.length > 0")
+        violations = page.evaluate("window.__csp")
+        assert page.evaluate("window.__ran === undefined")
+        # one violation per policy: the page's <meta> and the header `txbuild serve` sends
+        assert len(violations) == 2 and all(v.startswith("script-src") for v in violations), violations
+
+
+def test_the_page_from_file_keeps_its_figures_and_warning_under_the_policy(site):
+    site_dir, _ = site
+    with chromium() as ctx:
+        ctx.add_init_script(WATCH_CSP)
+        page = ctx.new_page()
+        page.goto((site_dir / "en" / "index.html").as_uri())
+        page.wait_for_selector(".file-warning:not([hidden])")  # the classic page script ran
+        # the site's stylesheet and fonts applied (not the browser's default serif)
+        assert "Pretendard" in page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert page.locator("figure svg").count() > 0
+        assert page.evaluate("window.__csp") == []
+
+
+def test_a_checkpoint_full_of_script_opens_no_dialog(tmp_path_factory, cache_root):
+    site_dir = build_hostile(tmp_path_factory, cache_root)
+    with served(site_dir) as base, chromium() as ctx:
+        dialogs: list = []
+        ctx.add_init_script(WATCH_CSP + "window.alert = (m) => { window.__alerted = String(m); };")
+        for path in ("en/index.html", "ko/index.html", "index.html?choose"):
+            page = ctx.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(base + path)
+            if "index.html?" not in path:
+                page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
+                for i in range(3):  # every example prompt, rendered by the explainer
+                    sel = f".txb-example[data-example='{i}']"
+                    if page.locator(sel).count():
+                        page.click(sel)
+                page.hover("#article")
+            assert page.evaluate("window.__alerted === undefined"), path
+            assert page.evaluate("window.__csp") == [], path
+        for path in ("en/index.html",):  # from file:// too
+            page = ctx.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto((site_dir / path).as_uri())
+            page.wait_for_selector(".file-warning:not([hidden])")
+            assert page.evaluate("window.__alerted === undefined")
+    assert dialogs == []
