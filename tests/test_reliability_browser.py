@@ -3,6 +3,7 @@ checkpoint's script never runs, and the model's files are checked before use."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -102,3 +103,77 @@ def test_a_checkpoint_full_of_script_opens_no_dialog(tmp_path_factory, cache_roo
             page.wait_for_selector(".file-warning:not([hidden])")
             assert page.evaluate("window.__alerted === undefined")
     assert dialogs == []
+
+
+@pytest.mark.parametrize("which", ["graph", "lens"])
+def test_a_tampered_graph_of_the_same_size_is_refused(site, tmp_path, which):
+    import shutil
+
+    site_dir, manifest = site
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    v = manifest["variants"]["fp32"]
+    f = copy / "model" / manifest["id"] / (v["graph"] if which == "graph" else v["lens"]["graph"])
+    data = bytearray(f.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit: same size, different bytes
+    f.write_bytes(bytes(data))
+    with served(copy) as base, chromium(service_workers="block") as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}en/index.html?variant=fp32")
+        page.wait_for_selector("[data-phase='error']", timeout=READY)
+        assert "sha256" in page.text_content(".txb-model-status")
+        assert page.get_attribute("#explorer", "data-trace") != "live"
+
+
+def lan_address():
+    """This machine's non-loopback IPv4 address, or None."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.123", 9))  # no packet is sent: it picks the outgoing interface
+            ip = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if ip.startswith("127.") else ip
+
+
+@contextmanager
+def served_on(root, host):
+    import threading
+
+    from txbuild.serve import make_server
+
+    server = make_server(root, host=host, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://{host}:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_plain_http_on_a_lan_address_still_checks_the_hashes(site, tmp_path):
+    """http://<LAN address> is not a secure context: no crypto.subtle, in the page and in its
+    worker. The model still loads, and a tampered shard is still refused."""
+    import shutil
+
+    ip = lan_address()
+    if ip is None:
+        pytest.skip("no non-loopback address on this machine")
+    site_dir, manifest = site
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    shard = copy / "model" / manifest["id"] / manifest["variants"]["fp32"]["shards"][0]["path"]
+    data = bytearray(shard.read_bytes())
+    data[-1] ^= 0x01
+    shard.write_bytes(bytes(data))
+    with served_on(site_dir, ip) as good, served_on(copy, ip) as bad, chromium(service_workers="block") as ctx:
+        page = ctx.new_page()
+        page.goto(f"{good}en/index.html?variant=fp32")
+        page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
+        assert page.evaluate("() => !window.isSecureContext && globalThis.crypto.subtle === undefined")
+        page = ctx.new_page()
+        page.goto(f"{bad}en/index.html?variant=fp32")
+        page.wait_for_selector("[data-phase='error']", timeout=READY)
+        assert "sha256" in page.text_content(".txb-model-status")

@@ -85,18 +85,40 @@ def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_di
         lens = json.loads((folder / "lens.json").read_text())
         _copy(folder / lens["graph"], model_dir / prec / lens["graph"])
         graph_bytes = (folder / stages.GRAPH).stat().st_size
+        missing = [sh["name"] for sh in shard_list if not _is_sha256(sh.get("sha256"))]
+        if missing:
+            raise BuildError(f"{prec}: shard(s) {', '.join(missing)} have no sha256; rebuild with --clean")
         r = reports[prec]
         entries[prec] = {
             "graph": f"{prec}/{stages.GRAPH}",
+            # the graph holds every small tensor (LayerNorm weights): checked like the shards
+            "graph_sha256": _sha256_file(model_dir / prec / stages.GRAPH),
+            "graph_bytes": graph_bytes,
             "bytes": graph_bytes + sum(s["bytes"] for s in shard_list),
             "shards": [{**s, "path": f"{prec}/{s['name']}"} for s in shard_list],
             # The logit lens: a small graph reading the same shard files (no extra download).
-            "lens": {**lens, "graph": f"{prec}/{lens['graph']}"},
+            "lens": {**lens, "graph": f"{prec}/{lens['graph']}",
+                     "sha256": _sha256_file(model_dir / prec / lens["graph"]),
+                     "bytes": (model_dir / prec / lens["graph"]).stat().st_size},
             "verify": {k: r[k] for k in ("passed", "top1", "top5", "max_tv", "confident_top1", "kv_max_rel",
                                          "lens_max_rel")}
                       | {"logits_max_rel": r["outputs"]["logits"]["max_rel"]},
         }
     return entries
+
+
+def _sha256_file(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _is_sha256(v) -> bool:
+    return isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v)
 
 
 def _dir_bytes(path: Path) -> int:

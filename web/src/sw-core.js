@@ -85,3 +85,31 @@ export function navigationFallbacks(url) {
   else if (u.pathname.endsWith('/index.html')) out.push(u.href.slice(0, -'index.html'.length));
   return out;
 }
+
+// The key a response is stored under: a navigation by its path alone (the page keeps its
+// state, prompt included, in the query: one entry per page, not one per prompt), anything
+// else by its full URL (model files carry their content hash in ?h=).
+export function cacheKey(url, mode) {
+  if (mode !== 'navigate') return url;
+  const u = new URL(url);
+  u.search = '';
+  u.hash = '';
+  return u.href;
+}
+
+// The sha256 a model file's URL promises (?h=<64 hex>), or null.
+export function promisedHash(url) {
+  const h = new URL(url).searchParams.get('h');
+  return h && /^[0-9a-f]{64}$/.test(h) ? h : null;
+}
+
+// Whether `res` may be stored: complete, same-origin, and, when its URL promises a hash,
+// bytes that have that hash (a corrupt or tampered download never poisons the cache).
+export async function storable(url, res, subtle = globalThis.crypto?.subtle) {
+  if (!cacheable(res)) return false;
+  const want = promisedHash(url);
+  if (!want) return true;
+  if (!subtle) return false;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', await res.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') === want;
+}

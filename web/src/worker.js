@@ -13,7 +13,7 @@
 //      {id, type: 'done', result} | {id, type: 'error', message}
 
 import * as ort from 'onnxruntime-web/wasm';
-import { fetchBytes, sha256Hex } from './fetch-bytes.js';
+import { fetchBytes, verifiedBytes } from './fetch-bytes.js';
 import { createByteProgress } from './progress.js';
 import { feedsFor } from './feeds.js';
 import { planStep, slicePast, cacheNorms } from './gen/kv-cache.js';
@@ -39,15 +39,14 @@ async function load(msg, post) {
   const abort = new AbortController();
   const get = async ({ url, bytes, sha256 }) => {
     const data = await fetchBytes(url, { expectedBytes: bytes, onBytes, signal: abort.signal });
-    const got = sha256 && (await sha256Hex(data));
-    if (got && got !== sha256) throw new Error(`${url}: sha256 ${got}, the manifest says ${sha256}`);
+    await verifiedBytes(url, data, sha256); // graphs and shards alike (issue 13)
     return data;
   };
   const [graph, ...rest] = await Promise.all([
-    get({ url: variant.graphUrl, bytes: variant.graphBytes }),
+    get({ url: variant.graphUrl, bytes: variant.graphBytes, sha256: variant.graphSha256 }),
     ...variant.shards.map(get),
     // the lens graph is a few KB; its weights are the shards below
-    ...(variant.lens ? [get({ url: variant.lens.graphUrl, bytes: undefined })] : []),
+    ...(variant.lens ? [get({ url: variant.lens.graphUrl, bytes: variant.lens.bytes, sha256: variant.lens.sha256 })] : []),
   ]).catch((err) => {
     abort.abort();
     throw err;
