@@ -5,6 +5,7 @@ Nothing half-written: a failure anywhere leaves the previous `site/` untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
@@ -145,6 +146,10 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         rep.warn(note)
     with rep.stage("load", f"{source.kind} model {source.ref}"):
         lm = load(source)
+    n_ctx = lm.model.config.n_positions
+    if opts.max_tokens > n_ctx:  # the page must never promise more positions than the model has
+        rep.warn(f"--max-tokens {opts.max_tokens} is above the model's context of {n_ctx} positions; using {n_ctx}")
+        opts = dataclasses.replace(opts, max_tokens=n_ctx)
     if opts.clean:
         shutil.rmtree(opts.cache_root, ignore_errors=True)
     folders = stages.export_variants(lm, list(opts.variants), opts.cache_root, rep)
