@@ -105,24 +105,43 @@ def test_a_checkpoint_full_of_script_opens_no_dialog(tmp_path_factory, cache_roo
     assert dialogs == []
 
 
-@pytest.mark.parametrize("which", ["graph", "lens"])
-def test_a_tampered_graph_of_the_same_size_is_refused(site, tmp_path, which):
+def tampered_copy(site_dir, tmp_path, rel, how="flip"):
     import shutil
 
-    site_dir, manifest = site
     copy = tmp_path / "site"
     shutil.copytree(site_dir, copy)
-    v = manifest["variants"]["fp32"]
-    f = copy / "model" / manifest["id"] / (v["graph"] if which == "graph" else v["lens"]["graph"])
-    data = bytearray(f.read_bytes())
-    data[len(data) // 2] ^= 0x01  # one bit: same size, different bytes
-    f.write_bytes(bytes(data))
+    f = copy / rel
+    if how == "delete":
+        f.unlink()
+    else:
+        data = bytearray(f.read_bytes())
+        data[len(data) // 2] ^= 0x01  # one bit: same size, different bytes
+        f.write_bytes(bytes(data))
+    return copy
+
+
+def test_a_tampered_graph_of_the_same_size_is_refused(site, tmp_path):
+    site_dir, manifest = site
+    copy = tampered_copy(site_dir, tmp_path, f"model/{manifest['id']}/{manifest['variants']['fp32']['graph']}")
     with served(copy) as base, chromium(service_workers="block") as ctx:
         page = ctx.new_page()
         page.goto(f"{base}en/index.html?variant=fp32")
         page.wait_for_selector("[data-phase='error']", timeout=READY)
         assert "sha256" in page.text_content(".txb-model-status")
         assert page.get_attribute("#explorer", "data-trace") != "live"
+
+
+@pytest.mark.parametrize("how", ["flip", "delete"])
+def test_a_tampered_or_missing_lens_disables_only_the_lens(site, tmp_path, how):
+    site_dir, manifest = site
+    copy = tampered_copy(site_dir, tmp_path, f"model/{manifest['id']}/{manifest['variants']['fp32']['lens']['graph']}", how)
+    with served(copy) as base, chromium(service_workers="block") as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}en/index.html?variant=fp32")
+        page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)  # the model runs
+        page.wait_for_selector("#lens-table[data-status='error']", state="attached", timeout=READY)
+        note = page.text_content(".txb-lens .txb-note")
+        assert ("sha256" if how == "flip" else "404") in note, note
 
 
 def lan_address():

@@ -72,7 +72,9 @@ export function mount(el, { state, t, actions }) {
       table.dataset.ids = tr.ids.join(',');
       table.dataset.status = 'ready';
     } catch (err) {
-      if (mine === seq) note.textContent = t('lens_error', { error: String(err.message || err) });
+      if (mine !== seq) return;
+      note.textContent = t('lens_error', { error: String(err.message || err) });
+      table.dataset.status = 'error';
     }
   }
   let last = null;
