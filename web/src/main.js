@@ -142,6 +142,7 @@ function fromUrl(s, search) {
   const m = s.manifest;
   const { values: v, bad } = parseUrlState(search, {
     layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total,
+    maxPos: limits(m).total, variants: m.variantNames,
   });
   const pick = (keys) => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
   return {
