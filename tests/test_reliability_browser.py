@@ -196,3 +196,23 @@ def test_plain_http_on_a_lan_address_still_checks_the_hashes(site, tmp_path):
         page.goto(f"{bad}en/index.html?variant=fp32")
         page.wait_for_selector("[data-phase='error']", timeout=READY)
         assert "sha256" in page.text_content(".txb-model-status")
+
+
+def test_a_missing_app_bundle_is_said_where_the_explainer_would_be(site, tmp_path):
+    import shutil
+
+    site_dir, _ = site
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    for f in (copy / "assets").glob("app-*.js"):
+        f.unlink()
+    with served(copy) as base, chromium(service_workers="block") as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}en/index.html")
+        page.wait_for_selector("#explainer .app-missing:not([hidden])", timeout=30_000)
+        assert "did not load" in page.text_content("#explainer .app-missing")
+    with served(site_dir) as base, chromium(service_workers="block") as ctx:  # and not when it loads
+        page = ctx.new_page()
+        page.goto(f"{base}en/index.html")
+        page.wait_for_selector("#explorer", timeout=READY)
+        assert page.locator("#explainer .app-missing:not([hidden])").count() == 0
