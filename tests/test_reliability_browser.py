@@ -216,3 +216,19 @@ def test_a_missing_app_bundle_is_said_where_the_explainer_would_be(site, tmp_pat
         page.goto(f"{base}en/index.html")
         page.wait_for_selector("#explorer", timeout=READY)
         assert page.locator("#explainer .app-missing:not([hidden])").count() == 0
+
+
+def test_after_a_model_failure_an_example_shows_its_own_top_10(site):
+    site_dir, manifest = site
+    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+        page = ctx.new_page()
+        page.route("**/*.onnx*", lambda route: route.abort())
+        page.goto(f"{base}en/index.html?variant=fp32")
+        page.wait_for_selector("[data-phase='error']", timeout=READY)
+        for i in (1, 2, 0):
+            ex = manifest["examples"][i]
+            page.click(f".txb-example[data-example='{i}']")
+            ids = ",".join(map(str, ex["ids"]))
+            page.wait_for_selector(f"#top-tokens[data-status='example'][data-ids='{ids}']", timeout=30_000)
+            shown = page.eval_on_selector_all("#top-tokens [data-token-id]", "els => els.map(e => Number(e.dataset.tokenId))")
+            assert shown == [r["id"] for r in ex["top"]][: len(shown)] and shown, (i, shown)

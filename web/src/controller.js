@@ -7,6 +7,7 @@ import { samplingSteps, drawRank } from './sampling.js';
 import { seededRandom } from './rng.js';
 import { limits, stopReason } from './gen/kv-cache.js';
 import { SAMPLING_DEFAULTS } from './gen/url-state.js';
+import { exampleTop, wantsExampleTop } from './example-top.js';
 
 const TOP_K = 10;
 const LOGITS = 'logits';
@@ -101,6 +102,7 @@ export function createController({
     const tokens = ex.ids.map((id, n) => (tok ? label(id) : { id, text: ex.tokens?.[n] ?? String(id), bytes: false, raw: null }));
     const lg = tensors.logits;
     set({ trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors }, exampleWanted: false,
+      ...(wantsExampleTop(store.get().top, ex) ? { top: exampleTop(ex, tok && ((id) => tok.tokenLabel(id))) } : {}),
       ...(lg && !store.get().next ? { next: { ids: ex.ids, logits: lastRow(lg.data, lg.dims).slice() } } : {}) });
   }
 
