@@ -232,3 +232,37 @@ def test_after_a_model_failure_an_example_shows_its_own_top_10(site):
             page.wait_for_selector(f"#top-tokens[data-status='example'][data-ids='{ids}']", timeout=30_000)
             shown = page.eval_on_selector_all("#top-tokens [data-token-id]", "els => els.map(e => Number(e.dataset.tokenId))")
             assert shown == [r["id"] for r in ex["top"]][: len(shown)] and shown, (i, shown)
+
+
+def test_a_corrupt_download_never_poisons_the_service_worker_cache(site, tmp_path):
+    """Service workers allowed: the page is controlled, the worker sees the corrupt shard, does
+    not store it, and once the file is whole again the next load gets the model."""
+    import shutil
+
+    site_dir, manifest = site
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    rel = manifest["variants"]["fp32"]["shards"][0]["path"]
+    shard = copy / "model" / manifest["id"] / rel
+    good = shard.read_bytes()
+    bad = bytearray(good)
+    bad[len(bad) // 3] ^= 0x10
+    shard.write_bytes(bytes(bad))
+    stored = """async (name) => { const out = [];
+        for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys())
+          if (r.url.includes(name)) out.push(r.url);
+        return out; }"""
+    with served(copy) as base, chromium() as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}en/index.html?variant=fp32")
+        page.wait_for_selector("[data-phase='error']", timeout=READY)
+        page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=30_000)
+        page.reload()
+        page.wait_for_selector("[data-phase='error']", timeout=READY)
+        assert page.evaluate("() => !!navigator.serviceWorker.controller")
+        assert page.evaluate(stored, shard.name) == []
+        shard.write_bytes(good)  # the host serves the right bytes again
+        page.reload()
+        page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
+        kept = page.evaluate(stored, shard.name)
+        assert all("?h=" in u for u in kept), kept
