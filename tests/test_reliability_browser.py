@@ -266,3 +266,49 @@ def test_a_corrupt_download_never_poisons_the_service_worker_cache(site, tmp_pat
         page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
         kept = page.evaluate(stored, shard.name)
         assert all("?h=" in u for u in kept), kept
+
+
+BAD_PROMPTS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    '" onmouseover="alert(3)',
+    "javascript:alert(4)",
+    "[x](javascript:alert(5))",
+    "<svg><animate onbegin=alert(6) attributeName=x>",
+    "{{ 7*7 }} ${7*7} <%= 7*7 %>",
+    "<|endoftext|> and <|endoftext|>",
+    "a\u0000b\u0000c",
+    "\ud83c lone surrogate \udf89",
+    "\u202etxet desrever\u202c",
+    "e\u0301\u0301\u0301 combining marks",
+    "line one\r\nline two\rthree\n",
+    "&lt;b&gt; &amp;amp; &#60;i&#62;",
+    "안녕 🎉 👩‍👩‍👧‍👦 مرحبا",
+    "   ",
+    "x" * 3000,
+]
+
+
+def test_bad_prompts_never_run_and_never_break_the_page(site):
+    site_dir, _ = site
+    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+        ctx.add_init_script(WATCH_CSP + "window.alert = (m) => { window.__alerted = String(m); };")
+        page = ctx.new_page()
+        problems: list = []
+        watch_errors(page, problems)
+        dialogs: list = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{base}en/index.html?variant=fp32")
+        page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
+        n_scripts = page.locator("script").count()
+        handled = []
+        for prompt in BAD_PROMPTS:
+            page.fill("#prompt", prompt)
+            page.click("#predict")
+            page.wait_for_selector('#top-tokens[data-status="ready"]', timeout=READY)
+            ok = (page.evaluate("() => window.__alerted === undefined") and page.locator("script").count() == n_scripts
+                  and page.locator("#explainer img[src='x'], #explainer svg animate").count() == 0)
+            handled.append(ok)
+        assert all(handled), [p for p, ok in zip(BAD_PROMPTS, handled) if not ok]
+        assert page.evaluate("() => window.__csp") == []
+    assert dialogs == [] and not problems, (dialogs, problems)
