@@ -312,3 +312,22 @@ def test_bad_prompts_never_run_and_never_break_the_page(site):
         assert all(handled), [p for p, ok in zip(BAD_PROMPTS, handled) if not ok]
         assert page.evaluate("() => window.__csp") == []
     assert dialogs == [] and not problems, (dialogs, problems)
+
+
+def test_an_empty_prompt_says_type_a_prompt_and_leaves_no_stale_run(site):
+    from browser import STRINGS
+
+    site_dir, manifest = site
+    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}en/index.html?variant=fp32")
+        page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
+        page.wait_for_selector("#gen-next:not([disabled])", timeout=READY)
+        page.fill("#prompt", "")
+        page.click("#predict")
+        page.wait_for_selector("#explorer[data-trace='none']", timeout=30_000)
+        assert page.locator("#top-tokens [data-token-id]").count() == 0
+        assert STRINGS["en"]["prompt_empty"] in page.text_content(".txb-next .txb-caption")
+        assert page.is_disabled("#gen-next") and page.is_disabled("#gen-run")
+        page.wait_for_selector("#lens-table[data-status='none']", state="attached", timeout=30_000)
+        assert page.locator("#lens-table tbody tr").count() == 0

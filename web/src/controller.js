@@ -125,7 +125,7 @@ export function createController({
     if (!ready || busy || !tok || (!force && listStatus(store.get()) === 'ready')) return;
     const { ids, variant } = store.get();
     const current = client;
-    if (ids.length === 0) return set({ top: { kind: 'live', ids, variant, rows: [], error: null } });
+    if (ids.length === 0) return set({ top: { kind: 'live', ids, variant, rows: [], error: null }, trace: null, next: null }); // no stale trace
     busy = true;
     try {
       if (ids.length > lim.explained) {
