@@ -34,7 +34,7 @@ def bench(site: Path, variant: str | None, tokens: int, prompt: str) -> dict:
         prompt_len = len(page.get_attribute("#top-tokens", "data-ids").split(","))
         page.fill("#gen-n", str(tokens))
         page.click("#gen-run")
-        page.wait_for_function("document.querySelector('#gen-controls').dataset.running === 'false' && "
+        page.wait_for_function("() => document.querySelector('#gen-controls').dataset.running === 'false' && "
                                "document.querySelector('#kv-timing').dataset.cachedMs !== ''", timeout=600_000)
         # the with/without comparison is measured once, on the button (a few repetitions)
         page.wait_for_function("!document.querySelector('#kv-measure').disabled", timeout=600_000)

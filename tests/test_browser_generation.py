@@ -48,7 +48,7 @@ def open_page(ctx, base, query=""):
 
 def wait_generated(page, n):
     page.wait_for_function(
-        f"document.querySelector('#gen-controls').dataset.running === 'false' && "
+        f"() => document.querySelector('#gen-controls').dataset.running === 'false' && "
         f"document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length === {n}", timeout=READY)
     return [int(x) for x in page.get_attribute("#gen-text", "data-ids").split(",")]
 
@@ -151,7 +151,7 @@ def test_the_url_round_trips_and_a_malformed_one_falls_back(site):
         page.wait_for_selector(f'#top-tokens[data-status="ready"][data-ids="{",".join(map(str, encode(tok, PROMPT)))}"]', timeout=READY)
         page.click("#gen-run")
         gen = wait_generated(page, 3)
-        page.wait_for_function("location.search.includes('gen=')")
+        page.wait_for_function("() => location.search.includes('gen=')")
         url = page.url
         view = lambda p: {  # noqa: E731
             "prompt": p.input_value("#prompt"), "gen": p.get_attribute("#gen-text", "data-ids"),

@@ -64,7 +64,7 @@ def test_plain_host_is_isolated_after_one_reload(site_dir):
         navigations = []
         page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))
         page.goto(f"{base}en/index.html")
-        page.wait_for_function("self.crossOriginIsolated === true", timeout=30_000)
+        page.wait_for_function("() => self.crossOriginIsolated === true", timeout=30_000)
         page.wait_for_selector(READY, timeout=90_000)
         assert page.evaluate("self.crossOriginIsolated")
         assert len(navigations) <= 2, navigations  # the first load and at most one reload

@@ -8,11 +8,12 @@ import subprocess
 from pathlib import Path
 
 from . import REPO_ROOT
+from .errors import TxbuildError
 
 WEB = REPO_ROOT / "web"
 
 
-class BundleError(Exception):
+class BundleError(TxbuildError):
     pass
 
 

@@ -32,19 +32,6 @@ def _variants(text: str) -> tuple[str, ...]:
     return names
 
 
-def _fail(rep: Reporter, err: Exception) -> None:
-    rep.console.print(f"[red]error:[/] {err}")
-    sys.exit(1)
-
-
-def _expected_errors():
-    from .bundle import BundleError
-    from .site import BuildError
-    from .sources import ModelError
-
-    return (ModelError, BuildError, BundleError)
-
-
 common = [
     click.option("--model", "-m", default="auto", show_default=True, help=MODEL_HELP),
     click.option("-v", "--verbose", count=True, help="More detail."),
@@ -85,10 +72,7 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
     rep = _reporter(verbose, quiet)
     opts = BuildOptions(model=model, out=out, precision=precision, variants=_variants(variants),
                         clean=clean, strict=strict, max_tokens=max_tokens, cache_root=default_root(cache_dir))
-    try:
-        res = build_site(opts, rep)
-    except _expected_errors() as e:
-        _fail(rep, e)
+    res = build_site(opts, rep)  # a TxbuildError is one line and exit 1 (click prints it)
     t = Table(title=f"txbuild site → {res.out}")
     for col in ("model", "variant", "bytes", "verify", "top-1", "logits rel err"):
         t.add_column(col, justify="right" if col in ("bytes", "top-1", "logits rel err") else "left")
@@ -101,6 +85,8 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
                   f"{v['verify']['top1']:.3f}", f"{v['verify']['logits_max_rel']:.1e}")
         label = ""
     rep.table(t)
+    if res.kept:
+        rep.info(f"kept {len(res.kept)} file(s) in {res.out} that txbuild did not write: {', '.join(res.kept)}")
     rep.info(f"site: {human_bytes(res.site_bytes)} in {res.seconds:.1f}s · serve it with [bold]txbuild serve[/]")
 
 
@@ -117,19 +103,17 @@ def export_cmd(model, verbose, quiet, cache_dir, out, variants):
     from .cache import default_root
     from .sources import load, resolve
 
+    from .ownership import replace_dir
+
     rep = _reporter(verbose, quiet)
-    try:
-        source = resolve(model)
-        for note in source.notes:
-            rep.warn(note)
-        lm = load(source)
-    except _expected_errors() as e:
-        _fail(rep, e)
+    source = resolve(model)
+    for note in source.notes:
+        rep.warn(note)
+    lm = load(source)
     folders = stages.export_variants(lm, list(_variants(variants)), default_root(cache_dir), rep)
     for prec, folder in folders.items():
         dst = out / lm.source.id / prec
-        shutil.rmtree(dst, ignore_errors=True)
-        shutil.copytree(folder, dst, ignore=shutil.ignore_patterns(".complete", "verify-*.json"))
+        replace_dir(folder, dst, ignore=shutil.ignore_patterns(".complete", "verify-*.json"))
         rep.info(f"{prec}: {dst}")
 
 
@@ -144,10 +128,7 @@ def verify_cmd(model, verbose, quiet, cache_dir, variants, out):
     from .sources import load, resolve
 
     rep = _reporter(verbose, quiet)
-    try:
-        lm = load(resolve(model))
-    except _expected_errors() as e:
-        _fail(rep, e)
+    lm = load(resolve(model))
     folders = stages.export_variants(lm, list(_variants(variants)), default_root(cache_dir), rep)
     reports = stages.verify_variants(lm, folders, default_root(cache_dir), rep)
     out.write_text(json.dumps(reports, indent=1))
@@ -158,23 +139,38 @@ def verify_cmd(model, verbose, quiet, cache_dir, variants, out):
     sys.exit(0 if all(r["passed"] for r in reports.values()) else 1)
 
 
+def _port(ctx, param, value) -> int:
+    from .errors import UsageError
+
+    try:
+        port = int(value)
+    except ValueError:
+        raise UsageError(f"--port {value!r} is not a number (0-65535; 0 picks a free port)") from None
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is out of range (0-65535; 0 picks a free port)")
+    return port
+
+
 @main.command("serve")
 @click.option("--dir", "root", type=click.Path(path_type=Path, file_okay=False), default=Path("site"), show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", "-p", type=int, default=8000, show_default=True)
+@click.option("--port", "-p", default="8000", show_default=True, callback=_port, help="0 picks a free port.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")
 def serve_cmd(root, host, port, verbose):
     """Serve site/ locally with the headers multi-threaded wasm needs."""
+    from .errors import TxbuildError
     from .serve import make_server
 
     if not (root / "index.html").exists():
-        raise click.ClickException(f"{root}/index.html not found: build the site first (txbuild site)")
+        raise TxbuildError(f"{root}/index.html not found: build the site first (txbuild site)")
     server = make_server(root, host, port, verbose)
     click.echo(f"Serving {root} at http://{host}:{server.server_port}/ (Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        server.server_close()
 
 
 main.add_command(train)

@@ -1,23 +1,39 @@
 """`txbuild serve`: a local static server for site/ with the headers the live model needs.
 
 COOP/COEP make the page cross-origin isolated, which lets onnxruntime-web use several wasm
-threads; without them it quietly runs on one.
+threads; without them it quietly runs on one. It serves the files under its root and nothing
+else: every path is resolved (a symlink out of the root is a 404), no directory listings, no
+dotfiles (`.git/`, the build marker), a NUL byte is a 400; a bounded number of threads and an
+idle timeout keep a stray client from holding it.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import mimetypes
+import os
+import socket
+import threading
+import urllib.parse
 from pathlib import Path
+
+from .errors import UsageError
+from .htmlsafe import CSP
 
 TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
          ".onnx": "application/octet-stream", ".data": "application/octet-stream",
          ".json": "application/json", ".woff2": "font/woff2", ".svg": "image/svg+xml"}
 
+MAX_THREADS = 32  # a local server: a browser opens ~6 connections per origin
+BACKLOG = 64
+IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed
+
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    timeout = IDLE_SECONDS
 
     def guess_type(self, path):
         # Shards are named model.onnx.data.0, .1 …: type them by their stem.
@@ -26,10 +42,42 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return "application/octet-stream"
         return TYPES.get(p.suffix) or mimetypes.guess_type(p.name)[0] or "application/octet-stream"
 
+    def _refused(self) -> bool:
+        """Answer 400/404 for a path that is not a file under the root; True when answered."""
+        raw = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
+        if "\0" in raw or "\0" in self.path:
+            self.send_error(400, "Bad request")
+            return True
+        parts = [p for p in raw.split("/") if p]
+        if any(p.startswith(".") for p in parts):
+            self.send_error(404, "File not found")
+            return True
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(self.translate_path(self.path))
+        if real != root and not real.startswith(root + os.sep):
+            self.send_error(404, "File not found")
+            return True
+        return False
+
+    def do_GET(self):
+        if not self._refused():
+            super().do_GET()
+
+    def do_HEAD(self):
+        if not self._refused():
+            super().do_HEAD()
+
+    def list_directory(self, path):
+        self.send_error(404, "File not found")  # a folder without index.html: no listing
+        return None
+
     def end_headers(self):
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
         self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
@@ -38,8 +86,45 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(fmt, *args)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    request_queue_size = BACKLOG
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self._slots = threading.BoundedSemaphore(MAX_THREADS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        self._slots.acquire()  # at the cap, new connections wait in the backlog
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
 def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False):
+    """The server, bound; a UsageError (one line, exit 2) when it cannot listen there."""
     handler = functools.partial(SiteHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    try:
+        server = SiteServer((host, port), handler)
+    except socket.gaierror:
+        raise UsageError(f"--host {host!r} does not resolve to an address to listen on") from None
+    except OverflowError:
+        raise UsageError(f"--port {port} is not a port number (0-65535)") from None
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is in use; choose another with --port") from None
+        if e.errno == errno.EADDRNOTAVAIL:
+            raise UsageError(f"--host {host!r} is not an address of this machine") from None
+        if e.errno == errno.EACCES:
+            raise UsageError(f"port {port} needs privileges; choose one above 1023 with --port") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {e.strerror}") from None
     server.verbose = verbose
     return server

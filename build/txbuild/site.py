@@ -5,6 +5,7 @@ Nothing half-written: a failure anywhere leaves the previous `site/` untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
@@ -17,6 +18,9 @@ from .cache import default_root
 from . import PRECISIONS
 from .manifest import build_manifest, write_manifest
 from .report import Reporter
+from .errors import TxbuildError
+from .ownership import MARKER, build_lock  # noqa: F401  (MARKER re-exported)
+from .ownership import check_replaceable, remove_owned, swap_into_place, write_marker
 from .sources import LoadedModel, load, resolve
 
 GENERIC_PROMPTS = {
@@ -30,7 +34,7 @@ GENERIC_PROMPTS = {
 PREFERRED = "fp16"
 
 
-class BuildError(Exception):
+class BuildError(TxbuildError):
     """The build cannot produce a correct site; one line for the user."""
 
 
@@ -55,6 +59,7 @@ class BuildResult:
     site_bytes: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files in --out txbuild did not write, kept
 
 
 def prompts_for(lm: LoadedModel) -> dict:
@@ -81,13 +86,21 @@ def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_di
         lens = json.loads((folder / "lens.json").read_text())
         _copy(folder / lens["graph"], model_dir / prec / lens["graph"])
         graph_bytes = (folder / stages.GRAPH).stat().st_size
+        missing = [sh["name"] for sh in shard_list if not _is_sha256(sh.get("sha256"))]
+        if missing:
+            raise BuildError(f"{prec}: shard(s) {', '.join(missing)} have no sha256; rebuild with --clean")
         r = reports[prec]
         entries[prec] = {
             "graph": f"{prec}/{stages.GRAPH}",
+            # the graph holds every small tensor (LayerNorm weights): checked like the shards
+            "graph_sha256": _sha256_file(model_dir / prec / stages.GRAPH),
+            "graph_bytes": graph_bytes,
             "bytes": graph_bytes + sum(s["bytes"] for s in shard_list),
             "shards": [{**s, "path": f"{prec}/{s['name']}"} for s in shard_list],
             # The logit lens: a small graph reading the same shard files (no extra download).
-            "lens": {**lens, "graph": f"{prec}/{lens['graph']}"},
+            "lens": {**lens, "graph": f"{prec}/{lens['graph']}",
+                     "sha256": _sha256_file(model_dir / prec / lens["graph"]),
+                     "bytes": (model_dir / prec / lens["graph"]).stat().st_size},
             "verify": {k: r[k] for k in ("passed", "top1", "top5", "max_tv", "confident_top1", "kv_max_rel",
                                          "lens_max_rel")}
                       | {"logits_max_rel": r["outputs"]["logits"]["max_rel"]},
@@ -95,11 +108,32 @@ def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_di
     return entries
 
 
+def _sha256_file(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _is_sha256(v) -> bool:
+    return isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v)
+
+
 def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
+    out = opts.out.resolve()
+    check_replaceable(out)
+    with build_lock(out):
+        return _build_site(opts, rep, out)
+
+
+def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     from .article import PageContext, StrictError, render_pages
     from .article.modelfacts import measure_model
 
@@ -107,13 +141,16 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
     default_variant = opts.precision or (PREFERRED if PREFERRED in opts.variants else opts.variants[0])
     if default_variant not in opts.variants:
         raise BuildError(f"--precision {opts.precision} is not among the shipped variants {', '.join(opts.variants)}")
-    out = opts.out.resolve()
-    _check_replaceable(out)
+    check_replaceable(out)
     source = resolve(opts.model)
     for note in source.notes:
         rep.warn(note)
     with rep.stage("load", f"{source.kind} model {source.ref}"):
         lm = load(source)
+    n_ctx = lm.model.config.n_positions
+    if opts.max_tokens > n_ctx:  # the page must never promise more positions than the model has
+        rep.warn(f"--max-tokens {opts.max_tokens} is above the model's context of {n_ctx} positions; using {n_ctx}")
+        opts = dataclasses.replace(opts, max_tokens=n_ctx)
     if opts.clean:
         cache.clear(opts.cache_root)
     folders = stages.export_variants(lm, list(opts.variants), opts.cache_root, rep)
@@ -124,8 +161,13 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
             f"{p}: {', '.join(reports[p]['failures'])}" for p in failed))
 
     tmp = out.parent / f".{out.name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    remove_owned(tmp, "a stale build folder")
+    try:
+        tmp.mkdir(parents=True)
+        write_marker(tmp, None)  # still being written: everything in it is txbuild's
+    except OSError as e:
+        raise BuildError(f"cannot write the site next to --out {out}: {e.strerror}") from None
+    kept: list[str] = []
     try:
         model_dir = tmp / "model" / lm.source.id
         variants = _place_variants(folders, reports, model_dir)
@@ -153,25 +195,13 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
                 raise BuildError(f"--strict: {e}") from None
         for w in warnings:
             rep.warn(w)
-        _swap_into_place(tmp, out)
+        kept = swap_into_place(tmp, out)
+    except OSError as e:  # a full disk, a read-only folder: one line, the previous site intact
+        raise BuildError(f"cannot write the site ({e.strerror}: {e.filename or out})") from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return BuildResult(out, lm, variants, default_variant, _dir_bytes(out), time.perf_counter() - t0, warnings)
-
-
-MARKER = ".txbuild-site"  # marks a folder txbuild wrote, so a rebuild may replace it
-
-
-def _check_replaceable(out: Path) -> None:
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise BuildError(f"--out {out} is a non-empty folder that txbuild did not write; refusing to replace it")
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    (tmp / MARKER).write_text("written by txbuild site; rebuilt as a whole\n")
-    old = out.parent / f".{out.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+        try:
+            remove_owned(tmp, "the unfinished build folder")
+        except TxbuildError as e:
+            rep.warn(str(e))
+    return BuildResult(out, lm, variants, default_variant, _dir_bytes(out), time.perf_counter() - t0, warnings,
+                       kept)

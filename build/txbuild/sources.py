@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import REPO_ROOT
+from .errors import TxbuildError
 
 BUNDLED_DIR = REPO_ROOT / "models" / "gpt2-shakespeare"
 HUB_HOST = ("huggingface.co", 443)
 
 
-class ModelError(Exception):
+class ModelError(TxbuildError):
     """A model that cannot be used; the message is one line for the user."""
 
 
@@ -105,16 +106,58 @@ def _weights_hash(model) -> str:
     return h.hexdigest()[:16]
 
 
+CARD_FIELDS = {"trained": bool, "name": str, "default_prompt": str, "example_prompts": list, "description": (str, dict)}
+
+
 def _read_card(folder: Path | None) -> dict:
     """The bundled/local checkpoint may describe itself in txbuild.json (trained, description)."""
     if folder is None:
         return {}
     meta = folder / "txbuild.json"
-    if meta.exists():
-        import json
+    if not meta.exists():
+        return {}
+    import json
 
-        return json.loads(meta.read_text())
-    return {}
+    try:
+        card = json.loads(meta.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ModelError(f"{meta}: not valid UTF-8") from None
+    except json.JSONDecodeError as e:
+        raise ModelError(f"{meta}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"{meta}: expected a JSON object with {', '.join(CARD_FIELDS)}")
+    for key, kind in CARD_FIELDS.items():
+        if key in card and not isinstance(card[key], kind):
+            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise ModelError(f"{meta}: {key!r} must be a {names}, not {type(card[key]).__name__}")
+    prompts = card.get("example_prompts", []) + ([card["default_prompt"]] if "default_prompt" in card else [])
+    if "example_prompts" in card and not card["example_prompts"]:
+        raise ModelError(f"{meta}: 'example_prompts' is empty")
+    if any(not isinstance(p, str) or not p.strip() for p in prompts):
+        raise ModelError(f"{meta}: every prompt must be a non-empty string")
+    desc = card.get("description")
+    if isinstance(desc, dict) and any(not isinstance(v, str) for v in desc.values()):
+        raise ModelError(f"{meta}: 'description' maps a language to a string")
+    return card
+
+
+TOKENIZER_FILES = (("vocab.json", "merges.txt"), ("tokenizer.json",))
+
+
+def _check_folder(folder: Path) -> None:
+    """What a checkpoint folder needs before loading: the weights and the tokenizer files."""
+    if not any(all((folder / f).is_file() for f in group) for group in TOKENIZER_FILES):
+        raise ModelError(f"{folder} has no tokenizer files (vocab.json and merges.txt, or tokenizer.json)")
+
+
+def _weights_error(where: str, e: Exception) -> ModelError:
+    text = str(e)
+    if "mismatch" in text.lower() or "size mismatch" in text:
+        return ModelError(f"{where}: the shapes in config.json do not match the weights "
+                          "(n_embd, n_layer, n_head, vocab_size or n_positions differ)")
+    if type(e).__name__ == "SafetensorError" or "deserializ" in text:
+        return ModelError(f"{where}: the weights file is damaged or truncated ({text.splitlines()[0]})")
+    return ModelError(f"cannot load weights or tokenizer from {where}: {text.splitlines()[0] if text else type(e).__name__}")
 
 
 def load(source: ModelSource) -> LoadedModel:
@@ -138,17 +181,23 @@ def load(source: ModelSource) -> LoadedModel:
         raise ModelError(f"cannot load {tried}: {reason}") from None
     if config.model_type != "gpt2":
         raise ModelError(f"{where} is a {config.model_type!r} checkpoint; txbuild explains GPT-2-family models only")
+    folder = Path(where) if source.kind != "hub" else None
+    card_extra = _read_card(folder)  # before the heavy part: a bad txbuild.json fails at once
+    if folder is not None:
+        _check_folder(folder)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = GPT2LMHeadModel.from_pretrained(where, attn_implementation="eager",
                                                     dtype="float32", **kwargs)
             tokenizer = GPT2TokenizerFast.from_pretrained(where, **kwargs)
-    except (OSError, ValueError) as e:
-        raise ModelError(f"cannot load weights or tokenizer from {where}: {str(e).splitlines()[0]}") from None
+    except Exception as e:  # safetensors, torch and transformers raise their own types
+        raise _weights_error(where, e) from None
+    if len(tokenizer) < 256 or len(tokenizer) > model.config.vocab_size:
+        raise ModelError(f"{where}: the tokenizer has {len(tokenizer)} tokens but the model "
+                         f"{model.config.vocab_size}; the tokenizer files do not belong to it")
     model.eval()
-    folder = Path(where) if source.kind != "hub" else None
-    card = {"trained": True, **_read_card(folder)}
+    card = {"trained": True, **card_extra}
     return LoadedModel(source, model, tokenizer, _weights_hash(model), card)
 
 

@@ -12,7 +12,7 @@ const manifest = parseManifest(
     default_prompt: 'abc',
     tokenizer: { js_encoding: 'r50k_base' },
     default_variant: 'fp32',
-    variants: { fp32: { graph: 'a.onnx', bytes: 10, shards: [] }, int8: { graph: 'b.onnx', bytes: 5, shards: [] } },
+    variants: { fp32: { graph: 'a.onnx', graph_sha256: 'a'.repeat(64), bytes: 10, shards: [] }, int8: { graph: 'b.onnx', graph_sha256: 'b'.repeat(64), bytes: 5, shards: [] } },
     inputs: [{ name: 'input_ids', dtype: 'int64', dims: ['batch', 'seq'] }],
     outputs: [{ name: 'logits', dtype: 'float32', dims: ['seq', 'vocab'] }],
     dims: { vocab: 4 },
@@ -169,7 +169,7 @@ test('generation steps once per token (no full re-run each step); the comparison
   const log = [];
   const m = parseManifest({
     schema: 1, id: 'm', max_tokens: 8, default_prompt: 'ab', tokenizer: { js_encoding: 'r50k_base' }, default_variant: 'fp32',
-    variants: { fp32: { graph: 'a.onnx', bytes: 10, shards: [] } },
+    variants: { fp32: { graph: 'a.onnx', graph_sha256: 'a'.repeat(64), bytes: 10, shards: [] } },
     inputs: [{ name: 'input_ids', dtype: 'int64', dims: ['batch', 'seq'] }],
     outputs: [{ name: 'logits', dtype: 'float32', dims: ['seq', 'vocab'] }], dims: { vocab: 4 }, examples: [] },
   'http://h/model/m/manifest.json');

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseManifest, pickVariant, resolveDims } from '../../web/src/manifest.js';
 import { feedsFor } from '../../web/src/feeds.js';
+import { createHash } from 'node:crypto';
 
+const H = (c) => createHash('sha256').update(c).digest('hex');
 const URL_ = 'https://example.org/repo/model/tiny/manifest.json';
 const base = () => ({
   schema: 1,
@@ -12,8 +14,8 @@ const base = () => ({
   tokenizer: { kind: 'gpt2-bpe', js_encoding: 'r50k_base', special_tokens_as_text: true },
   default_variant: 'fp32',
   variants: {
-    fp32: { graph: 'fp32/model.onnx', bytes: 1100, shards: [{ name: 'model.onnx.data.0', path: 'fp32/model.onnx.data.0', bytes: 1000, sha256: 'ab' }] },
-    int8: { graph: 'int8/model.onnx', bytes: 300, graph_bytes: 50, shards: [{ name: 'model.onnx.data.0', path: 'int8/model.onnx.data.0', bytes: 250 }] },
+    fp32: { graph: 'fp32/model.onnx', graph_sha256: H('g'), bytes: 1100, shards: [{ name: 'model.onnx.data.0', path: 'fp32/model.onnx.data.0', bytes: 1000, sha256: H('a') }] },
+    int8: { graph: 'int8/model.onnx', graph_sha256: H('i'), bytes: 300, graph_bytes: 50, shards: [{ name: 'model.onnx.data.0', path: 'int8/model.onnx.data.0', bytes: 250, sha256: H('b') }] },
   },
   inputs: [
     { name: 'input_ids', dtype: 'int64', dims: ['batch', 'seq'] },
@@ -26,8 +28,8 @@ const base = () => ({
 
 test('paths resolve against the manifest URL; sizes add up', () => {
   const m = parseManifest(base(), URL_);
-  assert.equal(m.variants.fp32.graphUrl, 'https://example.org/repo/model/tiny/fp32/model.onnx');
-  assert.equal(m.variants.fp32.shards[0].url, 'https://example.org/repo/model/tiny/fp32/model.onnx.data.0');
+  assert.equal(m.variants.fp32.graphUrl, `https://example.org/repo/model/tiny/fp32/model.onnx?h=${H('g')}`);
+  assert.equal(m.variants.fp32.shards[0].url, `https://example.org/repo/model/tiny/fp32/model.onnx.data.0?h=${H('a')}`);
   assert.equal(m.variants.fp32.shards[0].name, 'model.onnx.data.0');
   assert.equal(m.variants.fp32.graphBytes, 100);
   assert.equal(m.variants.int8.graphBytes, 50);
@@ -75,4 +77,22 @@ test('feeds: ids into the int64 input, empty past for the cache inputs', () => {
   assert.equal(past.name, 'past_key');
   assert.deepEqual(past.dims, [2, 4, 0, 8]);
   assert.equal(past.data.length, 0);
+});
+
+test('every model file needs its sha256, and its URL carries it (issue 13)', () => {
+  const noGraph = base();
+  delete noGraph.variants.fp32.graph_sha256;
+  assert.throws(() => parseManifest(noGraph, URL_), /graph has no sha256/);
+  const noShard = base();
+  delete noShard.variants.int8.shards[0].sha256;
+  assert.throws(() => parseManifest(noShard, URL_), /shard model.onnx.data.0 has no sha256/);
+  const badLens = base();
+  badLens.variants.fp32.lens = { graph: 'fp32/lens.onnx', sha256: 'ab' };
+  assert.throws(() => parseManifest(badLens, URL_), /lens graph has no sha256/);
+  const lens = base();
+  lens.variants.fp32.lens = { graph: 'fp32/lens.onnx', sha256: H('l'), bytes: 12 };
+  const v = parseManifest(lens, URL_).variants.fp32;
+  assert.equal(v.lens.graphUrl, `https://example.org/repo/model/tiny/fp32/lens.onnx?h=${H('l')}`);
+  assert.equal(v.lens.sha256, H('l'));
+  assert.equal(v.graphSha256, H('g'));
 });

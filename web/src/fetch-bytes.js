@@ -2,6 +2,8 @@
 // a byte-accurate progress bar. The manifest knows each file's size, so the buffer is
 // allocated once instead of growing (a 500 MB shard must not be copied twice).
 
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+
 export async function fetchBytes(url, { expectedBytes = 0, onBytes = () => {}, signal, fetchImpl = fetch } = {}) {
   // mode 'same-origin' makes the browser itself refuse anything off the site's origin.
   const res = await fetchImpl(url, { mode: 'same-origin', credentials: 'same-origin', signal });
@@ -36,8 +38,17 @@ function checkSize(url, buf, expectedBytes) {
   return buf;
 }
 
+// WebCrypto where the page is a secure context; plain http on a LAN address is not, and
+// there the pure-JS SHA-256 of @noble/hashes does it: every file is checked everywhere.
 export async function sha256Hex(bytes, subtle = globalThis.crypto?.subtle) {
-  if (!subtle) return null; // plain http on a LAN address is not a secure context
-  const digest = new Uint8Array(await subtle.digest('SHA-256', bytes));
+  const digest = subtle ? new Uint8Array(await subtle.digest('SHA-256', bytes)) : nobleSha256(bytes);
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// The check every model file passes before use: its size and its sha256 as the manifest says.
+export async function verifiedBytes(url, bytes, sha256, subtle = globalThis.crypto?.subtle) {
+  if (typeof sha256 !== 'string') throw new Error(`${url}: the manifest gives no sha256`);
+  const got = await sha256Hex(bytes, subtle);
+  if (got !== sha256) throw new Error(`${url}: sha256 ${got}, the manifest says ${sha256}`);
+  return bytes;
 }

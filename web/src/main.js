@@ -144,7 +144,8 @@ function watchOffline(win, store, worker, extra) {
 function fromUrl(s, search) {
   const m = s.manifest;
   const { values: v, bad } = parseUrlState(search, {
-    layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total, tourSteps: TOUR_STEPS.length,
+    layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total,
+    maxPos: limits(m).total, variants: m.variantNames, tourSteps: TOUR_STEPS.length,
   });
   const pick = (keys) => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
   return {

@@ -10,28 +10,43 @@ function need(cond, what) {
   if (!cond) throw new Error(`manifest: ${what}`);
 }
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+// Every model file the browser loads is checked against the sha256 the build recorded, and
+// its URL carries that hash (?h=…): a rebuild with new weights never meets an old cached file.
+function hashed(what, path, sha256, base) {
+  need(typeof sha256 === 'string' && SHA256.test(sha256), `${what} has no sha256`);
+  const url = new URL(sameOriginUrl(path, base));
+  url.searchParams.set('h', sha256);
+  return url.href;
+}
+
 function parseVariant(name, v, base) {
   need(v && typeof v.graph === 'string', `variant ${name} has no graph`);
   const shards = (v.shards || []).map((s) => {
     need(typeof s.name === 'string' && typeof s.path === 'string', `variant ${name}: shard without name/path`);
     need(Number.isFinite(s.bytes) && s.bytes >= 0, `variant ${name}: shard ${s.name} without bytes`);
-    return { name: s.name, url: sameOriginUrl(s.path, base), bytes: s.bytes, sha256: s.sha256 || null };
+    return { name: s.name, url: hashed(`variant ${name}: shard ${s.name}`, s.path, s.sha256, base), bytes: s.bytes, sha256: s.sha256 };
   });
   const shardBytes = shards.reduce((a, s) => a + s.bytes, 0);
   // `bytes` is the variant's whole download (graph + shards); `graph_bytes`, when present,
   // is the graph file alone.
   const bytes = Number.isFinite(v.bytes) ? v.bytes : shardBytes;
   const graphBytes = Number.isFinite(v.graph_bytes) ? v.graph_bytes : Math.max(0, bytes - shardBytes);
+  const lens = v.lens && typeof v.lens.graph === 'string' ? v.lens : null;
   return {
     name,
-    graphUrl: sameOriginUrl(v.graph, base),
+    graphUrl: hashed(`variant ${name}: graph`, v.graph, v.graph_sha256, base),
+    graphSha256: v.graph_sha256,
     graphBytes,
     bytes: Math.max(bytes, shardBytes + graphBytes),
     shards,
     verify: v.verify || null,
     // the logit lens: a second small graph reading the same shard files (no extra download)
-    lens: v.lens && typeof v.lens.graph === 'string'
-      ? { graphUrl: sameOriginUrl(v.lens.graph, base), input: v.lens.input || 'hidden', output: v.lens.output || 'logits' }
+    lens: lens
+      ? { graphUrl: hashed(`variant ${name}: lens graph`, lens.graph, lens.sha256, base), sha256: lens.sha256,
+        bytes: Number.isFinite(lens.bytes) ? lens.bytes : undefined,
+        input: lens.input || 'hidden', output: lens.output || 'logits' }
       : null,
   };
 }

@@ -47,10 +47,28 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+// The pages' Content-Security-Policy (the same string as txbuild.htmlsafe.CSP, which a test
+// compares), sent as a header too, with nosniff, on what the worker answers.
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 export function withIsolation(res, ResponseImpl = Response, HeadersImpl = Headers) {
   if (!res || res.status === 0) return res; // opaque: headers cannot be read or set
   const headers = new HeadersImpl(res.headers);
-  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) headers.set(k, v);
+  for (const [k, v] of Object.entries({ ...ISOLATION_HEADERS, ...SECURITY_HEADERS })) headers.set(k, v);
   // 204/304 must not carry a body
   const body = res.status === 204 || res.status === 304 ? null : res.body;
   return new ResponseImpl(body, { status: res.status, statusText: res.statusText, headers });
@@ -66,4 +84,32 @@ export function navigationFallbacks(url) {
   if (u.pathname.endsWith('/')) out.push(`${u.href}index.html`);
   else if (u.pathname.endsWith('/index.html')) out.push(u.href.slice(0, -'index.html'.length));
   return out;
+}
+
+// The key a response is stored under: a navigation by its path alone (the page keeps its
+// state, prompt included, in the query: one entry per page, not one per prompt), anything
+// else by its full URL (model files carry their content hash in ?h=).
+export function cacheKey(url, mode) {
+  if (mode !== 'navigate') return url;
+  const u = new URL(url);
+  u.search = '';
+  u.hash = '';
+  return u.href;
+}
+
+// The sha256 a model file's URL promises (?h=<64 hex>), or null.
+export function promisedHash(url) {
+  const h = new URL(url).searchParams.get('h');
+  return h && /^[0-9a-f]{64}$/.test(h) ? h : null;
+}
+
+// Whether `res` may be stored: complete, same-origin, and, when its URL promises a hash,
+// bytes that have that hash (a corrupt or tampered download never poisons the cache).
+export async function storable(url, res, subtle = globalThis.crypto?.subtle) {
+  if (!cacheable(res)) return false;
+  const want = promisedHash(url);
+  if (!want) return true;
+  if (!subtle) return false;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', await res.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') === want;
 }

@@ -6,7 +6,7 @@
 // Only same-origin GETs inside the scope are handled; everything else goes to the network as
 // if there were no worker. __TXB_SW_SITE__ / __TXB_SW_MODEL__ come from build.mjs.
 
-import { cacheNames, staleCaches, classify, cacheable, withIsolation, navigationFallbacks } from './sw-core.js';
+import { cacheNames, staleCaches, classify, cacheable, withIsolation, navigationFallbacks, cacheKey, storable } from './sw-core.js';
 
 const NAMES = cacheNames({ site: __TXB_SW_SITE__, model: __TXB_SW_MODEL__ });
 const pending = new Set(); // cache writes still streaming
@@ -23,8 +23,10 @@ self.addEventListener('activate', (event) => {
 
 function remember(name, key, res, event) {
   if (!cacheable(res)) return;
-  const p = caches.open(name)
-    .then((c) => c.put(key, res))
+  // A clone to check (a hash in ?h= must match the bytes) and the response itself to store.
+  const check = res.clone();
+  const p = storable(key, check)
+    .then((ok) => ok && caches.open(name).then((c) => c.put(key, res)))
     .catch(() => {}) // quota, aborted body: the page has its bytes anyway
     .finally(() => pending.delete(p));
   pending.add(p);
@@ -34,7 +36,7 @@ function remember(name, key, res, event) {
 async function networkFirst(event, req) {
   try {
     const res = await fetch(req);
-    remember(NAMES.site, req.url, res.clone(), event);
+    remember(NAMES.site, cacheKey(req.url, req.mode), res.clone(), event);
     return res;
   } catch (err) {
     const cache = await caches.open(NAMES.site);
@@ -74,7 +76,7 @@ async function keep(msg) {
   const ours = (urls) => (Array.isArray(urls) ? urls : []).filter((u) => classify('GET', u, scope));
   const site = await caches.open(NAMES.site);
   const model = await caches.open(NAMES.model);
-  const page = ours([msg.page]);
+  const page = ours([msg.page]).map((u) => cacheKey(u, 'navigate'));
   const want = [...page.map((u) => [site, u, true]), ...ours(msg.site).map((u) => [site, u, false]),
     ...ours(msg.model).map((u) => [model, u, false])];
   const has = (cache, url, anyQuery) => cache.match(url, { ignoreSearch: anyQuery });
@@ -82,7 +84,7 @@ async function keep(msg) {
     if (await has(cache, url, anyQuery)) continue;
     try {
       const res = await fetch(url, { credentials: 'same-origin' });
-      if (cacheable(res)) await cache.put(url, res);
+      if (await storable(url, res.clone())) await cache.put(url, res);
     } catch { /* offline or gone: the answer below says so */ }
   }
   await Promise.allSettled([...pending]);

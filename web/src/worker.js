@@ -13,7 +13,7 @@
 //      {id, type: 'done', result} | {id, type: 'error', message}
 
 import * as ort from 'onnxruntime-web/wasm';
-import { fetchBytes, sha256Hex } from './fetch-bytes.js';
+import { fetchBytes, verifiedBytes } from './fetch-bytes.js';
 import { createByteProgress } from './progress.js';
 import { feedsFor } from './feeds.js';
 import { planStep, slicePast, cacheNorms } from './gen/kv-cache.js';
@@ -39,21 +39,24 @@ async function load(msg, post) {
   const abort = new AbortController();
   const get = async ({ url, bytes, sha256 }) => {
     const data = await fetchBytes(url, { expectedBytes: bytes, onBytes, signal: abort.signal });
-    const got = sha256 && (await sha256Hex(data));
-    if (got && got !== sha256) throw new Error(`${url}: sha256 ${got}, the manifest says ${sha256}`);
+    await verifiedBytes(url, data, sha256); // graphs and shards alike (issue 13)
     return data;
   };
-  const [graph, ...rest] = await Promise.all([
-    get({ url: variant.graphUrl, bytes: variant.graphBytes }),
+  // the lens graph is a few KB; its weights are the shards below. A missing or damaged lens
+  // disables the logit lens only (its view says why); the model still loads.
+  let lensError = null;
+  const lensGraphP = variant.lens
+    ? get({ url: variant.lens.graphUrl, bytes: variant.lens.bytes, sha256: variant.lens.sha256 })
+      .catch((err) => { lensError = String(err.message || err); return null; })
+    : null;
+  const [graph, ...shards] = await Promise.all([
+    get({ url: variant.graphUrl, bytes: variant.graphBytes, sha256: variant.graphSha256 }),
     ...variant.shards.map(get),
-    // the lens graph is a few KB; its weights are the shards below
-    ...(variant.lens ? [get({ url: variant.lens.graphUrl, bytes: undefined })] : []),
   ]).catch((err) => {
     abort.abort();
     throw err;
   });
-  const shards = rest.slice(0, variant.shards.length);
-  const lensGraph = variant.lens ? rest[variant.shards.length] : null;
+  const lensGraph = await lensGraphP;
   const done = progress.snapshot();
   post({ type: 'progress', loaded: done.loaded, total: done.total, phase: 'init' });
 
@@ -68,7 +71,7 @@ async function load(msg, post) {
   const lens = lensGraph
     ? { session: await ort.InferenceSession.create(lensGraph, { executionProviders: ['wasm'], externalData }), ...variant.lens }
     : null;
-  return { session, lens, initMs: performance.now() - t0, inputs: msg.inputs, dims: msg.dims, cache: { ids: [], past: null } };
+  return { session, lens, lensError, initMs: performance.now() - t0, inputs: msg.inputs, dims: msg.dims, cache: { ids: [], past: null } };
 }
 
 // The cache inputs and outputs are the ones with a `past` / `ctx` dim in the contract.
@@ -105,7 +108,7 @@ async function step(model, msg) {
 }
 
 async function lens(model, msg) {
-  if (!model.lens) throw new Error('this variant has no logit-lens graph');
+  if (!model.lens) throw new Error(model.lensError || 'this variant has no logit-lens graph');
   const { session, input, output } = model.lens;
   const out = await session.run({ [input]: new ort.Tensor('float32', msg.hidden.data, msg.hidden.dims) }, [output]);
   const t = out[output];

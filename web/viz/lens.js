@@ -31,7 +31,12 @@ export function mount(el, { state, t, actions }) {
   async function draw(s) {
     const tr = s.trace;
     const mine = ++seq;
-    if (!tr || !tr.tensors.embed || !tr.tensors.resid_post) return;
+    if (!tr || !tr.tensors.embed || !tr.tensors.resid_post) { // no run (an empty prompt): nothing stale
+      table.replaceChildren();
+      note.textContent = '';
+      table.dataset.status = 'none';
+      return;
+    }
     const pos = posOf(s);
     table.dataset.status = 'loading';
     if (s.model.phase !== 'ready') {
@@ -73,7 +78,9 @@ export function mount(el, { state, t, actions }) {
       table.dataset.ids = tr.ids.join(',');
       table.dataset.status = 'ready';
     } catch (err) {
-      if (mine === seq) note.textContent = t('lens_error', { error: String(err.message || err) });
+      if (mine !== seq) return;
+      note.textContent = t('lens_error', { error: String(err.message || err) });
+      table.dataset.status = 'error';
     }
   }
   let last = null;

@@ -56,7 +56,10 @@ export function drawRows(list, rows, x = probWidth()) {
 
 function captionText(top, s, t) {
   if (top.status === 'error') return t('top_error', { error: top.error || s.model.error });
-  if (top.status === 'example') return t('top_example', { prompt: s.manifest.examples[0]?.prompt ?? '' });
+  if (top.status === 'example') {
+    const ex = s.manifest.examples.find((e) => e.ids.join() === top.ids.join()) || s.manifest.examples[0];
+    return t('top_example', { prompt: ex?.prompt ?? '' }); // the example the rows belong to
+  }
   if (top.status === 'loading') return t('top_loading');
   if (top.rows.length === 0) return t('prompt_empty');
   return t('top_ready', { variant: top.variant, ms: Math.round(top.ms ?? 0) });

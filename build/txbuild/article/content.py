@@ -13,13 +13,14 @@ and a table of contents. Footnotes of all sections are numbered through and coll
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import markdown
 
+from ..htmlsafe import markdown_text
+from ..inputs import load_toml, read_utf8
 from . import filters
 from .figures import FigureExtension
 from .mathext import MathExtension
@@ -49,8 +50,7 @@ def load_strings(path: Path, warnings: list[str]) -> dict[str, str]:
     if not path.exists():
         warnings.append(f"{path}: missing UI strings file")
         return {}
-    with path.open("rb") as f:
-        data = tomllib.load(f)
+    data = load_toml(path)  # a syntax error names the file and line
     flat = {}
     for k, v in data.items():
         if not isinstance(v, str):
@@ -74,9 +74,12 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
     """Render every section of one language. Problems are appended to `warnings`."""
     t = variables["t"]
     # `{#id}` is attr_list's heading-anchor syntax, so jinja comments are `{##  ##}` here.
+    # Values are text (a checkpoint's name, a prompt): escaped for HTML and Markdown alike;
+    # only Markup (the project's own filters, such as `token`) is written as it is.
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=True,
+        finalize=markdown_text,
         keep_trailing_newline=True,
         comment_start_string="{##",
         comment_end_string="##}",
@@ -118,7 +121,7 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
     all_notes: list[str] = []
     for path in files:
         where = f"content/{lang}/{path.name}"
-        source = path.read_text(encoding="utf-8")
+        source = read_utf8(path)  # invalid UTF-8 names the file and line
         try:
             text = env.from_string(source).render(**variables)
         except jinja2.TemplateError as e:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
+from markdown.util import AtomicString
 from markdown.treeprocessors import Treeprocessor
 
 from . import viz
@@ -84,7 +85,7 @@ class FigureProcessor(Treeprocessor):
                 box.text = self.md.htmlStash.store(drawing.svg(fid))
                 if drawing.note:
                     note = etree.SubElement(cap, "span", {"class": "fig-note"})
-                    note.text = drawing.note
+                    note.text = AtomicString(drawing.note)  # text from the run: no Markdown, no HTML
                     note.tail = " "
                 for k, v in (drawing.attrs or {}).items():
                     if fig.get(k) is None:

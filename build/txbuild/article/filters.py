@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import math
 
+from markupsafe import Markup
+
 
 def thousands(n) -> str:
     return f"{int(round(float(n))):,}"
@@ -53,8 +55,8 @@ def visible(tok: str) -> str:
     return tok.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
 
 
-def token(tok: str) -> str:
-    return f'<code class="tok">{html.escape(visible(str(tok)))}</code>'
+def token(tok: str) -> Markup:
+    return Markup(f'<code class="tok">{html.escape(visible(str(tok)))}</code>')
 
 
 GPT2_SMALL = "GPT-2 small"

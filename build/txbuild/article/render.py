@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from .. import front
+from .. import front, htmlsafe
 from . import assets, facts as facts_mod, filters, links
 from .content import Article, build_article, load_strings, section_files
 from .context import LANGS, PageContext, StrictError
@@ -114,6 +114,8 @@ def render_pages(ctx: PageContext) -> list[str]:
     _compare(articles, strings, warnings)
 
     css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings, ctx.math_font_dir)
+    scripts = {k: htmlsafe.static_script(ctx.templates_dir, f, asset_files)
+               for k, f in (("page_js", "page.js"), ("chooser_js", "chooser.js"))}
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(ctx.templates_dir)),
@@ -122,6 +124,7 @@ def render_pages(ctx: PageContext) -> list[str]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(csp=htmlsafe.CSP, **scripts)
     env.filters["thousands"] = filters.thousands
     env.filters["fill"] = lambda s, **kw: _fill(s, **kw)
 

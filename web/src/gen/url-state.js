@@ -19,7 +19,25 @@ const numIn = (text, lo, hi) => {
   return Number.isFinite(v) && v >= lo && v <= hi ? v : null;
 };
 
-// sizes: {layers, heads, stages, vocab, maxPrompt (chars), maxGen (tokens)}
+// The longest prompt a link holds, in URL-encoded bytes: the same limit on write and on read,
+// well under what `txbuild serve` (64 KiB request line) and static hosts (~8 KiB) accept.
+export const MAX_PROMPT_URL_BYTES = 4000;
+
+// The longest start of `prompt` whose encoding fits the link (whole characters only).
+export function fitPrompt(prompt, limit = MAX_PROMPT_URL_BYTES) {
+  if (encodeURIComponent(prompt).length <= limit) return prompt;
+  let n = 0;
+  let out = '';
+  for (const ch of prompt) {
+    n += encodeURIComponent(ch).length;
+    if (n > limit) break;
+    out += ch;
+  }
+  return out;
+}
+
+// sizes: {layers, heads, stages, vocab, maxPrompt (URL bytes), maxGen (tokens), maxPos (tokens),
+// variants (names)}
 export function parseUrlState(search, sizes) {
   const q = new URLSearchParams(search);
   const values = {};
@@ -30,11 +48,13 @@ export function parseUrlState(search, sizes) {
     if (v === null || v === undefined) bad.push(key);
     else set(v);
   };
-  take('prompt', (s) => (s.length <= (sizes.maxPrompt ?? 4000) ? s : null), (v) => (values.prompt = v));
+  take('prompt', (s) => (encodeURIComponent(s).length <= (sizes.maxPrompt ?? MAX_PROMPT_URL_BYTES) ? s : null),
+    (v) => (values.prompt = v));
+  if (sizes.variants) take('variant', (s) => (sizes.variants.includes(s) ? s : null), (v) => (values.variant = v));
   take('layer', (s) => intIn(s, 1, sizes.layers), (v) => (values.layer = v - 1));
   take('head', (s) => intIn(s, 1, sizes.heads), (v) => (values.head = v - 1));
   take('stage', (s) => intIn(s, 1, sizes.stages ?? 1), (v) => (values.stage = v - 1));
-  take('pos', (s) => intIn(s, 1, sizes.maxGen ?? 4096), (v) => (values.pos = v - 1));
+  take('pos', (s) => intIn(s, 1, sizes.maxPos ?? sizes.maxGen ?? 4096), (v) => (values.pos = v - 1));
   take('mode', (s) => (MODES.includes(s) ? s : null), (v) => (values.mode = v));
   take('temp', (s) => numIn(s, TEMP_MIN, TEMP_MAX), (v) => (values.temperature = v));
   take('k', (s) => intIn(s, 1, sizes.vocab), (v) => (values.topK = v));
@@ -59,7 +79,7 @@ export function serializeUrlState(search, st, defaults) {
   const put = (key, value, dflt) => {
     if (value !== undefined && value !== null && value !== dflt) q.set(key, String(value));
   };
-  put('prompt', st.prompt, defaults.prompt);
+  put('prompt', st.prompt === undefined || st.prompt === null ? st.prompt : fitPrompt(st.prompt), defaults.prompt);
   put('layer', st.layer + 1, 1);
   put('head', st.head + 1, 1);
   put('stage', st.stage + 1, 1);

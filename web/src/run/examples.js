@@ -1,6 +1,7 @@
 // A precomputed example (its tensors from the build) stands in until a live run replaces it.
 
 import { lastRow } from '../topk.js';
+import { exampleTop, wantsExampleTop } from '../example-top.js';
 
 export async function showExample(rt, i) {
   const { store, manifest, loadExample, tok } = rt;
@@ -11,5 +12,6 @@ export async function showExample(rt, i) {
   const tokens = ex.ids.map((id, n) => (tok ? rt.label(id) : { id, text: ex.tokens?.[n] ?? String(id), bytes: false, raw: null }));
   const lg = tensors.logits;
   rt.set({ trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors }, exampleWanted: false,
+    ...(wantsExampleTop(store.get().top, ex) ? { top: exampleTop(ex, tok && ((id) => tok.tokenLabel(id))) } : {}),
     ...(lg && !store.get().next ? { next: { ids: ex.ids, logits: lastRow(lg.data, lg.dims).slice() } } : {}) });
 }

@@ -19,7 +19,7 @@ export function createPredictor(rt, debounceMs) {
     if (!rt.ready || rt.busy || !rt.tok || (!force && listStatus(store.get()) === 'ready')) return;
     const { ids, variant } = store.get();
     const current = rt.client;
-    if (ids.length === 0) return rt.set({ top: { kind: 'live', ids, variant, rows: [], error: null } });
+    if (ids.length === 0) return rt.set({ top: { kind: 'live', ids, variant, rows: [], error: null }, trace: null, next: null }); // no stale trace
     rt.busy = true;
     try {
       if (ids.length > lim.explained) {

@@ -48,7 +48,7 @@ export function mount(el, { state, t, actions }) {
   function update(s) {
     if (s.gen === shown.gen && s.model === shown.model && s.tokens === shown.tokens) return;
     const g = s.gen;
-    const ready = s.model.phase === 'ready' && Array.isArray(s.ids);
+    const ready = s.model.phase === 'ready' && Array.isArray(s.ids) && s.ids.length > 0; // an empty prompt: nothing to continue
     root.dataset.running = String(g.running);
     next.disabled = gen.disabled = !ready || g.running;
     stop.disabled = !g.running;
