@@ -37,9 +37,9 @@ def bench(site: Path, variant: str | None, tokens: int, prompt: str) -> dict:
         page.wait_for_function("() => document.querySelector('#gen-controls').dataset.running === 'false' && "
                                "document.querySelector('#kv-timing').dataset.cachedMs !== ''", timeout=600_000)
         # the with/without comparison is measured once, on the button (a few repetitions)
-        page.wait_for_function("!document.querySelector('#kv-measure').disabled", timeout=600_000)
+        page.wait_for_function("() => !document.querySelector('#kv-measure').disabled", timeout=600_000)
         page.click("#kv-measure")
-        page.wait_for_function("document.querySelector('#kv-timing').dataset.fullMs !== ''", timeout=600_000)
+        page.wait_for_function("() => document.querySelector('#kv-timing').dataset.fullMs !== ''", timeout=600_000)
         t = page.eval_on_selector("#kv-timing", "t => ({...t.dataset})")
         n = len(page.get_attribute("#gen-text", "data-ids").split(","))
         threads = page.evaluate("crossOriginIsolated ? Math.min(navigator.hardwareConcurrency, 8) : 1")

@@ -157,7 +157,7 @@ def test_generated_text_reads_as_text_and_the_count_follows(site):
         n0 = len(page.get_attribute("#top-tokens", "data-ids").split(","))
         page.fill("#gen-n", "5")
         page.click("#gen-run")
-        page.wait_for_function("document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length === 5 && "
+        page.wait_for_function("() => document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length === 5 && "
                                "document.querySelector('#gen-controls').dataset.running === 'false'", timeout=90_000)
         ids = [int(x) for x in page.get_attribute("#gen-text", "data-ids").split(",")]
         assert page.text_content("#gen-text .txb-gen-tokens") == tok.decode(ids)  # the text, not visible-space marks

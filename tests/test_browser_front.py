@@ -153,7 +153,7 @@ def test_tour_steps_set_their_state_and_the_url_restores_them(site, browser_ctx)
                 assert f"block {int(sheet['layer']) + 1}" in sheet["text"]
             if sheet["id"] == "greedy":
                 page.wait_for_selector("#mode-greedy:checked")
-            page.wait_for_function(f"location.search.includes('tour={step + 1}')")
+            page.wait_for_function(f"() => location.search.includes('tour={step + 1}')")
             seen.append((step, sheet["stage"], sheet["layer"], sheet["head"]))
             # the overview highlights what the step talks about
             assert page.locator("#overview .ov-hl").count() >= 1
@@ -179,7 +179,7 @@ def test_tour_steps_set_their_state_and_the_url_restores_them(site, browser_ctx)
         page.keyboard.press("Escape")
         page.wait_for_selector("#tour", state="hidden")
         assert page.evaluate("document.activeElement.id") == "tour-start"
-        page.wait_for_function("!location.search.includes('tour=')")
+        page.wait_for_function("() => !location.search.includes('tour=')")
         # the start button offers the last step seen (1-based)
         assert str(len(seen) - 2) in page.text_content("#tour-start")
         page.close()

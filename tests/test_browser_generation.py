@@ -76,7 +76,7 @@ def test_greedy_with_the_cache_equals_greedy_reruns(site):
         # afterwards the explainer shows the whole sequence (one full run)
         page.wait_for_selector(f'#explorer[data-ids="{",".join(map(str, ids + want))}"][data-trace="live"]', timeout=READY)
         page.click("#kv-measure")
-        page.wait_for_function("document.querySelector('#kv-timing').dataset.fullMs !== ''", timeout=READY)
+        page.wait_for_function("() => document.querySelector('#kv-timing').dataset.fullMs !== ''", timeout=READY)
         timing = page.eval_on_selector("#kv-timing", "t => [Number(t.dataset.cachedMs), Number(t.dataset.fullMs)]")
         assert all(x > 0 for x in timing)
         assert page.text_content("#kv-timing tbody tr[data-kind=full] td:last-child") == "3"
