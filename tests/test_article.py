@@ -421,3 +421,12 @@ def test_figure_labels_are_at_least_11px(site):
         html = (out / lang / "index.html").read_text(encoding="utf-8")
         sizes = [float(x) for x in re.findall(r'<text[^>]*font-size="([0-9.]+)"', html)]
         assert sizes and min(sizes) >= 11, (lang, sorted(set(s for s in sizes if s < 11)))
+
+
+def test_try_it_links_are_links_not_escaped_text(site):
+    # try_it() returns HTML into templates that escape every value that is not Markup
+    out, _ = site
+    for lang in LANGS:
+        html = (out / lang / "index.html").read_text(encoding="utf-8")
+        assert html.count('<a class="try-it" href="index.html?') >= 5, lang
+        assert "&lt;a class" not in html, lang

@@ -85,8 +85,9 @@ TRY_KEYS = ("prompt", "layer", "head", "stage", "pos", "mode", "temp", "k", "p",
 STAGE = {"tokens": 1, "embedding": 2, "blocks": 3, "qkv": 4, "attention": 5}  # web/src/explainer/shell.js STAGES
 
 
-def try_it(text: str, **state) -> str:
-    """A link that opens the explainer on this page in the given state (a relative URL)."""
+def try_it(text: str, **state) -> Markup:
+    """A link that opens the explainer on this page in the given state (a relative URL).
+    Markup: the article's templates escape every value that is not."""
     from urllib.parse import urlencode
 
     bad = set(state) - set(TRY_KEYS)
@@ -95,7 +96,7 @@ def try_it(text: str, **state) -> str:
         state["stage"] = STAGE[state["stage"]]
     query = urlencode([(k, f"{state[k]:g}" if isinstance(state[k], float) else str(state[k]))
                        for k in TRY_KEYS if k in state])
-    return f'<a class="try-it" href="index.html?{html.escape(query)}#explainer">{html.escape(text)}</a>'
+    return Markup(f'<a class="try-it" href="index.html?{html.escape(query)}#explainer">{html.escape(text)}</a>')
 
 
 def install(env, lang: str) -> None:
