@@ -117,8 +117,57 @@ def test_logit_lens_graph_reads_the_variant_shards_and_ends_at_the_prediction(lm
     assert lens.shape == (dims["layer"], dims["vocab"])
     scale = np.abs(got["logits"][-1]).max()
     # int8 quantizes activations per run, so a run over other rows rounds a little differently
-    tol = {"fp32": 1e-5, "fp16": 1e-3, "int8": 3e-2}[precision]
+    tol = {"fp32": 1e-5, "fp16": 1e-3, "int8": 3e-2, "q4": 1e-5}[precision]
     assert np.abs(lens[-1] - got["logits"][-1]).max() <= tol * scale
     ref = trace_ids(lm.model, ids)
     first_layer = trace.lens_logits(lm.model, ref["resid_post"][:1, -1])[0]
-    np.testing.assert_allclose(lens[0], first_layer, atol=max(tol, 2e-3) * scale)
+    # q4's output layer is 4-bit: its lens differs from PyTorch's fp32 one by that rounding
+    atol = {"q4": 0.25}.get(precision, max(tol, 2e-3))
+    np.testing.assert_allclose(lens[0], first_layer, atol=atol * scale)
+
+
+def _dequantize_rows(packed: np.ndarray, scales: np.ndarray) -> np.ndarray:
+    """MatMulNBits' symmetric 4-bit layout, decoded here in numpy: [N, nb, 16] bytes -> [N, nb·32]."""
+    lo, hi = packed & 0x0F, packed >> 4
+    q = np.stack([lo, hi], axis=-1).reshape(packed.shape[0], packed.shape[1], -1).astype(np.float32) - 8
+    return (q * scales.reshape(packed.shape[0], packed.shape[1], 1)).reshape(packed.shape[0], -1)
+
+
+def test_q4_has_4bit_matmuls_and_one_copy_of_the_tied_embedding(lm, variant_dirs):
+    m = onnx.load(variant_dirs["q4"] / stages.GRAPH, load_external_data=True)
+    ops = [n.op_type for n in m.graph.node]
+    cfg = lm.model.config
+    # four weight matrices per block and the output layer, all as 4-bit blocks of 32
+    nbits = [n for n in m.graph.node if n.op_type == "MatMulNBits"]
+    assert len(nbits) == 4 * cfg.n_layer + 1 and "Gemm" not in ops
+    assert all({a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}["block_size"] == 32 for n in nbits)
+    big = [i for i in m.graph.initializer if np.prod(i.dims) >= cfg.vocab_size * cfg.n_embd // 2]
+    assert len(big) == 1 and big[0].data_type == onnx.TensorProto.UINT8, [(i.name, list(i.dims)) for i in big]
+
+
+def test_q4_token_lookup_reads_the_output_layer_rows(lm, variant_dirs):
+    """tok_emb of the q4 graph = the output layer's 4-bit rows decoded independently."""
+    m = onnx.load(variant_dirs["q4"] / stages.GRAPH, load_external_data=True)
+    head = next(n for n in m.graph.node if n.op_type == "MatMulNBits" and n.output[0] == "logits")
+    inits = {i.name: onnx.numpy_helper.to_array(i) for i in m.graph.initializer}
+    # the scales ship as fp16 behind a Cast to float32
+    cast = next(n for n in m.graph.node if n.output[0] == head.input[2])
+    assert cast.op_type == "Cast"
+    inits[head.input[2]] = inits[cast.input[0]].astype(np.float32)
+    table = _dequantize_rows(inits[head.input[1]], inits[head.input[2]])
+    ids = encode(lm.tokenizer, "Four bits a weight")
+    dims = stages.dims_of(lm.model.config)
+    got = verify.run(verify.session(variant_dirs["q4"] / stages.GRAPH), ids, n_layer=dims["layer"],
+                     n_head=dims["head"], head_dim=dims["head_dim"], outputs=["tok_emb"])["tok_emb"]
+    np.testing.assert_allclose(got, table[ids], rtol=0, atol=1e-6)
+    # and the decoded rows are the tied embedding, to 4-bit precision: half a step, one step
+    # where the block's extreme is clipped to +7 (the symmetric range is -8…7)
+    wte = lm.model.transformer.wte.weight.detach().numpy()
+    step = np.abs(np.repeat(inits[head.input[2]], 32, axis=1))  # scales carry a sign
+    err = np.abs(table - wte)
+    assert np.all(err <= 1.01 * step + 1e-6) and np.mean(err <= 0.51 * step + 1e-6) > 0.99  # 1%: fp16 scales
+
+
+def test_q4_is_about_a_quarter_of_int8_weights(variant_dirs):
+    size = {p: sum(s["bytes"] for s in json.loads((d / "shards.json").read_text())) for p, d in variant_dirs.items()}
+    assert size["q4"] < 0.7 * size["int8"]

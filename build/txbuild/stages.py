@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, export, lens, shards, trace, verify
+from . import cache, export, lens, q4, shards, trace, verify
 from .report import Reporter
 from .sources import LoadedModel, encode
 
@@ -27,7 +27,7 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
     out: dict[str, Path] = {}
     for prec in precisions:
         key = cache.stage_key(lm.weights_hash, {"precision": prec, "opset": export.OPSET},
-                              [trace, export, shards, lens])
+                              [trace, export, q4, shards, lens])
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
