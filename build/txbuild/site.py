@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import bundle, stages
+from . import default_variant as default_rule
 from .examples import build_examples, lens_tops
 from .cache import DEFAULT_ROOT
 from . import PRECISIONS
@@ -128,6 +129,7 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
     try:
         model_dir = tmp / "model" / lm.source.id
         variants = _place_variants(folders, reports, model_dir)
+        default_variant = opts.precision or default_rule.from_build(variants, reports)  # by measurement
         prompts = prompts_for(lm)
         with rep.stage("examples", "precomputed example runs"):
             examples, first_trace = build_examples(lm, prompts["examples"], opts.max_tokens, model_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, export, lens, q4, shards, trace, verify
+from . import cache, default_variant, export, lens, q4, shards, trace, verify
 from .report import Reporter
 from .sources import LoadedModel, encode
 
@@ -67,7 +67,7 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
     refs = None
     dims = dims_of(lm.model.config)
     for prec, folder in folders.items():
-        key = cache.stage_key(lm.weights_hash, {"graph": folder.name}, [verify, trace, lens])
+        key = cache.stage_key(lm.weights_hash, {"graph": folder.name}, [verify, trace, lens, default_variant])
         cached = folder / f"verify-{key}.json"
         if cached.exists():
             reports[prec] = json.loads(cached.read_text())
@@ -77,6 +77,9 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
                 refs = probe_refs(lm)
         with rep.stage("verify", prec):
             report = verify.verify_variant(prec, folder / GRAPH, refs, dims, lens_graph=folder / lens.LENS_GRAPH).as_dict()
+            # one measurement for the default-variant rule (default_variant.py), cached with the report
+            report["native_step_ms"] = default_variant.native_step_ms(
+                default_variant.one_thread_session(folder / GRAPH), dims)
         cached.write_text(json.dumps(report, indent=1))
         reports[prec] = report
     return reports

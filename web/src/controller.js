@@ -182,7 +182,7 @@ export function createController({
       const info = await mine.load({ variant: v, inputs: manifest.inputs, dims: manifest.dims, ort: ortPaths, numThreads });
       if (client !== mine) return;
       ready = true;
-      set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs } });
+      set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs, backend: info.backend } });
       schedule(0);
     } catch (err) {
       if (client !== mine) return;
@@ -320,6 +320,8 @@ export function createController({
     selectVariant(name) {
       if (name !== store.get().variant || store.get().model.phase === 'error') loadVariant(name);
     },
+    // the same variant in a fresh worker (the reader switched the backend)
+    reload: () => loadVariant(store.get().variant),
     destroy() {
       clearTimeout(timer);
       client?.destroy();
