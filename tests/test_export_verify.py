@@ -133,28 +133,51 @@ def _dequantize_rows(packed: np.ndarray, scales: np.ndarray) -> np.ndarray:
     return (q * scales.reshape(packed.shape[0], packed.shape[1], 1)).reshape(packed.shape[0], -1)
 
 
-def test_q4_has_4bit_matmuls_and_one_copy_of_the_tied_embedding(lm, variant_dirs):
-    m = onnx.load(variant_dirs["q4"] / stages.GRAPH, load_external_data=True)
-    ops = [n.op_type for n in m.graph.node]
+def _packed_head(m: onnx.ModelProto) -> tuple[str, str]:
+    """(packed weights, fp16 scales) behind the output layer's MatMul in the q4 graph."""
+    by_out = {o: n for n in m.graph.node for o in n.output}
+    head = by_out["logits"]
+    assert head.op_type == "MatMul" and head.input[1].endswith("__dec_w")
+    packed = head.input[1][: -len("__dec_w")]
+    scales = by_out[f"{packed}__dec_s"].input[0]
+    cast = by_out[scales]  # the scales ship as fp16 behind a Cast to float32
+    assert cast.op_type == "Cast"
+    return packed, cast.input[0]
+
+
+def test_q4_ships_4bit_blocks_and_one_copy_of_the_tied_embedding(lm, variant_dirs):
+    m = onnx.load(variant_dirs["q4"] / stages.GRAPH, load_external_data=False)
     cfg = lm.model.config
-    # four weight matrices per block and the output layer, all as 4-bit blocks of 32
-    nbits = [n for n in m.graph.node if n.op_type == "MatMulNBits"]
-    assert len(nbits) == 4 * cfg.n_layer + 1 and "Gemm" not in ops
-    assert all({a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}["block_size"] == 32 for n in nbits)
-    big = [i for i in m.graph.initializer if np.prod(i.dims) >= cfg.vocab_size * cfg.n_embd // 2]
-    assert len(big) == 1 and big[0].data_type == onnx.TensorProto.UINT8, [(i.name, list(i.dims)) for i in big]
+    inits = {i.name: i for i in m.graph.initializer}
+    # four weight matrices per block and the output layer, as [N, K/32, 16] bytes (blocks of 32)
+    packed = [i for i in m.graph.initializer if i.name.endswith("_Q4")]
+    assert len(packed) == 4 * cfg.n_layer + 1
+    assert all(i.data_type == onnx.TensorProto.UINT8 and i.dims[-1] == 16 for i in packed)
+    assert not [n for n in m.graph.node if n.op_type in ("Gemm", "MatMulNBits")]
+    big = [i for i in inits.values() if np.prod(i.dims) >= cfg.vocab_size * cfg.n_embd // 2]
+    assert [i.name for i in big] == [_packed_head(m)[0]]  # the embedding, once, as 4-bit rows
+
+
+def test_q4_weights_are_decoded_once_when_the_session_starts(lm, variant_dirs, tmp_path):
+    """ONNX Runtime folds the decoding into constants: only the token lookup unpacks per run."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    opts.optimized_model_filepath = str(tmp_path / "folded.onnx")
+    ort.InferenceSession(str(variant_dirs["q4"] / stages.GRAPH), opts, providers=["CPUExecutionProvider"])
+    folded = onnx.load(tmp_path / "folded.onnx", load_external_data=False)
+    assert [n.op_type for n in folded.graph.node].count("BitShift") == 1
+    floats = {i.name for i in folded.graph.initializer if i.data_type == onnx.TensorProto.FLOAT}
+    assert sum(n.op_type == "MatMul" and n.input[1] in floats for n in folded.graph.node) == 4 * lm.model.config.n_layer + 1
 
 
 def test_q4_token_lookup_reads_the_output_layer_rows(lm, variant_dirs):
     """tok_emb of the q4 graph = the output layer's 4-bit rows decoded independently."""
     m = onnx.load(variant_dirs["q4"] / stages.GRAPH, load_external_data=True)
-    head = next(n for n in m.graph.node if n.op_type == "MatMulNBits" and n.output[0] == "logits")
     inits = {i.name: onnx.numpy_helper.to_array(i) for i in m.graph.initializer}
-    # the scales ship as fp16 behind a Cast to float32
-    cast = next(n for n in m.graph.node if n.output[0] == head.input[2])
-    assert cast.op_type == "Cast"
-    inits[head.input[2]] = inits[cast.input[0]].astype(np.float32)
-    table = _dequantize_rows(inits[head.input[1]], inits[head.input[2]])
+    packed, scales = _packed_head(m)
+    table = _dequantize_rows(inits[packed], inits[scales].astype(np.float32))
     ids = encode(lm.tokenizer, "Four bits a weight")
     dims = stages.dims_of(lm.model.config)
     got = verify.run(verify.session(variant_dirs["q4"] / stages.GRAPH), ids, n_layer=dims["layer"],
@@ -163,7 +186,7 @@ def test_q4_token_lookup_reads_the_output_layer_rows(lm, variant_dirs):
     # and the decoded rows are the tied embedding, to 4-bit precision: half a step, one step
     # where the block's extreme is clipped to +7 (the symmetric range is -8…7)
     wte = lm.model.transformer.wte.weight.detach().numpy()
-    step = np.abs(np.repeat(inits[head.input[2]], 32, axis=1))  # scales carry a sign
+    step = np.abs(np.repeat(inits[scales].astype(np.float32), 32, axis=1))  # scales carry a sign
     err = np.abs(table - wte)
     assert np.all(err <= 1.01 * step + 1e-6) and np.mean(err <= 0.51 * step + 1e-6) > 0.99  # 1%: fp16 scales
 

@@ -1,4 +1,4 @@
-"""The q4 variant: every weight matrix as 4-bit blocks (ONNX Runtime's `MatMulNBits`).
+"""The q4 variant: every weight matrix as 4-bit blocks in ONNX Runtime's `MatMulNBits` layout.
 
 The exporter writes GPT-2's linear layers as `Gemm`; the quantizer only takes `MatMul`, so
 they are rewritten first (same maths). Block size 32, symmetric: each run of 32 weights along
@@ -8,6 +8,9 @@ The tied embedding is stored once. The output layer's `MatMulNBits` weight is la
 [vocab, C/32, 16] (one row of packed nibbles per output token), which is exactly a row of the
 token embedding: the token lookup gathers those rows and unpacks them with standard
 operators (bit mask, shift, scale), so no copy of the embedding ships.
+
+The weights are then decoded once, at session start, by the same standard operators (see
+_decode_at_init): the 4-bit layout is what ships, fp32 is what runs.
 """
 
 from __future__ import annotations
@@ -105,6 +108,50 @@ def _lookup_from_packed(model: onnx.ModelProto) -> None:
             g.initializer.remove(init)
 
 
+def _decode_at_init(model: onnx.ModelProto) -> None:
+    """MatMulNBits(A, packed, scales) -> MatMul(A, decoded), the decoding from constants only.
+
+    onnxruntime-web 1.30's wasm build has no fast 4-bit kernel: its MatMulNBits unpacks the
+    whole weight on every run (GPT-2 small: 2.7 s a token in Chromium against 0.19 s for int8,
+    scripts/bench_browser.py). Written with standard operators on initializers, the decoding is
+    constant-folded once when the session starts: the download stays 4-bit, the maths is fp32.
+    """
+    g = model.graph
+    shared = {"mask": np.uint8(0x0F), "four": np.uint8(4), "zero": np.float32(ZERO), "last": np.array([-1], np.int64)}
+    for k, v in shared.items():
+        g.initializer.append(numpy_helper.from_array(np.array(v), f"q4__{k}"))
+    for node in list(g.node):
+        if node.op_type != "MatMulNBits":
+            continue
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        n_out, k_in = attrs["N"], attrs["K"]
+        assert k_in % BLOCK == 0 and attrs["bits"] == BITS and len(node.input) == 3, node.name
+        a, packed, scales = node.input
+        p = f"{packed}__dec"
+        g.initializer.append(numpy_helper.from_array(np.array([n_out, k_in // BLOCK, BLOCK], np.int64), f"{p}_blocks"))
+        g.initializer.append(numpy_helper.from_array(np.array([n_out, k_in // BLOCK, 1], np.int64), f"{p}_sshape"))
+        g.initializer.append(numpy_helper.from_array(np.array([n_out, k_in], np.int64), f"{p}_rows"))
+        nodes = [
+            helper.make_node("BitwiseAnd", [packed, "q4__mask"], [f"{p}_lo"]),  # element 2i of each byte
+            helper.make_node("BitShift", [packed, "q4__four"], [f"{p}_hi"], direction="RIGHT"),  # element 2i+1
+            helper.make_node("Unsqueeze", [f"{p}_lo", "q4__last"], [f"{p}_lo1"]),
+            helper.make_node("Unsqueeze", [f"{p}_hi", "q4__last"], [f"{p}_hi1"]),
+            helper.make_node("Concat", [f"{p}_lo1", f"{p}_hi1"], [f"{p}_pairs"], axis=-1),  # N × nb × 16 × 2
+            helper.make_node("Cast", [f"{p}_pairs"], [f"{p}_f"], to=TensorProto.FLOAT),
+            helper.make_node("Sub", [f"{p}_f", "q4__zero"], [f"{p}_c"]),
+            helper.make_node("Reshape", [f"{p}_c", f"{p}_blocks"], [f"{p}_b"]),  # N × nb × 32
+            helper.make_node("Reshape", [scales, f"{p}_sshape"], [f"{p}_s"]),  # N × nb × 1
+            helper.make_node("Mul", [f"{p}_b", f"{p}_s"], [f"{p}_v"]),
+            helper.make_node("Reshape", [f"{p}_v", f"{p}_rows"], [f"{p}_nk"]),  # N × K
+            helper.make_node("Transpose", [f"{p}_nk"], [f"{p}_w"], perm=[1, 0]),  # K × N, as MatMul wants
+            helper.make_node("MatMul", [a, f"{p}_w"], list(node.output), name=f"{node.name}__mm"),
+        ]
+        at = list(g.node).index(node)
+        g.node.remove(node)
+        for i, n in enumerate(nodes):
+            g.node.insert(at + i, n)
+
+
 def _store_half(model: onnx.ModelProto, min_bytes: int = 64 * 1024) -> None:
     """Large float32 constants (the block scales, the position embedding) ship as fp16.
 
@@ -143,6 +190,7 @@ def to_q4(fp32: onnx.ModelProto) -> onnx.ModelProto:
             logging.getLogger().setLevel(level)
     model = q.model.model
     _lookup_from_packed(model)
+    _decode_at_init(model)
     _store_half(model)
     onnx.checker.check_model(model, full_check=False)
     return model
