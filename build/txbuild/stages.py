@@ -27,7 +27,7 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
     out: dict[str, Path] = {}
     for prec in precisions:
         key = cache.stage_key(lm.weights_hash, {"precision": prec, "opset": export.OPSET},
-                              [trace, export, q4, shards, lens])
+                              [trace, export, shards, lens] + ([q4] if prec == "q4" else []))
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
