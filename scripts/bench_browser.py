@@ -172,9 +172,9 @@ def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
 
     graph = site / "model" / manifest["id"] / manifest["variants"][variant]["graph"]
     d = manifest["dims"]
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    opts.intra_op_num_threads, opts.inter_op_num_threads = threads, 1
+    from txbuild.verify import options
+
+    opts = options(threads)  # the maths the wasm worker does (q4: weights folded to fp32)
     t0 = time.perf_counter()
     sess = ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
     init = (time.perf_counter() - t0) * 1000

@@ -45,10 +45,9 @@ def from_build(variants: dict[str, dict], reports: dict[str, dict]) -> str:
 def one_thread_session(graph):
     import onnxruntime as ort
 
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    opts.intra_op_num_threads = opts.inter_op_num_threads = 1
-    return ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
+    from .verify import options
+
+    return ort.InferenceSession(str(graph), options(threads=1), providers=["CPUExecutionProvider"])
 
 
 def native_step_ms(sess, dims: dict, prompt: int = 16, steps: int = 8) -> float:

@@ -65,9 +65,20 @@ def softmax(x: np.ndarray) -> np.ndarray:
 def session(graph: Path):
     import onnxruntime as ort
 
+    return ort.InferenceSession(str(graph), options(), providers=["CPUExecutionProvider"])
+
+
+def options(threads: int = 0):
+    """Session options that do the maths the browser's wasm worker does (web/src/worker-core.js):
+    q4's DequantizeLinear folded into fp32 weights, not fused into ORT's 4-bit MatMulNBits."""
+    import onnxruntime as ort
+
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
-    return ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
+    opts.add_session_config_entry("session.disable_quant_qdq", "1")
+    if threads:
+        opts.intra_op_num_threads = opts.inter_op_num_threads = threads
+    return opts
 
 
 def run(sess, ids: list[int], past: tuple[np.ndarray, np.ndarray] | None = None,

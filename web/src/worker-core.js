@@ -67,8 +67,10 @@ async function load(msg, post) {
   const t0 = performance.now();
   // the path is the location string the graph itself references
   let externalData = variant.shards.map((s, i) => ({ path: s.name, data: shards[i] }));
-  // WebGPU leaves shape arithmetic to the CPU on purpose: ORT's warning about it is noise
-  const quiet = { logSeverityLevel: 3 };
+  // WebGPU leaves shape arithmetic to the CPU on purpose: ORT's warning about it is noise.
+  // On wasm, q4's DequantizeLinear nodes are folded into fp32 weights at start instead of
+  // fused into MatMulNBits, which this build unpacks on every run (build/txbuild/q4.py).
+  const quiet = { logSeverityLevel: 3, ...(providers[0] === 'wasm' ? { extra: { session: { disable_quant_qdq: '1' } } } : {}) };
   const session = await ort.InferenceSession.create(graph, {
     executionProviders: providers,
     graphOptimizationLevel: 'all',
