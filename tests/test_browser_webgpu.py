@@ -115,7 +115,7 @@ def test_the_page_runs_on_webgpu_and_switches_to_wasm(gpu_site):
         page = ctx.new_page()
         watch_errors(page, problems)
         page.goto(f"{base}en/index.html")
-        page.wait_for_selector(f'.txb-model[data-phase="ready"][data-backend="webgpu"]', timeout=120_000)
+        page.wait_for_selector('.txb-model[data-phase="ready"][data-backend="webgpu"]', timeout=120_000)
         page.wait_for_selector(f'#top-tokens[data-status="ready"][data-ids="{ids}"]', timeout=120_000)
         gpu_top = page.eval_on_selector_all("#top-tokens li", "els => els.map(e => Number(e.dataset.tokenId))")
         assert page.eval_on_selector("#backend", "s => [...s.options].map(o => o.value)") == ["webgpu", "wasm"]
