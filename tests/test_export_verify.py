@@ -117,8 +117,83 @@ def test_logit_lens_graph_reads_the_variant_shards_and_ends_at_the_prediction(lm
     assert lens.shape == (dims["layer"], dims["vocab"])
     scale = np.abs(got["logits"][-1]).max()
     # int8 quantizes activations per run, so a run over other rows rounds a little differently
-    tol = {"fp32": 1e-5, "fp16": 1e-3, "int8": 3e-2}[precision]
+    tol = {"fp32": 1e-5, "fp16": 1e-3, "int8": 3e-2, "q4": 1e-5}[precision]
     assert np.abs(lens[-1] - got["logits"][-1]).max() <= tol * scale
     ref = trace_ids(lm.model, ids)
     first_layer = trace.lens_logits(lm.model, ref["resid_post"][:1, -1])[0]
-    np.testing.assert_allclose(lens[0], first_layer, atol=max(tol, 2e-3) * scale)
+    # q4's output layer is 4-bit: its lens differs from PyTorch's fp32 one by that rounding
+    atol = {"q4": 0.25}.get(precision, max(tol, 2e-3))
+    np.testing.assert_allclose(lens[0], first_layer, atol=atol * scale)
+
+
+def _head_weights(m: onnx.ModelProto) -> tuple[np.ndarray, np.ndarray]:
+    """The output layer's int4 weights [C, vocab] and fp16 block scales [C/32, vocab] in the q4 graph."""
+    by_out = {o: n for n in m.graph.node for o in n.output}
+    inits = {i.name: i for i in m.graph.initializer}
+    head = by_out["logits"]
+    dq = by_out[head.input[1]]
+    assert head.op_type == "MatMul" and dq.op_type == "DequantizeLinear"
+    cast = by_out[dq.input[1]]  # the scales ship as fp16 behind a Cast to float32
+    assert cast.op_type == "Cast" and inits[cast.input[0]].data_type == onnx.TensorProto.FLOAT16
+    q = onnx.numpy_helper.to_array(inits[dq.input[0]]).astype(np.float32)
+    return q, onnx.numpy_helper.to_array(inits[cast.input[0]]).astype(np.float32)
+
+
+def test_q4_ships_4bit_blocks_and_one_copy_of_the_tied_embedding(lm, variant_dirs):
+    m = onnx.load(variant_dirs["q4"] / stages.GRAPH, load_external_data=False)
+    cfg = lm.model.config
+    inits = {i.name: i for i in m.graph.initializer}
+    # four weight matrices per block and the output layer, int4 in blocks of 32 along the input
+    dqs = [n for n in m.graph.node if n.op_type == "DequantizeLinear"]
+    assert len(dqs) == 4 * cfg.n_layer + 1
+    for n in dqs:
+        assert inits[n.input[0]].data_type == onnx.TensorProto.INT4
+        assert {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute} == {"axis": 0, "block_size": 32}
+    assert not [n for n in m.graph.node if n.op_type in ("Gemm", "MatMulNBits")]
+    big = [i.name for i in inits.values() if np.prod(i.dims) >= cfg.vocab_size * cfg.n_embd // 2]
+    head = {o: n for n in m.graph.node for o in n.output}[{o: n for n in m.graph.node for o in n.output}["logits"].input[1]]
+    assert big == [head.input[0]]  # the embedding, once, as int4
+
+
+def test_q4_runs_folded_to_fp32_on_wasm_and_as_4bit_kernels_by_default(lm, variant_dirs, tmp_path):
+    """With the wasm worker's options ORT folds every weight to fp32 once at start; with its
+    defaults it fuses them into MatMulNBits (what native ORT and WebGPU run)."""
+    import onnxruntime as ort
+
+    n = 4 * lm.model.config.n_layer + 1
+    for opts, want in ((verify.options(), "MatMul"), (ort.SessionOptions(), "MatMulNBits")):
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        opts.optimized_model_filepath = str(tmp_path / f"{want}.onnx")
+        ort.InferenceSession(str(variant_dirs["q4"] / stages.GRAPH), opts, providers=["CPUExecutionProvider"])
+        g = onnx.load(tmp_path / f"{want}.onnx", load_external_data=False).graph
+        ops = [x.op_type for x in g.node]
+        if want == "MatMul":
+            assert "DequantizeLinear" not in ops
+            floats = {i.name for i in g.initializer if i.data_type == onnx.TensorProto.FLOAT}
+            assert sum(x.op_type in ("MatMul", "FusedMatMul") and x.input[1] in floats for x in g.node) >= n
+        else:
+            # the tied output layer's dequantization also feeds the lookup: it may stay unfused
+            assert ops.count("MatMulNBits") >= n - 1
+
+
+def test_q4_token_lookup_reads_the_output_layer_weights(lm, variant_dirs):
+    """tok_emb of the q4 graph = the output layer's int4 columns decoded independently."""
+    m = onnx.load(variant_dirs["q4"] / stages.GRAPH, load_external_data=True)
+    q, scales = _head_weights(m)
+    table = (q * np.repeat(scales, 32, axis=0)).T  # [vocab, C]
+    ids = encode(lm.tokenizer, "Four bits a weight")
+    dims = stages.dims_of(lm.model.config)
+    got = verify.run(verify.session(variant_dirs["q4"] / stages.GRAPH), ids, n_layer=dims["layer"],
+                     n_head=dims["head"], head_dim=dims["head_dim"], outputs=["tok_emb"])["tok_emb"]
+    np.testing.assert_allclose(got, table[ids], rtol=0, atol=1e-6)
+    # and the decoded rows are the tied embedding, to 4-bit precision: half a step, one step
+    # where the block's extreme is clipped to +7 (the symmetric range is -8…7)
+    wte = lm.model.transformer.wte.weight.detach().numpy()
+    step = np.abs(np.repeat(scales, 32, axis=0)).T  # scales carry a sign
+    err = np.abs(table - wte)
+    assert np.all(err <= 1.01 * step + 1e-6) and np.mean(err <= 0.51 * step + 1e-6) > 0.99  # 1%: fp16 scales
+
+
+def test_q4_is_about_a_quarter_of_int8_weights(variant_dirs):
+    size = {p: sum(s["bytes"] for s in json.loads((d / "shards.json").read_text())) for p, d in variant_dirs.items()}
+    assert size["q4"] < 0.7 * size["int8"]

@@ -20,10 +20,12 @@ import { parseArgs } from 'node:util';
 
 const WEB = dirname(fileURLToPath(import.meta.url));
 const ORT_DIST = join(WEB, 'node_modules/onnxruntime-web/dist');
-// The plain SIMD+threads build is all the wasm backend needs (no WebGPU/JSEP, no JSPI).
+// The plain SIMD+threads build is all the wasm backend needs; the WebGPU worker loads the
+// asyncify build instead (WebGPU plus the same CPU kernels), fetched only where WebGPU runs.
 const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+const ORT_GPU_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 // Only files this script wrote are removed from assets/ (other stages write there too).
-const OWN = /^(app|worker|chunk)-[A-Z0-9]+\.(js|css)(\.map)?$/;
+const OWN = /^(app|worker|worker-webgpu|chunk)-[A-Z0-9]+\.(js|css)(\.map)?$/;
 
 const hash10 = (buf) => createHash('sha256').update(buf).digest('hex').slice(0, 10);
 
@@ -79,7 +81,7 @@ async function main() {
   await mkdir(ortDir, { recursive: true });
 
   const ort = {};
-  for (const f of ORT_FILES) ort[f] = `ort/${await copyHashed(join(ORT_DIST, f), ortDir)}`;
+  for (const f of [...ORT_FILES, ...ORT_GPU_FILES]) ort[f] = `ort/${await copyHashed(join(ORT_DIST, f), ortDir)}`;
   await rm(join(site, 'coi-serviceworker.js'), { force: true }); // replaced by sw.js
 
   const common = {
@@ -109,6 +111,12 @@ async function main() {
     },
   });
   const workerFile = outputsOf(worker.metafile, site).find((p) => p.endsWith('.js'));
+  const gpuWorker = await build({
+    ...common,
+    entryPoints: { 'worker-webgpu': 'src/worker-webgpu.js' },
+    conditions: ['onnxruntime-web-use-extern-wasm'],
+  });
+  const gpuWorkerFile = outputsOf(gpuWorker.metafile, site).find((p) => p.endsWith('.js'));
   const app = await build({
     ...common,
     entryPoints: { app: 'src/main.js' },
@@ -117,6 +125,9 @@ async function main() {
       __TXB_WORKER__: JSON.stringify(`./${basename(workerFile)}`),
       __TXB_ORT_MJS__: JSON.stringify(`../${ort[ORT_FILES[0]]}`),
       __TXB_ORT_WASM__: JSON.stringify(`../${ort[ORT_FILES[1]]}`),
+      __TXB_WORKER_WEBGPU__: JSON.stringify(`./${basename(gpuWorkerFile)}`),
+      __TXB_ORT_GPU_MJS__: JSON.stringify(`../${ort[ORT_GPU_FILES[0]]}`),
+      __TXB_ORT_GPU_WASM__: JSON.stringify(`../${ort[ORT_GPU_FILES[1]]}`),
     },
   });
   const appFiles = outputsOf(app.metafile, site);
@@ -124,10 +135,12 @@ async function main() {
     'app.js': appFiles.find((p) => /\/app-[^/]+\.js$/.test(p)),
     'app.css': appFiles.find((p) => /\/app-[^/]+\.css$/.test(p)),
     'worker.js': workerFile,
+    'worker-webgpu.js': gpuWorkerFile,
     ...ort,
     'sw.js': 'sw.js',
   };
-  const files = [...new Set([...appFiles, ...outputsOf(worker.metafile, site), ...Object.values(map)])].sort();
+  const files = [...new Set([...appFiles, ...outputsOf(worker.metafile, site), ...outputsOf(gpuWorker.metafile, site),
+    ...Object.values(map)])].sort();
   const assetsJson = `${JSON.stringify({ ...map, files }, null, 2)}\n`;
   await writeFile(join(assets, 'assets.json'), assetsJson);
 

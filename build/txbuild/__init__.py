@@ -9,4 +9,4 @@ __version__ = "0.1.0"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # The precision variants a build can ship (export.make_variant makes each one).
-PRECISIONS = ("fp32", "fp16", "int8")
+PRECISIONS = ("fp32", "fp16", "int8", "q4")

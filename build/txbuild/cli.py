@@ -57,9 +57,9 @@ def main():
 @with_common
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
 @click.option("--precision", type=click.Choice(PRECISIONS), default=None,
-              help="The variant the page loads first  [default: fp16 if shipped, else the first shipped].")
+              help="The variant the page loads first  [default: chosen by measurement: bytes, verification, speed].")
 @click.option("--variants", "variants", default="all", show_default=True,
-              help="Variants that ship, comma-separated (fp32,fp16,int8) or 'all'.")
+              help="Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'.")
 @click.option("--max-tokens", type=click.IntRange(1, 1024), default=64, show_default=True,
               help="Longest prompt the explainer runs in the browser.")
 @click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every stage.")

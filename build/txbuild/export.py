@@ -1,4 +1,4 @@
-"""Export the traced forward to ONNX (dynamo exporter) and derive the fp16 and int8 variants."""
+"""Export the traced forward to ONNX (dynamo exporter) and derive the fp16, int8 and q4 variants."""
 
 from __future__ import annotations
 
@@ -118,4 +118,6 @@ def make_variant(fp32: onnx.ModelProto, precision: str) -> onnx.ModelProto:
     assert precision in PRECISIONS, precision
     # The converters edit their input in place: each gets its own copy of the fp32 graph.
     copy = onnx.ModelProto.FromString(fp32.SerializeToString())
-    return {"fp32": lambda m: m, "fp16": to_fp16, "int8": to_int8}[precision](copy)
+    from .q4 import to_q4
+
+    return {"fp32": lambda m: m, "fp16": to_fp16, "int8": to_int8, "q4": to_q4}[precision](copy)

@@ -30,6 +30,8 @@ class Shard:
 def _split_big_initializers(model: onnx.ModelProto, max_bytes: int) -> None:
     graph = model.graph
     for init in list(graph.initializer):
+        if len(init.raw_data) <= max_bytes and np.prod(init.dims) * 4 <= max_bytes:
+            continue  # (checked before decoding: small tensors need no copy)
         arr = numpy_helper.to_array(init)
         if arr.nbytes <= max_bytes:
             continue
@@ -61,7 +63,8 @@ def save_sharded(model: onnx.ModelProto, out_dir: Path, graph_name: str = "model
 
     current = ""
     for init in model.graph.initializer:
-        raw = numpy_helper.to_array(init).tobytes()
+        # raw_data as stored: int4 tensors are packed two to a byte there (to_array unpacks them)
+        raw = init.raw_data if init.HasField("raw_data") else numpy_helper.to_array(init).tobytes()
         if len(raw) < INLINE_BYTES:
             continue
         if handle is None or offset + len(raw) > max_bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import bundle, cache, stages
+from . import default_variant as default_rule
 from .examples import build_examples, lens_tops
 from .cache import default_root
 from . import PRECISIONS
@@ -30,7 +31,7 @@ GENERIC_PROMPTS = {
 }
 
 
-# Half the bytes of fp32 at ~5e-4 relative error; int8 is smaller still but visibly rounder.
+# Stands in until the variants are verified; then default_variant.py picks by measurement.
 PREFERRED = "fp16"
 
 
@@ -171,6 +172,7 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     try:
         model_dir = tmp / "model" / lm.source.id
         variants = _place_variants(folders, reports, model_dir)
+        default_variant = opts.precision or default_rule.from_build(variants, reports)  # by measurement
         prompts = prompts_for(lm)
         with rep.stage("examples", "precomputed example runs"):
             examples, first_trace = build_examples(lm, prompts["examples"], opts.max_tokens, model_dir,

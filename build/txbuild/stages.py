@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, export, lens, shards, sources, trace, verify
+from . import cache, default_variant, export, lens, q4, shards, sources, trace, verify
 from .report import Reporter
 from .sources import LoadedModel, encode
 
@@ -35,7 +35,8 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
     fp32_proto = None
     out: dict[str, Path] = {}
     for prec in precisions:
-        key = stage_key(lm, {"precision": prec, "opset": export.OPSET}, [trace, export, shards, lens])
+        key = stage_key(lm, {"precision": prec, "opset": export.OPSET},
+                        [trace, export, shards, lens] + ([q4] if prec == "q4" else []))
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
@@ -75,7 +76,7 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
     refs = None
     dims = dims_of(lm.model.config)
     for prec, folder in folders.items():
-        key = stage_key(lm, {"graph": folder.name}, [verify, trace, lens, sources])
+        key = stage_key(lm, {"graph": folder.name}, [verify, trace, lens, sources, default_variant])
         cached = folder / f"verify-{key}.json"
         if cached.exists():
             reports[prec] = json.loads(cached.read_text())
@@ -85,6 +86,9 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
                 refs = probe_refs(lm)
         with rep.stage("verify", prec):
             report = verify.verify_variant(prec, folder / GRAPH, refs, dims, lens_graph=folder / lens.LENS_GRAPH).as_dict()
+            # measurements for the default-variant rule (default_variant.py), cached with the report
+            report["native_init_ms"], sess = default_variant.timed_session(folder / GRAPH)
+            report["native_step_ms"] = default_variant.native_step_ms(sess, dims)
         cached.write_text(json.dumps(report, indent=1))
         reports[prec] = report
     return reports

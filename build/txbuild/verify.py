@@ -1,6 +1,6 @@
 """Run each exported variant with ONNX Runtime and compare it with the PyTorch fp32 trace.
 
-fp32 must match to a relative tolerance on every output. fp16 and int8 are judged on what a
+fp32 must match to a relative tolerance on every output. fp16, int8 and q4 are judged on what a
 reader sees: the next-token distribution (total-variation distance to PyTorch's) and top-1
 agreement where PyTorch is confident. Top-1/top-5 agreement over every position is reported.
 """
@@ -29,6 +29,11 @@ TOLERANCE = {
     # Dynamic int8 quantizes activations with per-run scales, so a cached run and a full run
     # of the same tokens differ by a few percent; the distribution must still match.
     "int8": {"max_tv": 0.25, "confident_top1": 0.75, "kv_rel": 0.1},
+    # 4-bit weights, fp32 activations: rounder weights than int8's, but no per-run activation
+    # scales, so the cached run agrees with the full run as closely as fp32's does.
+    # The lens graph uses the same 4-bit output layer, so it differs from PyTorch's fp32 one by
+    # the rounding of that layer (measured 0.10 on the bundled model; its logits: 0.18).
+    "q4": {"max_tv": 0.25, "confident_top1": 0.75, "kv_rel": 1e-3, "lens_rel": 0.25},
 }
 CONFIDENT = 0.3  # PyTorch top-1 probability above which a variant must agree on it
 
@@ -60,9 +65,20 @@ def softmax(x: np.ndarray) -> np.ndarray:
 def session(graph: Path):
     import onnxruntime as ort
 
+    return ort.InferenceSession(str(graph), options(), providers=["CPUExecutionProvider"])
+
+
+def options(threads: int = 0):
+    """Session options that do the maths the browser's wasm worker does (web/src/worker-core.js):
+    q4's DequantizeLinear folded into fp32 weights, not fused into ORT's 4-bit MatMulNBits."""
+    import onnxruntime as ort
+
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
-    return ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
+    opts.add_session_config_entry("session.disable_quant_qdq", "1")
+    if threads:
+        opts.intra_op_num_threads = opts.inter_op_num_threads = threads
+    return opts
 
 
 def run(sess, ids: list[int], past: tuple[np.ndarray, np.ndarray] | None = None,
@@ -142,8 +158,9 @@ def _judge(r: VariantReport) -> list[str]:
         bad.append(f"next-token distribution differs by {r.max_tv:.3f} (total variation) > {tol['max_tv']}")
     if "confident_top1" in tol and r.confident_top1 is not None and r.confident_top1 < tol["confident_top1"]:
         bad.append(f"top-1 agreement where PyTorch is confident {r.confident_top1:.2f} < {tol['confident_top1']}")
-    if r.lens_max_rel is not None and r.lens_max_rel > tol["kv_rel"]:
-        bad.append(f"the logit-lens graph differs from PyTorch by {r.lens_max_rel:.2e} (relative) > {tol['kv_rel']:.0e}")
+    lens_tol = tol.get("lens_rel", tol["kv_rel"])
+    if r.lens_max_rel is not None and r.lens_max_rel > lens_tol:
+        bad.append(f"the logit-lens graph differs from PyTorch by {r.lens_max_rel:.2e} (relative) > {lens_tol:.0e}")
     if r.kv_max_rel > tol["kv_rel"]:
         bad.append(f"logits with a past cache differ from a full run by {r.kv_max_rel:.2e} (relative) > {tol['kv_rel']:.0e}")
     return bad

@@ -48,6 +48,8 @@ export function initialState(manifest, variant) {
     // {kind: 'example'|'live'|'error', ids, variant, token, parts, bias, logit}
     dla: null,
     tour: null, // the guided tour's open step, {step}, or null when it is closed
+    backends: ['wasm'], // the backends this browser offers (web/src/backend.js), 'webgpu' first when it has an adapter
+    backend: 'wasm', // the one the model runs on
     offline: null, // the variant the service worker keeps for offline use
     urlBad: [], // the URL's malformed values, by name
   };

@@ -96,6 +96,8 @@ export function createController({
     selectVariant(name) {
       if (name !== store.get().variant || store.get().model.phase === 'error') load(name);
     },
+    // the same variant in a fresh worker (the reader switched the backend)
+    reload: () => load(store.get().variant),
     destroy() {
       predictor.cancel();
       rt.client?.destroy();

@@ -25,13 +25,7 @@ import { parseUrlState, serializeUrlState } from './gen/url-state.js';
 import { limits } from './gen/kv-cache.js';
 import { mount as mountFrontDoor, mountBackLink } from './front-door.js';
 import { STEPS as TOUR_STEPS } from './tour/steps.js';
-
-// Threads beyond 8 cost memory (each is a wasm worker) and buy little for a model this size.
-const MAX_THREADS = 8;
-
-function threadCount(win) {
-  return win.crossOriginIsolated ? Math.max(1, Math.min(win.navigator.hardwareConcurrency || 1, MAX_THREADS)) : 1;
-}
+import { availableBackends, pickBackend, threadCount } from './backend.js';
 
 function showFatal(section, t, err) {
   const p = section.ownerDocument.createElement('p');
@@ -61,15 +55,27 @@ async function boot(win) {
     const manifest = parseManifest(await res.json(), manifestUrl);
 
     const variant = pickVariant(manifest, win.location.search);
-    const store = createStore(fromUrl(initialState(manifest, variant), win.location.search), { keys: STATE_KEYS });
+    const backends = await availableBackends(win.navigator);
+    const store = createStore({ ...fromUrl(initialState(manifest, variant), win.location.search),
+      backends, backend: pickBackend(backends, win.location.search) }, { keys: STATE_KEYS });
     const ortPaths = { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href };
     const workerUrl = new URL(__TXB_WORKER__, here);
+    // one worker (and ORT build) per backend; the client loads with that backend's runtime files
+    const runtimes = {
+      wasm: { worker: workerUrl, ort: ortPaths },
+      webgpu: { worker: new URL(__TXB_WORKER_WEBGPU__, here),
+        ort: { mjs: new URL(__TXB_ORT_GPU_MJS__, here).href, wasm: new URL(__TXB_ORT_GPU_WASM__, here).href } },
+    };
     const controller = createController({
       store,
       loadTokenizer: () => import('./tokenizer.js'),
-      createClient: (opts) => createModelClient(workerUrl, opts),
+      createClient(opts) {
+        const rt = runtimes[store.get().backend];
+        const c = createModelClient(rt.worker, opts);
+        return { ...c, load: (o) => c.load({ ...o, ort: rt.ort }) };
+      },
       ortPaths,
-      numThreads: threadCount(win),
+      numThreads: threadCount({ isolated: win.crossOriginIsolated, cores: win.navigator.hardwareConcurrency, search: win.location.search }),
       mark: (name) => win.performance.mark(name),
       // the build-time trace of example i: one binary file, indexed by the manifest
       async loadExample(i) {
@@ -99,6 +105,14 @@ async function boot(win) {
         win.history.replaceState(null, '', url);
         controller.selectVariant(name);
       },
+      selectBackend(name) {
+        if (!store.get().backends.includes(name) || name === store.get().backend) return;
+        const url = new URL(win.location.href);
+        url.searchParams.set('backend', name);
+        win.history.replaceState(null, '', url);
+        store.set({ backend: name });
+        controller.reload();
+      },
     };
 
     const app = doc.createElement('div');
@@ -117,7 +131,8 @@ async function boot(win) {
     const worker = await sw.worker();
     const traces = manifest.examples.map((e) => e.trace?.path).filter(Boolean)
       .map((p) => sameOriginUrl(p, manifestUrl, win.location.origin));
-    watchOffline(win, store, worker, { site: [manifestUrl, workerUrl.href, ortPaths.mjs, ortPaths.wasm], model: traces });
+    const rt = runtimes[store.get().backend];
+    watchOffline(win, store, worker, { site: [manifestUrl, rt.worker.href, rt.ort.mjs, rt.ort.wasm], model: traces });
     await controller.start(variant);
   } catch (err) {
     showFatal(section, t, err);

@@ -23,7 +23,7 @@ export async function loadVariant(rt, name, { createClient, ortPaths, numThreads
     const info = await mine.load({ variant: v, inputs: manifest.inputs, dims: manifest.dims, ort: ortPaths, numThreads });
     if (rt.client !== mine) return;
     rt.ready = true;
-    rt.set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs } });
+    rt.set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs, backend: info.backend } });
     onReady();
   } catch (err) {
     if (rt.client !== mine) return;

@@ -1,4 +1,5 @@
-// Which model and precision runs, and how far its download has got (bytes, not files).
+// Which model, precision and backend (WebGPU or WebAssembly) runs, and how far its download
+// has got (bytes, not files).
 
 import { formatBytes } from '../../viz/scales.js';
 import { elem } from '../explainer/view.js';
@@ -24,6 +25,17 @@ export function mount(el, { state, t, actions, lang }) {
   select.value = s0.variant;
   pick.append(label, select);
 
+  // the backend: a choice only where this browser offers WebGPU
+  const backends = s0.backends || ['wasm'];
+  const bLabel = elem(doc, 'label', '', t('backend_label'), { for: 'backend' });
+  const bSelect = elem(doc, 'select', '', '', { id: 'backend' });
+  const backendName = (name) => (name === 'webgpu' ? t('backend_webgpu') : t('backend_wasm'));
+  for (const name of backends) bSelect.append(elem(doc, 'option', '', backendName(name), { value: name }));
+  bSelect.value = s0.backend || 'wasm';
+  bSelect.disabled = backends.length < 2;
+  if (backends.length < 2) bSelect.title = t('backend_no_webgpu');
+  pick.append(bLabel, bSelect);
+
   const bar = elem(doc, 'div', 'txb-progress');
   const barLabel = elem(doc, 'label', '', '', { for: 'model-progress' });
   const progress = elem(doc, 'progress', '', '', { id: 'model-progress', max: 1 });
@@ -39,6 +51,8 @@ export function mount(el, { state, t, actions, lang }) {
   el.append(root);
   const onChange = () => actions.selectVariant(select.value);
   select.addEventListener('change', onChange);
+  const onBackend = () => actions.selectBackend?.(bSelect.value);
+  bSelect.addEventListener('change', onBackend);
 
   let shown = null;
   function update(s) {
@@ -57,9 +71,10 @@ export function mount(el, { state, t, actions, lang }) {
       phase === 'init'
         ? t('model_starting')
         : t('model_downloading', { loaded: formatBytes(loaded), total: formatBytes(total) });
+    root.dataset.backend = s.model.backend || '';
     status.textContent =
       phase === 'ready'
-        ? t('model_ready', { variant: s.variant, size: formatBytes(total), threads: s.model.threads })
+        ? `${t('model_ready', { variant: s.variant, size: formatBytes(total), threads: s.model.threads })} · ${t('backend_running', { backend: backendName(s.model.backend) })}`
         : phase === 'error'
           ? t('model_error', { error: s.model.error })
           : '';
@@ -73,6 +88,7 @@ export function mount(el, { state, t, actions, lang }) {
     destroy() {
       unsubscribe();
       select.removeEventListener('change', onChange);
+      bSelect.removeEventListener('change', onBackend);
       root.remove();
     },
   };

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""The same graph in headless Chromium and in ONNX Runtime for Python, in one run: one table.
+
+    .venv/bin/python scripts/bench_browser.py --site /tmp/site-gpt2small [--variants int8,q4]
+        [--threads 1] [--webgpu-software]
+
+Per model, variant and backend: bytes, download + init (browser: fetch, sha256 and session
+creation in the site's own model worker; native: session creation), forward T=16 and T=64
+with every output, decode ms/token over 32 cached steps (after a 16-token prefill), the same
+figures natively with the same thread count, the ratio browser ÷ native, and the peak RSS of
+all Chromium processes while the variant loads and runs. `--webgpu-software` adds rows on
+SwiftShader's software WebGPU adapter: those check that the path runs; their speed means
+nothing. Numbers for notes and the README, never for a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import ARGS, CHROMIUM, served  # noqa: E402
+
+PROMPT_T, STEPS, REPEAT = 16, 32, 3
+
+# Runs in a page of the site: the app's model worker, the messages the app sends.
+BENCH_JS = """async ({worker, ort, variant, inputs, dims, outputs, threads, T, steps, repeat}) => {
+  const w = new Worker(worker, { type: 'module' });
+  let next = 1;
+  const call = (msg) => new Promise((resolve, reject) => {
+    const id = next++;
+    const on = ({ data }) => {
+      if (data.id !== id) return;
+      w.removeEventListener('message', on);
+      data.type === 'error' ? reject(new Error(data.message)) : resolve(data.result);
+    };
+    w.addEventListener('message', on);
+    w.postMessage({ ...msg, id });
+  });
+  const ids = (n, from = 0) => Array.from({ length: n }, (_, i) => (from + i * 7919) % dims.vocab);
+  const t0 = performance.now();
+  const info = await call({ type: 'load', variant, inputs, dims, ort, numThreads: threads });
+  const load = performance.now() - t0;
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const forward = {};
+  for (const t of T) {
+    const ms = [];
+    for (let r = 0; r < repeat; r++) ms.push((await call({ type: 'run', ids: ids(t, r), outputs })).ms);
+    forward[t] = median(ms);
+  }
+  let seq = ids(16, 1);
+  await call({ type: 'step', ids: seq, norms: false });
+  const step = [];
+  for (let i = 0; i < steps; i++) {
+    seq = [...seq, (seq[seq.length - 1] * 31 + 7) % dims.vocab];
+    step.push((await call({ type: 'step', ids: seq, norms: false })).ms);
+  }
+  w.terminate();
+  return { load, init: info.initMs, threads: info.threads, backend: info.backend, forward, step: median(step) };
+}"""
+
+
+class RssPeak:
+    """Peak total RSS of the Chromium process tree marked with `tag` (polled every 50 ms)."""
+
+    def __init__(self, tag: str):
+        self.tag, self.peak, self._stop = tag, 0, threading.Event()
+
+    def _tree(self) -> list[int]:
+        procs = {}
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                procs[int(d)] = ppid
+            except (OSError, IndexError, ValueError):
+                continue
+        roots = [p for p in procs if self.tag in _cmdline(p)]
+        tree, frontier = set(roots), list(roots)
+        while frontier:
+            parent = frontier.pop()
+            for p, pp in procs.items():
+                if pp == parent and p not in tree:
+                    tree.add(p)
+                    frontier.append(p)
+        return list(tree)
+
+    def _run(self):
+        while not self._stop.is_set():
+            total = 0
+            for p in self._tree():
+                try:
+                    for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) * 1024
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.05)
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def variant_for_worker(base: str, manifest: dict, name: str) -> dict:
+    """The manifest entry as web/src/manifest.js parses it."""
+    v = manifest["variants"][name]
+    root = f"{base}model/{manifest['id']}/"
+    shards = [{"name": s["name"], "url": root + s["path"], "bytes": s["bytes"], "sha256": s["sha256"]} for s in v["shards"]]
+    return {"name": name, "graphUrl": root + v["graph"], "graphBytes": v["bytes"] - sum(s["bytes"] for s in v["shards"]),
+            "bytes": v["bytes"], "shards": shards,
+            "lens": {"graphUrl": root + v["lens"]["graph"], "input": v["lens"]["input"], "output": v["lens"]["output"]}}
+
+
+def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    assets = json.loads((site / "assets" / "assets.json").read_text())
+    tag = f"--txb-bench={uuid.uuid4().hex}"
+    args = ARGS + [tag]
+    if backend == "webgpu":
+        args = [a for a in args if a != "--disable-gpu"] + [
+            "--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-webgpu-adapter=swiftshader"]
+    gpu = backend == "webgpu"
+    ort = ({"mjs": assets["ort-wasm-simd-threaded.asyncify.mjs"], "wasm": assets["ort-wasm-simd-threaded.asyncify.wasm"]}
+           if gpu else {"mjs": assets["ort-wasm-simd-threaded.mjs"], "wasm": assets["ort-wasm-simd-threaded.wasm"]})
+    with served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        try:
+            page = browser.new_context().new_page()
+            page.goto(f"{base}index.html")  # the language chooser: same origin, no model of its own
+            with RssPeak(tag) as rss:
+                r = page.evaluate(BENCH_JS, {
+                    "worker": base + assets["worker-webgpu.js" if gpu else "worker.js"],
+                    "ort": {k: base + v for k, v in ort.items()}, "variant": variant_for_worker(base, manifest, variant),
+                    "inputs": manifest["inputs"], "dims": manifest["dims"], "threads": threads,
+                    "outputs": [o["name"] for o in manifest["outputs"]], "T": [16, 64], "steps": STEPS, "repeat": REPEAT})
+        finally:
+            browser.close()
+    r["peak_rss"] = rss.peak
+    return r
+
+
+def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
+    import onnxruntime as ort
+
+    graph = site / "model" / manifest["id"] / manifest["variants"][variant]["graph"]
+    d = manifest["dims"]
+    from txbuild.verify import options
+
+    opts = options(threads)  # the maths the wasm worker does (q4: weights folded to fp32)
+    t0 = time.perf_counter()
+    sess = ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
+    init = (time.perf_counter() - t0) * 1000
+    empty = np.zeros((d["layer"], d["head"], 0, d["head_dim"]), dtype=np.float32)
+    names = [o["name"] for o in manifest["outputs"]]
+    ids = lambda n, f=0: np.array([[(f + i * 7919) % d["vocab"] for i in range(n)]], dtype=np.int64)  # noqa: E731
+
+    def timed(feeds, want):
+        t = time.perf_counter()
+        out = sess.run(want, feeds)
+        return (time.perf_counter() - t) * 1000, out
+
+    forward = {t: statistics.median(timed({"input_ids": ids(t, r), "past_key": empty, "past_value": empty}, names)[0]
+                                    for r in range(REPEAT)) for t in (16, 64)}
+    seq = ids(16, 1)
+    kv = ["logits", "present_key", "present_value"]
+    _, (_, k, v) = timed({"input_ids": seq, "past_key": empty, "past_value": empty}, kv)
+    step, last = [], int(seq[0, -1])
+    for _ in range(STEPS):
+        last = (last * 31 + 7) % d["vocab"]
+        ms, (_, k, v) = timed({"input_ids": np.array([[last]], dtype=np.int64), "past_key": k, "past_value": v}, kv)
+        step.append(ms)
+    return {"init": init, "forward": forward, "step": statistics.median(step)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--site", action="append", required=True, type=Path)
+    ap.add_argument("--variants", default=None, help="comma-separated; default: every variant of the site")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--webgpu-software", action="store_true", help="also SwiftShader's WebGPU (speed meaningless)")
+    args = ap.parse_args()
+    rows = []
+    for site in args.site:
+        manifest = json.loads(next((site / "model").glob("*/manifest.json")).read_text())
+        cfg = manifest["config"]
+        label = f"{manifest['id']} ({cfg['n_layer']}L×{cfg['n_head']}H×{cfg['n_embd']})"
+        for variant in (args.variants.split(",") if args.variants else manifest["variants"]):
+            native = native_run(site, manifest, variant, args.threads)
+            for backend in ["wasm"] + (["webgpu"] if args.webgpu_software else []):
+                b = browser_run(site, manifest, variant, backend, args.threads)
+                rows.append((label, variant, backend, manifest["variants"][variant]["bytes"], b, native))
+                print(f"done: {label} {variant} {backend}", file=sys.stderr)
+    print(f"threads: {args.threads} (browser and native); medians; browser ÷ native in brackets\n")
+    print("| model | variant | backend | bytes | download + init (browser) | init: browser / native | "
+          "forward T=16 | forward T=64 | decode ms/token | peak RSS (Chromium) |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, variant, backend, nbytes, b, n in rows:
+        r = lambda x, y: f"{x:.1f} / {y:.1f} ms ({x / y:.1f}×)"  # noqa: E731
+        name = "WebGPU (software adapter, speed meaningless)" if backend == "webgpu" else "wasm"
+        print(f"| {label} | {variant} | {name} | {nbytes / 1e6:.1f} MB | {b['load'] / 1000:.2f} s | "
+              f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {r(b['forward']['16'], n['forward'][16])} | "
+              f"{r(b['forward']['64'], n['forward'][64])} | {r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} GiB |")
+
+
+if __name__ == "__main__":
+    main()
