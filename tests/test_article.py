@@ -430,3 +430,14 @@ def test_try_it_links_are_links_not_escaped_text(site):
         html = (out / lang / "index.html").read_text(encoding="utf-8")
         assert html.count('<a class="try-it" href="index.html?') >= 5, lang
         assert "&lt;a class" not in html, lang
+
+
+def test_values_the_templates_compute_are_html_not_escaped_text(site):
+    # figure numbers (figno), token chips and chips with a Korean particle (josa) are the
+    # project's own HTML: the escaping templates must not print them as text
+    out, _ = site
+    for lang in LANGS:
+        html = (out / lang / "index.html").read_text(encoding="utf-8")
+        assert "@@FIG" not in html, lang
+        assert "&lt;code" not in html, lang
+        assert '<code class="tok">' in html, lang

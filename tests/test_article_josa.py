@@ -31,3 +31,13 @@ def test_markup_and_closing_punctuation_are_skipped():
     assert josa('<code class="tok">␣lord</code>', "을") == '<code class="tok">␣lord</code>를'
     assert josa("␣", "이") == "␣가"  # nothing readable: the vowel form, never a crash
     assert josa("안녕하세요.", "를") == "안녕하세요.를"
+
+
+def test_a_token_chip_keeps_its_html_and_takes_the_particle_of_its_text():
+    from markupsafe import Markup
+
+    from txbuild.article.filters import token
+
+    chip = josa(token(" 왕"), "은")
+    assert isinstance(chip, Markup) and chip == Markup('<code class="tok">␣왕</code>은')
+    assert josa(token(" lord"), "이고") == Markup('<code class="tok">␣lord</code>고')

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 import markdown
 
 from ..htmlsafe import markdown_text
@@ -88,9 +89,9 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
     # Figure numbers are known only once every section is converted: figno() leaves a marker.
     cited: set[str] = set()
 
-    def figno(fid: str) -> str:
+    def figno(fid: str) -> Markup:
         cited.add(fid)
-        return f"@@FIG:{fid}@@"
+        return Markup(f"@@FIG:{fid}@@")  # Markup: the escaping finalizer would encode the ':'
 
     env.globals["figno"] = figno
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
 # particle -> (after a final consonant, after a vowel); the key may be either form
 PAIRS = {"은": ("은", "는"), "는": ("은", "는"), "이": ("이", "가"), "가": ("이", "가"),
          "을": ("을", "를"), "를": ("을", "를"), "과": ("과", "와"), "와": ("과", "와"),
@@ -54,6 +56,9 @@ def particle(word: str, p: str) -> str:
     return after_vowel if f is None else after_consonant
 
 
-def josa(word, p: str) -> str:
-    """The word with its particle attached, no space between."""
+def josa(word, p: str):
+    """The word with its particle attached, no space between. Markup (a `token` chip) stays
+    Markup, its particle chosen from the text it shows, not from its tags."""
+    if isinstance(word, Markup):
+        return word + particle(word.striptags(), p)
     return f"{word}{particle(str(word), p)}"
