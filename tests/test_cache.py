@@ -17,7 +17,7 @@ from txbuild.report import Reporter
 
 PKG = Path(txbuild.__file__).parent
 # Modules that decide where or whether a stage runs, not what it computes.
-NOT_SHAPING = {"txbuild", "txbuild.cache", "txbuild.report"}
+NOT_SHAPING = {"txbuild", "txbuild.cache", "txbuild.report", "txbuild.errors"}  # errors: exception types only
 
 
 def test_the_cache_lives_in_the_project_not_next_to_the_package(tmp_path, monkeypatch):

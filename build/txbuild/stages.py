@@ -35,8 +35,8 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
     fp32_proto = None
     out: dict[str, Path] = {}
     for prec in precisions:
-        key = stage_key(lm, {"precision": prec, "opset": export.OPSET},
-                        [trace, export, shards, lens] + ([q4] if prec == "q4" else []))
+        # q4 for every precision: export.py imports it, so its source shapes every variant's code path
+        key = stage_key(lm, {"precision": prec, "opset": export.OPSET}, [trace, export, shards, lens, q4])
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
