@@ -19,8 +19,8 @@ export function koreanNote(manifest, t) {
   const f = koreanFacts(manifest);
   if (!f) return null;
   const { ko, en } = f;
-  const parts = [t(ko.fragments > 0 ? 'examples_ko_tokens' : 'examples_ko_tokens_whole',
-    { prompt: ko.prompt, chars: ko.chars, tokens: ko.tokens, fragments: ko.fragments })];
+  const counts = { prompt: ko.prompt, chars: ko.chars, tokens: ko.tokens, fragments: ko.fragments };
+  const parts = [ko.fragments > 0 ? t('examples_ko_tokens', counts) : t('examples_ko_tokens_whole', counts)];
   parts.push(t('examples_ko_probs', { ko_top: formatProb(ko.top), en_prompt: en.prompt, en_chars: en.chars,
     en_tokens: en.tokens, en_top: formatProb(en.top) }));
   if (ko.top < en.top) parts.push(t('examples_ko_less'));
