@@ -94,6 +94,10 @@ def pct(p: float) -> str:
     return f"{p * 100:.3g}%"  # d3's '.3~p' (three significant digits, no trailing zeros)
 
 
+def visible(token: str) -> str:
+    return token.replace(" ", "\u2423").replace("\n", "\u21b5").replace("\t", "\u21e5")
+
+
 def test_the_note_on_korean_states_the_model_s_own_numbers(site):
     site_dir, manifest, tok = site
     ex = manifest["examples"]
@@ -104,8 +108,10 @@ def test_the_note_on_korean_states_the_model_s_own_numbers(site):
     fragments = sum("\ufffd" in tok.decode([i]) for i in ko_ids)
     assert fragments > 0 and len(ko_ids) > len(ko_prompt)  # Hangul: byte fragments
     # the top next-token probabilities, by ONNX Runtime on the graph the site ships
-    top = {name: float(softmax(onnx_run(site_dir, manifest, ids)["logits"][-1].astype(np.float64)).max())
-           for name, ids in (("ko", ko_ids), ("en", en_ids))}
+    probs = {name: softmax(onnx_run(site_dir, manifest, ids)["logits"][-1].astype(np.float64))
+             for name, ids in (("ko", ko_ids), ("en", en_ids))}
+    top = {name: float(p.max()) for name, p in probs.items()}
+    assert [ko_entry["top"][0]["id"], ex[0]["top"][0]["id"]] == [int(probs["ko"].argmax()), int(probs["en"].argmax())]
     np.testing.assert_allclose([ko_entry["top"][0]["prob"], ex[0]["top"][0]["prob"]], [top["ko"], top["en"]], rtol=1e-4)
     strings = __import__("tomllib").loads(open("content/ko/strings.toml", encoding="utf-8").read())
     with served(site_dir) as base, chromium(service_workers="block") as ctx:
@@ -113,7 +119,9 @@ def test_the_note_on_korean_states_the_model_s_own_numbers(site):
         note = page.inner_text("#examples-ko-note")
     want = " ".join([
         strings["examples_ko_tokens"].format(prompt=ko_prompt, chars=len(ko_prompt), tokens=len(ko_ids), fragments=fragments),
-        strings["examples_ko_probs"].format(ko_top=pct(ko_entry["top"][0]["prob"]), en_prompt=en_prompt,
+        strings["examples_ko_probs"].format(ko_token=visible(ko_entry["top"][0]["token"]),
+                                            en_token=visible(ex[0]["top"][0]["token"]),
+                                            ko_top=pct(ko_entry["top"][0]["prob"]), en_prompt=en_prompt,
                                             en_chars=len(en_prompt), en_tokens=len(en_ids),
                                             en_top=pct(ex[0]["top"][0]["prob"])),
         *([strings["examples_ko_less"]] if top["ko"] < top["en"] else []),

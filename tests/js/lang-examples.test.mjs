@@ -31,12 +31,12 @@ test("each page's default prompt and the example that is its run", () => {
 
 test('the Korean note counts characters, tokens and byte fragments of the first Korean example', () => {
   const f = koreanFacts(manifest);
-  assert.deepEqual(f.ko, { prompt: '가나', chars: 2, tokens: 3, fragments: 2, top: 0.01 });
-  assert.deepEqual(f.en, { prompt: 'Good morrow, my', chars: 15, tokens: 3, fragments: 0, top: 0.5 });
+  assert.deepEqual(f.ko, { prompt: '가나', chars: 2, tokens: 3, fragments: 2, top: 0.01, token: 'x' });
+  assert.deepEqual(f.en, { prompt: 'Good morrow, my', chars: 15, tokens: 3, fragments: 0, top: 0.5, token: 'x' });
   const t = (k, p = {}) => `${k}${JSON.stringify(p)}`;
   const text = koreanNote(manifest, t);
   assert.match(text, /^examples_ko_tokens\{/);
-  assert.match(text, /"ko_top":"1%".*"en_top":"50%"/);
+  assert.match(text, /"ko_token":"x","ko_top":"1%".*"en_top":"50%"/);
   assert.match(text, /examples_ko_less/); // 1% < 50%
   // no "less sure" where the numbers do not say so; no fragment clause without fragments
   const sure = { ...manifest, examples: [manifest.examples[0], ex('오늘은', 'ko', [8], ['오늘은'], 0.9)] };
