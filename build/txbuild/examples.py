@@ -42,13 +42,14 @@ def read_trace(path: Path, index: list[dict]) -> dict[str, np.ndarray]:
             .reshape(e["dims"]).astype(np.float32) for e in index}
 
 
-def _write_examples(lm: LoadedModel, runs: list[tuple[str, list[int]]], folder: Path) -> list[dict]:
+def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path) -> list[dict]:
     out = []
     (folder / "examples").mkdir(parents=True, exist_ok=True)
-    for i, (prompt, ids) in enumerate(runs):
+    for i, (prompt, lang, ids) in enumerate(runs):
         tr = trace.trace_ids(lm.model, ids)
         rel = f"examples/{i}.bin"
-        out.append({"prompt": prompt, "ids": ids,
+        # lang: the page that offers it first ("ko": the Korean page's own examples)
+        out.append({"prompt": prompt, "lang": lang, "ids": ids,
                     "tokens": [lm.tokenizer.decode([t]) for t in ids],
                     "top": stages.top_tokens(lm.tokenizer, tr["logits"]),
                     # the overview's direct logit attribution for the predicted token
@@ -57,17 +58,19 @@ def _write_examples(lm: LoadedModel, runs: list[tuple[str, list[int]]], folder: 
     return out
 
 
-def build_examples(lm: LoadedModel, prompts: list[str], max_tokens: int, model_dir: Path,
+def build_examples(lm: LoadedModel, prompts: list[str | tuple[str, str]], max_tokens: int, model_dir: Path,
                    cache_root: Path | None = None) -> tuple[list[dict], dict[str, np.ndarray]]:
     """Manifest entries for `prompts` (files under model_dir/examples/) and the first trace.
+    A prompt is a string (English) or (prompt, lang).
 
     With `cache_root`, the traces are cached like the other stages, keyed by the weights, the
     prompts' ids and tokens, and the modules that compute them."""
-    runs = [(prompt, encode(lm.tokenizer, prompt)[:max_tokens]) for prompt in prompts]
+    pairs = [(p, "en") if isinstance(p, str) else tuple(p) for p in prompts]
+    runs = [(prompt, lang, encode(lm.tokenizer, prompt)[:max_tokens]) for prompt, lang in pairs]
     if cache_root is None:
         entries = _write_examples(lm, runs, model_dir)
     else:
-        config = {"runs": [(p, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, ids in runs]}
+        config = {"runs": [(p, lang, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, lang, ids in runs]}
         # verify: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla entries
         key = stages.stage_key(lm, config, [sys.modules[__name__], attribution, trace, verify, sources])
 

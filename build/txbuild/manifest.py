@@ -34,6 +34,9 @@ def build_manifest(*, lm, dims: dict, variants: dict[str, dict], default_variant
         "max_tokens": max_tokens,
         "default_prompt": prompts["default"],
         "example_prompts": prompts["examples"],
+        # the Korean page's (examples with lang "ko"); its default falls back to default_prompt
+        "default_prompt_ko": prompts.get("default_ko"),
+        "example_prompts_ko": prompts.get("examples_ko", []),
         "tokenizer": {"kind": "gpt2-bpe", "js_encoding": "r50k_base", "special_tokens_as_text": True},
         "default_variant": default_variant,
         "variants": variants,

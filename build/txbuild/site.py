@@ -28,6 +28,9 @@ GENERIC_PROMPTS = {
     "default": "Data visualization empowers users to",
     "examples": ["Data visualization empowers users to", "The capital of France is",
                  "Once upon a time, there was a"],
+    # the Korean page's examples (after its own, it offers the English ones); its default stays
+    # the English one unless a card names a Korean default
+    "examples_ko": ["대한민국의 수도는", "옛날 옛적에 한 마을에"],
 }
 
 
@@ -64,10 +67,25 @@ class BuildResult:
 
 
 def prompts_for(lm: LoadedModel) -> dict:
+    """{default, examples} (English) and, where there are Korean ones, {default_ko, examples_ko}."""
     card = lm.card
-    if "default_prompt" in card:
-        return {"default": card["default_prompt"], "examples": card.get("example_prompts", [card["default_prompt"]])}
-    return GENERIC_PROMPTS
+    if "default_prompt" not in card:
+        return GENERIC_PROMPTS
+    out = {"default": card["default_prompt"], "examples": card.get("example_prompts", [card["default_prompt"]])}
+    ko = card.get("example_prompts_ko", [card["default_prompt_ko"]] if "default_prompt_ko" in card else [])
+    if ko:
+        out["examples_ko"] = ko
+    if "default_prompt_ko" in card:
+        out["default_ko"] = card["default_prompt_ko"]
+        if card["default_prompt_ko"] not in ko:  # every default has its precomputed run
+            out["examples_ko"] = [card["default_prompt_ko"], *ko]
+    return out
+
+
+def example_runs(prompts: dict) -> list[tuple[str, str]]:
+    """(prompt, lang) of every example: the English ones first (examples[0] is the English
+    default's, which the article is written about), then the Korean ones."""
+    return [(p, "en") for p in prompts["examples"]] + [(p, "ko") for p in prompts.get("examples_ko", [])]
 
 
 def _copy(src: Path, dst: Path) -> None:
@@ -175,7 +193,7 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         default_variant = opts.precision or default_rule.from_build(variants, reports)  # by measurement
         prompts = prompts_for(lm)
         with rep.stage("examples", "precomputed example runs"):
-            examples, first_trace = build_examples(lm, prompts["examples"], opts.max_tokens, model_dir,
+            examples, first_trace = build_examples(lm, example_runs(prompts), opts.max_tokens, model_dir,
                                                   opts.cache_root)
         dims = stages.dims_of(lm.model.config)
         manifest = build_manifest(lm=lm, dims=dims, variants=variants, default_variant=default_variant,

@@ -106,7 +106,8 @@ def _weights_hash(model) -> str:
     return h.hexdigest()[:16]
 
 
-CARD_FIELDS = {"trained": bool, "name": str, "default_prompt": str, "example_prompts": list, "description": (str, dict)}
+CARD_FIELDS = {"trained": bool, "name": str, "default_prompt": str, "example_prompts": list,
+               "default_prompt_ko": str, "example_prompts_ko": list, "description": (str, dict)}
 
 
 def _read_card(folder: Path | None) -> dict:
@@ -130,9 +131,14 @@ def _read_card(folder: Path | None) -> dict:
         if key in card and not isinstance(card[key], kind):
             names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
             raise ModelError(f"{meta}: {key!r} must be a {names}, not {type(card[key]).__name__}")
-    prompts = card.get("example_prompts", []) + ([card["default_prompt"]] if "default_prompt" in card else [])
-    if "example_prompts" in card and not card["example_prompts"]:
-        raise ModelError(f"{meta}: 'example_prompts' is empty")
+    prompts = [p for key in ("example_prompts", "example_prompts_ko") for p in card.get(key, [])]
+    prompts += [card[key] for key in ("default_prompt", "default_prompt_ko") if key in card]
+    for key in ("example_prompts", "example_prompts_ko"):
+        if key in card and not card[key]:
+            raise ModelError(f"{meta}: {key!r} is empty")
+    if "default_prompt_ko" in card and "default_prompt" not in card:
+        # the Korean prompts add to the English ones (the English page always has its own)
+        raise ModelError(f"{meta}: 'default_prompt_ko' needs a 'default_prompt' too")
     if any(not isinstance(p, str) or not p.strip() for p in prompts):
         raise ModelError(f"{meta}: every prompt must be a non-empty string")
     desc = card.get("description")

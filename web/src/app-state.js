@@ -15,7 +15,7 @@ export function listStatus(s) {
 }
 
 export function initialState(manifest, variant) {
-  const ex = manifest.examples[0];
+  const ex = manifest.examples[manifest.defaultExample ?? 0]; // the page's default prompt's run
   return {
     manifest,
     variant,

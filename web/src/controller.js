@@ -63,7 +63,7 @@ export function createController({
         },
         (err) => rt.set({ top: { ...store.get().top, error: String(err.message || err) } }),
       );
-      example(0);
+      example(rt.manifest.defaultExample ?? 0);
       return load(variant);
     },
     // An example prompt: its precomputed trace at once, then (once the model runs) a live run.

@@ -6,6 +6,7 @@ import './app.css';
 import { createStore } from '../state.js';
 import { readStrings, createT } from './strings.js';
 import { parseManifest, pickVariant } from './manifest.js';
+import { forLanguage } from './lang-examples.js';
 import { sameOriginUrl } from './same-origin.js';
 import { createModelClient } from './model-client.js';
 import { createController, initialState, STATE_KEYS } from './controller.js';
@@ -52,7 +53,7 @@ async function boot(win) {
     const manifestUrl = sameOriginUrl(section.dataset.manifest, doc.baseURI, win.location.origin);
     const res = await fetch(manifestUrl, { mode: 'same-origin' });
     if (!res.ok) throw new Error(`${manifestUrl}: HTTP ${res.status}`);
-    const manifest = parseManifest(await res.json(), manifestUrl);
+    const manifest = forLanguage(parseManifest(await res.json(), manifestUrl), lang);
 
     const variant = pickVariant(manifest, win.location.search);
     const backends = await availableBackends(win.navigator);

@@ -73,6 +73,7 @@ export function parseManifest(json, manifestUrl) {
     maxTokens: json.max_tokens,
     defaultPrompt: json.default_prompt || '',
     examplePrompts: json.example_prompts || [],
+    defaultPromptKo: json.default_prompt_ko || null, // the Korean page's (lang-examples.js)
     specialTokensAsText: tok.special_tokens_as_text !== false,
     defaultVariant,
     variants: Object.fromEntries(names.map((n) => [n, parseVariant(n, json.variants[n], manifestUrl)])),

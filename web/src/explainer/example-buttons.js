@@ -1,7 +1,11 @@
 // The example prompts of the manifest as buttons: one click shows that example's build-time
 // trace at once (also on a phone that cannot run the model) and, once the model runs, a live run.
+// The page's language picks which (lang-examples.js); the Korean page adds a note on Korean.
 
-export function mount(el, { state, t, actions }) {
+import { koreanNote } from './korean-note.js';
+import './korean-note.css';
+
+export function mount(el, { state, t, actions, lang }) {
   const doc = el.ownerDocument;
   const root = doc.createElement('div');
   root.className = 'txb-examples';
@@ -11,15 +15,26 @@ export function mount(el, { state, t, actions }) {
   label.className = 'txb-examples-label';
   label.textContent = t('examples_label');
   root.append(label);
-  state.get().manifest.examples.forEach((ex, i) => {
+  const { manifest } = state.get();
+  (manifest.exampleOrder ?? manifest.examples.map((_, i) => i)).forEach((i) => {
+    const ex = manifest.examples[i];
     const b = doc.createElement('button');
     b.type = 'button';
     b.className = 'txb-example';
     b.dataset.example = i;
     b.textContent = ex.prompt;
+    if (ex.lang) b.lang = ex.lang;
     b.addEventListener('click', () => actions.useExample(i));
     root.append(b);
   });
   el.append(root);
-  return { update() {}, destroy: () => root.remove() };
+  const text = lang === 'ko' ? koreanNote(manifest, t) : null;
+  const note = text ? doc.createElement('p') : null;
+  if (note) {
+    note.className = 'txb-examples-note';
+    note.id = 'examples-ko-note';
+    note.textContent = text;
+    root.after(note);
+  }
+  return { update() {}, destroy: () => { root.remove(); note?.remove(); } };
 }
