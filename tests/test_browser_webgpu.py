@@ -74,9 +74,11 @@ def _variant_for_worker(base: str, manifest: dict, name: str) -> dict:
     v = manifest["variants"][name]
     root = f"{base}model/{manifest['id']}/"
     shards = [{"name": s["name"], "url": root + s["path"], "bytes": s["bytes"], "sha256": s["sha256"]} for s in v["shards"]]
-    return {"name": name, "graphUrl": root + v["graph"], "graphBytes": v["bytes"] - sum(s["bytes"] for s in v["shards"]),
+    lens = v["lens"]
+    return {"name": name, "graphUrl": root + v["graph"], "graphBytes": v["graph_bytes"], "graphSha256": v["graph_sha256"],
             "bytes": v["bytes"], "shards": shards,
-            "lens": {"graphUrl": root + v["lens"]["graph"], "input": v["lens"]["input"], "output": v["lens"]["output"]}}
+            "lens": {"graphUrl": root + lens["graph"], "input": lens["input"], "output": lens["output"],
+                     "bytes": lens["bytes"], "sha256": lens["sha256"]}}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

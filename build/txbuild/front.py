@@ -8,8 +8,6 @@ footnote, never into the reader-facing note. Values are plain text: the template
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
-
 GPT2_NAMES = {"gpt2", "openai-community/gpt2"}
 
 
@@ -41,7 +39,8 @@ def about_build(model: dict, lang: str, t: dict, source: str) -> dict:
             "note": _per_lang(model.get("build_note"), lang)}
 
 
-def reader_name(model: dict, lang: str) -> Markup:
-    """The model as the article's prose names it (the card's reader_name, else its name),
-    escaped: the article's Markdown is raw HTML, a checkpoint's name is not."""
-    return Markup(escape(_per_lang(model.get("reader_name"), lang) or str(model.get("name") or model.get("id") or "")))
+def reader_name(model: dict, lang: str) -> str:
+    """The model as the article's prose names it (the card's reader_name, else its name).
+    Plain text, not Markup: the article's templates make it inert for HTML and for Markdown
+    alike (htmlsafe.markdown_text); escaping the HTML alone let `[x](javascript:…)` become a link."""
+    return _per_lang(model.get("reader_name"), lang) or str(model.get("name") or model.get("id") or "")
