@@ -56,8 +56,10 @@ def ready(ctx, url, problems, size=(1280, 900)):
 
 
 def contrast(page):
-    """axe's colour-contrast violations inside the explainer, as 'selector: message' lines."""
+    """axe's colour-contrast violations inside the explainer, as 'selector: message' lines,
+    once every running animation has finished: the colours that stay, not a fade's midpoint."""
     res = page.evaluate("""async () => {
+        await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
         const r = await axe.run(document.querySelector('#explainer'), {runOnly: ['color-contrast'], resultTypes: ['violations']});
         return r.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary.split('\\n').slice(1).join(' ')));
     }""")
