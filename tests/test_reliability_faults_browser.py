@@ -140,6 +140,7 @@ def test_an_empty_prompt_leaves_no_draw_and_the_explorer_says_type_a_prompt(site
         assert page.locator("#sampling-draw .txb-seg, #sampling-draw .txb-u, #sampling-table tbody tr").count() == 0
         assert page.text_content("#sampling-draw .txb-draw-text") == empty
         assert page.text_content("#sampling-summary") == ""
+        assert page.text_content("#sampling-table caption") == ""
 
 
 def test_a_returning_visitor_after_a_rebuild_with_new_weights_gets_the_new_model(tmp_path_factory, cache_root):

@@ -140,7 +140,7 @@ export function mount(el, { state, t, actions }) {
       // nothing to draw from (an empty prompt, or no prediction yet): no earlier draw stays
       tbody.replaceChildren();
       bar.replaceChildren();
-      summary.textContent = '';
+      summary.textContent = cap.textContent = '';
       drawEl.dataset.u = drawEl.dataset.tokenId = drawEl.dataset.rank = '';
       drawText.textContent = (s.ids?.length === 0 ? t('prompt_empty') : t('sampling_waiting'));
       return;
