@@ -52,6 +52,7 @@ export function initialState(manifest, variant) {
     backend: 'wasm', // the one the model runs on
     offline: null, // the variant the service worker keeps for offline use
     urlBad: [], // the URL's malformed values, by name
+    tokenizerError: null, // why the tokenizer chunk could not load (the page cannot read a prompt)
   };
 }
 

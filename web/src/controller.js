@@ -61,7 +61,8 @@ export function createController({
           tokenize(rt, store.get().prompt, store.get().gen.ids);
           schedule(0);
         },
-        (err) => rt.set({ top: { ...store.get().top, error: String(err.message || err) } }),
+        // without it no prompt can be read: the model panel says so (not "Running in your browser")
+        (err) => rt.set({ tokenizerError: String(err?.message || err), top: { ...store.get().top, error: String(err?.message || err) } }),
       );
       example(rt.manifest.defaultExample ?? 0);
       return load(variant);

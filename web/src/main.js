@@ -23,6 +23,7 @@ import { STAGES } from './explainer/stages.js';
 import { mount as mountGeneration } from './ui/gen-section.js';
 import { mount as mountLiveFigures } from './live-figures.js';
 import { parseUrlState, serializeUrlState } from './gen/url-state.js';
+import { restorePrompt, readStored, remember, storageKey } from './gen/long-prompt.js';
 import { limits } from './gen/kv-cache.js';
 import { mount as mountFrontDoor, mountBackLink } from './front-door.js';
 import { STEPS as TOUR_STEPS } from './tour/steps.js';
@@ -57,7 +58,9 @@ async function boot(win) {
 
     const variant = pickVariant(manifest, win.location.search);
     const backends = await availableBackends(win.navigator);
-    const store = createStore({ ...fromUrl(initialState(manifest, variant), win.location.search),
+    const longKey = storageKey(win.location.pathname);
+    const stored = readStored(win.sessionStorage, longKey); // a prompt too long for the link
+    const store = createStore({ ...fromUrl(initialState(manifest, variant), win.location.search, stored),
       backends, backend: pickBackend(backends, win.location.search) }, { keys: STATE_KEYS });
     const ortPaths = { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href };
     const workerUrl = new URL(__TXB_WORKER__, here);
@@ -126,7 +129,7 @@ async function boot(win) {
     [mountPrompt, mountFrontDoor, mountModelPanel, mountExamples, mountTokens, mountBackLink, mountExplorer, mountTopTokens, mountGeneration].forEach((mount) => mount(app, ctx));
     // the article's figures follow the explainer's run once it is of another text
     mountLiveFigures(doc, ctx);
-    syncUrl(win, store);
+    syncUrl(win, store, (prompt) => remember(win.sessionStorage, longKey, prompt));
     // On a first visit, let the service worker take over first so that it stores the model
     // as it downloads (a few hundred ms; never more than registerWorker's wait).
     const worker = await sw.worker();
@@ -157,7 +160,7 @@ function watchOffline(win, store, worker, extra) {
 }
 
 // The shareable state: the URL's values over the defaults; malformed ones are named in urlBad.
-function fromUrl(s, search) {
+function fromUrl(s, search, storedPrompt) {
   const m = s.manifest;
   const { values: v, bad } = parseUrlState(search, {
     layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total,
@@ -166,7 +169,7 @@ function fromUrl(s, search) {
   const pick = (keys) => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
   return {
     ...s,
-    prompt: v.prompt ?? s.prompt,
+    prompt: restorePrompt(v.prompt, storedPrompt) ?? s.prompt,
     sel: { ...s.sel, ...pick(['layer', 'head', 'stage', 'pos']) },
     gen: { ...s.gen, ids: v.gen ?? [], settings: { ...s.gen.settings, ...pick(['mode', 'temperature', 'topK', 'topP', 'seed']) } },
     tour: 'tour' in v ? { step: v.tour } : null,
@@ -176,11 +179,12 @@ function fromUrl(s, search) {
 
 // Writes the state back into the URL (replaceState, so Back still leaves the page), at most
 // every 300 ms; the generated tokens only once generation has stopped.
-function syncUrl(win, store) {
+function syncUrl(win, store, keepPrompt) {
   let timer = null;
   const defaults = { prompt: store.get().manifest.defaultPrompt };
   const write = () => {
     const s = store.get();
+    keepPrompt(s.prompt);
     const search = serializeUrlState(win.location.search, {
       prompt: s.prompt, ...s.sel, ...s.gen.settings, gen: s.gen.ids, tour: s.tour?.step,
     }, defaults);

@@ -137,8 +137,12 @@ export function mount(el, { state, t, actions }) {
     root.dataset.ids = next ? next.ids.join(',') : '';
     root.dataset.status = fresh ? 'ready' : 'loading';
     if (!next) {
+      // nothing to draw from (an empty prompt, or no prediction yet): no earlier draw stays
       tbody.replaceChildren();
-      drawText.textContent = t('sampling_waiting');
+      bar.replaceChildren();
+      summary.textContent = cap.textContent = '';
+      drawEl.dataset.u = drawEl.dataset.tokenId = drawEl.dataset.rank = '';
+      drawText.textContent = (s.ids?.length === 0 ? t('prompt_empty') : t('sampling_waiting'));
       return;
     }
     const n = s.gen.ids.length;

@@ -137,7 +137,7 @@ export function mount(el, ctx) {
       layer.set(L(), s.sel.layer);
       head.set(H(), s.sel.head);
     }
-    if (s.trace !== shown.trace || s.sel !== shown.sel) {
+    if (s.trace !== shown.trace || s.sel !== shown.sel || s.ids !== shown.ids) {
       const tr = s.trace;
       root.dataset.trace = tr ? tr.kind : 'none';
       root.dataset.ids = tr ? tr.ids.join(',') : '';
@@ -149,7 +149,7 @@ export function mount(el, ctx) {
       // the output stage at the last token shows the page's next-token list itself (app.css)
       root.dataset.lastPos = String(!!tr && posOf(s) === tr.ids.length - 1);
       note.textContent = !tr
-        ? t('trace_none')
+        ? (s.ids?.length === 0 ? t('prompt_empty') : t('trace_none')) // an empty prompt has nothing to load
         : tr.kind === 'example'
           ? t('trace_example', { prompt: s.manifest.examples[tr.example]?.prompt ?? '' })
           : t('trace_live', { variant: tr.variant, ms: Math.round(tr.ms ?? 0) });

@@ -42,25 +42,39 @@ export function mount(el, { state, t, actions, lang }) {
   bar.append(barLabel, progress);
 
   const status = elem(doc, 'p', 'txb-model-status', '', { role: 'status' });
+  // after a failed download or a hash mismatch: fetch the variant again (the service worker
+  // never stored the bad bytes, sw-core.js)
+  const retry = elem(doc, 'button', 'txb-step txb-retry', t('model_retry'), { type: 'button', id: 'model-retry' });
+  retry.hidden = true;
+  // the tokenizer chunk did not load: no prompt can be read, whatever the model does
+  const tokError = elem(doc, 'p', 'txb-model-status txb-fatal', '', { role: 'alert', id: 'tokenizer-error' });
+  tokError.hidden = true;
 
   // shown once the service worker has stored this variant (and the page) for offline use
   const offline = elem(doc, 'p', 'txb-model-offline', t('model_offline'));
   offline.hidden = true;
 
-  root.append(title, pick, bar, status, offline); // the description is the page's model note, once
+  root.append(title, pick, bar, status, retry, tokError, offline); // the description is the page's model note, once
   el.append(root);
   const onChange = () => actions.selectVariant(select.value);
   select.addEventListener('change', onChange);
   const onBackend = () => actions.selectBackend?.(bSelect.value);
   bSelect.addEventListener('change', onBackend);
+  const onRetry = () => actions.selectVariant(state.get().variant);
+  retry.addEventListener('click', onRetry);
 
   let shown = null;
+  let shownTok = null;
   function update(s) {
     const stored = s.model.phase === 'ready' && s.offline === s.variant;
     offline.hidden = !stored;
     root.dataset.offline = stored ? 'yes' : 'no';
-    if (s.model === shown) return;
+    tokError.hidden = !s.tokenizerError;
+    tokError.textContent = s.tokenizerError ? t('tokenizer_error', { error: s.tokenizerError }) : '';
+    root.dataset.tokenizer = s.tokenizerError ? 'error' : 'ok';
+    if (s.model === shown && s.tokenizerError === shownTok) return;
     shown = s.model;
+    shownTok = s.tokenizerError;
     const { phase, loaded, total } = s.model;
     const downloading = phase === 'download' || phase === 'init';
     bar.hidden = !downloading;
@@ -72,8 +86,10 @@ export function mount(el, { state, t, actions, lang }) {
         ? t('model_starting')
         : t('model_downloading', { loaded: formatBytes(loaded), total: formatBytes(total) });
     root.dataset.backend = s.model.backend || '';
-    status.textContent =
-      phase === 'ready'
+    retry.hidden = phase !== 'error';
+    status.textContent = s.tokenizerError && phase !== 'error'
+      ? '' // tokError says what is wrong; the model running alone reads no prompt
+      : phase === 'ready'
         ? `${t('model_ready', { variant: s.variant, size: formatBytes(total), threads: s.model.threads })} · ${t('backend_running', { backend: backendName(s.model.backend) })}`
         : phase === 'error'
           ? t('model_error', { error: s.model.error })
@@ -89,6 +105,7 @@ export function mount(el, { state, t, actions, lang }) {
       unsubscribe();
       select.removeEventListener('change', onChange);
       bSelect.removeEventListener('change', onBackend);
+      retry.removeEventListener('click', onRetry);
       root.remove();
     },
   };

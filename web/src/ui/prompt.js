@@ -2,6 +2,7 @@
 // controller); the button runs it at once.
 
 import { elem } from '../explainer/view.js';
+import { isLong } from '../gen/long-prompt.js';
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
@@ -10,7 +11,10 @@ export function mount(el, { state, t, actions }) {
   const box = elem(doc, 'textarea', '', '', { id: 'prompt', rows: 3, spellcheck: 'false' });
   box.value = state.get().prompt;
   const button = elem(doc, 'button', '', t('predict_button'), { type: 'button', id: 'predict' });
-  root.append(label, box, button);
+  // a prompt longer than a link holds: the box (and this tab, across a reload) keeps all of it
+  const long = elem(doc, 'p', 'txb-note', t('prompt_link_part'), { id: 'prompt-link-note' });
+  long.hidden = !isLong(state.get().prompt);
+  root.append(label, box, button, long);
   el.append(root);
 
   const onInput = () => actions.setPrompt(box.value);
@@ -22,6 +26,7 @@ export function mount(el, { state, t, actions }) {
   // except when an example prompt is chosen (promptSync counts those).
   let sync = state.get().promptSync;
   const update = (s) => {
+    long.hidden = !isLong(s.prompt);
     if (s.promptSync === sync) return;
     sync = s.promptSync;
     box.value = s.prompt;
