@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import ARGS, CHROMIUM, served  # noqa: E402
+from browser import ARGS, CHROMIUM, served, variant_for_worker  # noqa: E402
 
 PROMPT_T, STEPS, REPEAT = 16, 32, 3
 
@@ -126,16 +126,6 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
-
-
-def variant_for_worker(base: str, manifest: dict, name: str) -> dict:
-    """The manifest entry as web/src/manifest.js parses it."""
-    v = manifest["variants"][name]
-    root = f"{base}model/{manifest['id']}/"
-    shards = [{"name": s["name"], "url": root + s["path"], "bytes": s["bytes"], "sha256": s["sha256"]} for s in v["shards"]]
-    return {"name": name, "graphUrl": root + v["graph"], "graphBytes": v["bytes"] - sum(s["bytes"] for s in v["shards"]),
-            "bytes": v["bytes"], "shards": shards,
-            "lens": {"graphUrl": root + v["lens"]["graph"], "input": v["lens"]["input"], "output": v["lens"]["output"]}}
 
 
 def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads: int) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from browser import ARGS, CHROMIUM, chromium, served  # noqa: E402
+from browser import chromium, served  # noqa: E402
 
 SITE = REPO / "site"
 OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
@@ -96,10 +96,7 @@ with served(SITE) as base, chromium() as ctx:
         p = live(ctx, base, lang, size, f"?tour={step}"); ready(p); p.wait_for_timeout(900)
         p.screenshot(path=str(OUT / f"{name}.png")); p.close()
 # dark mode (the reader's colour scheme)
-from playwright.sync_api import sync_playwright  # noqa: E402
-with served(SITE) as base, sync_playwright() as pw:
-    b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    ctx = b.new_context(color_scheme="dark")
+with served(SITE) as base, chromium(color_scheme="dark") as ctx:
     p = live(ctx, base, "en", DESK)
     mid_step(p, 3); shot(p, "#explorer", str(OUT / "explainer-attention-en-dark.png"))
     p.wait_for_selector('#lens-table[data-status="ready"]', timeout=120_000); p.wait_for_timeout(500)
@@ -107,5 +104,4 @@ with served(SITE) as base, sync_playwright() as pw:
     p.close()
     p = live(ctx, base, "ko", PHONE)
     stage(p, "output"); shot(p, "#explorer", str(OUT / "explainer-output-ko-phone-dark.png"))
-    b.close()
 print("ok", sorted(x.name for x in OUT.iterdir()))

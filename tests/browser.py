@@ -67,20 +67,26 @@ def served(root: Path, isolation_headers: bool = True):
 _SHARED: dict = {}  # the session's one Playwright driver and Chromium (see shared_browser)
 
 
+def driver():
+    """The session's one Playwright driver: the sync API allows one per thread, so every
+    browser of a test session (or a script) is launched from this one."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed (apt install chromium)")
+    if "playwright" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        _SHARED["playwright"] = sync_playwright().start()
+        atexit.register(close_shared_browser)  # scripts/ use chromium() too; pytest closes it earlier
+    return _SHARED["playwright"]
+
+
 def shared_browser():
     """The test session's one Chromium, started on first use (closed by conftest at the end).
     Every test gets its own context of it, so tests share no cookies, caches or workers."""
     browser = _SHARED.get("browser")
     if browser is not None and browser.is_connected():
         return browser
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed (apt install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    if "playwright" not in _SHARED:
-        _SHARED["playwright"] = sync_playwright().start()
-        atexit.register(close_shared_browser)  # scripts/ use chromium() too; pytest closes it earlier
-    _SHARED["browser"] = _SHARED["playwright"].chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    _SHARED["browser"] = driver().chromium.launch(executable_path=CHROMIUM, args=ARGS)
     return _SHARED["browser"]
 
 
@@ -93,14 +99,29 @@ def close_shared_browser() -> None:
 
 
 @contextmanager
-def chromium(java_script: bool = True, service_workers: str = "allow"):
+def chromium(java_script: bool = True, service_workers: str = "allow", **options):
     """A fresh context of the shared Chromium. Pass service_workers="block" in a test that uses
-    page.route(): requests the site's service worker (web/src/sw.js) makes are not routed."""
-    context = shared_browser().new_context(java_script_enabled=java_script, service_workers=service_workers)
+    page.route(): requests the site's service worker (web/src/sw.js) makes are not routed.
+    `options` go to Playwright's new_context (color_scheme, bypass_csp, ...)."""
+    context = shared_browser().new_context(java_script_enabled=java_script, service_workers=service_workers,
+                                           **options)
     try:
         yield context
     finally:
         context.close()
+
+
+@contextmanager
+def own_chromium(args: list[str], **options):
+    """A context of a Chromium of its own, started with other flags (WebGPU's, say), from the
+    shared driver: a second sync_playwright() in the same thread fails."""
+    browser = driver().chromium.launch(executable_path=CHROMIUM, args=args)
+    context = browser.new_context(**options)
+    try:
+        yield context
+    finally:
+        context.close()
+        browser.close()
 
 
 # The site most browser tests share (conftest's `shared_site`, built once per session): a peaked
@@ -126,6 +147,19 @@ def build_test_site(tmp_path_factory, cache_root, name: str, seed: int, embeddin
                                   cache_root=cache_root), Reporter(-1))
     manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
     return out, manifest, GPT2TokenizerFast.from_pretrained(ckpt)
+
+
+def variant_for_worker(base: str, manifest: dict, name: str) -> dict:
+    """A manifest variant as web/src/manifest.js hands it to the worker (URLs resolved on the
+    site, every graph and shard with the sha256 the worker checks)."""
+    v = manifest["variants"][name]
+    root = f"{base}model/{manifest['id']}/"
+    shards = [{"name": s["name"], "url": root + s["path"], "bytes": s["bytes"], "sha256": s["sha256"]} for s in v["shards"]]
+    lens = v["lens"]
+    return {"name": name, "graphUrl": root + v["graph"], "graphBytes": v["graph_bytes"], "graphSha256": v["graph_sha256"],
+            "bytes": v["bytes"], "shards": shards,
+            "lens": {"graphUrl": root + lens["graph"], "input": lens["input"], "output": lens["output"],
+                     "bytes": lens["bytes"], "sha256": lens["sha256"]}}
 
 
 def onnx_run(site_dir: Path, manifest: dict, ids: list[int], variant: str = "fp32", outputs=None) -> dict:

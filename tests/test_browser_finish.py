@@ -9,12 +9,10 @@ generated text reads as text, the token count follows generation, and a long chi
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
-from browser import ARGS, CHROMIUM, build_test_site, served, watch_errors
+from browser import build_test_site, chromium, served, watch_errors
 from txbuild import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -28,21 +26,9 @@ def site(tmp_path_factory, cache_root):
     return build_test_site(tmp_path_factory, cache_root, "finish", seed=1, embedding_scale=40)
 
 
-@contextmanager
 def browser_context(**kw):
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed (apt install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        # the pages' CSP admits scripts from the site only; axe is injected by the test
-        ctx = b.new_context(bypass_csp=True, **kw)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
-            b.close()
+    # the pages' CSP admits scripts from the site only; axe is injected by the test
+    return chromium(bypass_csp=True, **kw)
 
 
 def ready(ctx, url, problems, size=(1280, 900)):

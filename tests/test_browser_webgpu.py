@@ -7,12 +7,11 @@ SwiftShader runs WebGPU on the CPU: this checks correctness only; its speed mean
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
 
-from browser import ARGS, CHROMIUM, build_test_site, served, watch_errors
+from browser import ARGS, build_test_site, own_chromium, served, variant_for_worker, watch_errors
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
@@ -25,18 +24,8 @@ VARIANTS = ("fp32", "q4")
 REL_TOL = 1e-3
 
 
-@contextmanager
 def gpu_chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=GPU_ARGS)
-        ctx = browser.new_context()
-        try:
-            yield ctx
-        finally:
-            ctx.close()
-            browser.close()
+    return own_chromium(GPU_ARGS)
 
 
 @pytest.fixture(scope="module")
@@ -69,18 +58,6 @@ RUN_BOTH = """async ({assets, variant, inputs, dims, ids, outputs, backends}) =>
 }"""
 
 
-def _variant_for_worker(base: str, manifest: dict, name: str) -> dict:
-    """The manifest entry as web/src/manifest.js parses it (URLs resolved on the site)."""
-    v = manifest["variants"][name]
-    root = f"{base}model/{manifest['id']}/"
-    shards = [{"name": s["name"], "url": root + s["path"], "bytes": s["bytes"], "sha256": s["sha256"]} for s in v["shards"]]
-    lens = v["lens"]
-    return {"name": name, "graphUrl": root + v["graph"], "graphBytes": v["graph_bytes"], "graphSha256": v["graph_sha256"],
-            "bytes": v["bytes"], "shards": shards,
-            "lens": {"graphUrl": root + lens["graph"], "input": lens["input"], "output": lens["output"],
-                     "bytes": lens["bytes"], "sha256": lens["sha256"]}}
-
-
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_webgpu_run_equals_the_wasm_run(gpu_site, variant):
     site_dir, manifest, tok = gpu_site
@@ -93,7 +70,7 @@ def test_webgpu_run_equals_the_wasm_run(gpu_site, variant):
         assert page.evaluate("!!navigator.gpu && navigator.gpu.requestAdapter().then(a => !!a)")
         got = page.evaluate(RUN_BOTH, {
             "assets": {k: base + v for k, v in assets.items() if isinstance(v, str)},
-            "variant": _variant_for_worker(base, manifest, variant), "inputs": manifest["inputs"],
+            "variant": variant_for_worker(base, manifest, variant), "inputs": manifest["inputs"],
             "dims": manifest["dims"], "ids": ids, "outputs": outputs, "backends": ["wasm", "webgpu"]})
     for name in outputs:
         a = np.array(got["wasm"][name]["data"], dtype=np.float64)
