@@ -76,3 +76,22 @@ def pytest_collection_modifyitems(items):
         module = getattr(item, "module", None)
         if module is not None and getattr(module, "chromium", None) is browser.chromium:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def cli(monkeypatch, cache_root):
+    """`txbuild site --variants fp32` on the command line (click's runner), with the tests'
+    shared stage cache."""
+    from click.testing import CliRunner
+
+    from txbuild import site as site_mod
+    from txbuild.cli import main
+
+    real = site_mod.build_site
+
+    def with_cache(opts, rep):
+        opts.cache_root = cache_root
+        return real(opts, rep)
+
+    monkeypatch.setattr(site_mod, "build_site", with_cache)
+    return lambda *args: CliRunner().invoke(main, ["site", "--variants", "fp32", "--precision", "fp32", *args])

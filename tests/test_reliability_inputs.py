@@ -6,13 +6,10 @@ import json
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import make_checkpoint
 from txbuild import REPO_ROOT
-from txbuild import site as site_mod
 from txbuild.article import context as article_context
-from txbuild.cli import main
 from txbuild.errors import TxbuildError
 
 
@@ -28,18 +25,6 @@ def previous(tmp_path):
     (out / "index.html").write_text("the previous build")
     (out / ".txbuild-site").write_text("")
     return out
-
-
-@pytest.fixture
-def cli(monkeypatch, cache_root):
-    real = site_mod.build_site
-
-    def with_cache(opts, rep):
-        opts.cache_root = cache_root
-        return real(opts, rep)
-
-    monkeypatch.setattr(site_mod, "build_site", with_cache)
-    return lambda *args: CliRunner().invoke(main, ["site", "--variants", "fp32", "--precision", "fp32", *args])
 
 
 def one_line(result, *needles, code=1):

@@ -11,10 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-from txbuild import site as site_mod
 from txbuild.cli import main
 from txbuild.ownership import MARKER, build_lock
 from txbuild.report import Reporter
@@ -24,22 +22,6 @@ from txbuild.site import BuildOptions, build_site
 def build(ckpt, out, cache_root):
     return build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
                                    cache_root=cache_root), Reporter(-1))
-
-
-@pytest.fixture
-def cli(monkeypatch, cache_root):
-    """`txbuild site` on the command line, with the tests' shared cache."""
-    real = site_mod.build_site
-
-    def with_cache(opts, rep):
-        opts.cache_root = cache_root
-        return real(opts, rep)
-
-    monkeypatch.setattr(site_mod, "build_site", with_cache)
-
-    def run(*args):
-        return CliRunner().invoke(main, ["site", "--variants", "fp32", "--precision", "fp32", *args])
-    return run
 
 
 def one_error_line(result):
