@@ -6,6 +6,7 @@
 
 import { partList, selectionFor, strongestLinks, byPart, formatLogit } from './overview-data.js';
 import { formatProb, tokenDisplay } from './scales.js';
+import { sameIds } from '../src/ids.js';
 
 const el = (doc, tag, cls, text) => {
   const e = doc.createElement(tag);
@@ -242,7 +243,6 @@ export function mount(host, { state, t, actions, stageIds }) {
 }
 
 const plain = (v) => formatLogit(v).replace('+', '');
-const sameIds = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
 
 function labelOf(s, id) {
   const r = s.top.rows.find((x) => x.id === id);

@@ -5,6 +5,8 @@
 
 import { strongestLinks, byPart, formatLogit } from '../../viz/overview-data.js';
 import { formatProb, tokenDisplay } from '../../viz/scales.js';
+import { softmaxTopK } from '../topk.js';
+import { sameIds } from '../ids.js';
 
 // The temperature the tour's temperature step sets (below 1: the top token's share grows).
 export const TOUR_TEMPERATURE = 0.5;
@@ -62,13 +64,6 @@ export function stepPatch(step, f, s, stageIds) {
   return patch;
 }
 
-const softmaxMax = (logits, temp) => {
-  let m = -Infinity;
-  for (const v of logits) if (v > m) m = v;
-  let z = 0;
-  for (const v of logits) z += Math.exp((v - m) / temp);
-  return 1 / z;
-};
 
 // The numbers the steps' sentences quote, from the current run. Missing pieces (no trace yet,
 // the attribution still computing) read as '…'.
@@ -111,9 +106,8 @@ export function facts(s, t) {
     const lm = d.layers.reduce((a, x, l) => (Math.abs(x.mlp) > Math.abs(d.layers[a].mlp) ? l : a), 0);
     Object.assign(f, { lm, i_m: lm + 1, vm: signed(d.layers[lm].mlp) });
   }
-  if (s.next?.logits) f.p1t = formatProb(softmaxMax(s.next.logits, TOUR_TEMPERATURE));
+  if (s.next?.logits) f.p1t = formatProb(softmaxTopK(s.next.logits.map((v) => v / TOUR_TEMPERATURE), 1)[0].prob);
   return f;
 }
 
 const signed = formatLogit;
-const sameIds = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
