@@ -57,6 +57,33 @@ def shown_top(page, ex):
                                      "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])")
 
 
+def _byte_of_char() -> dict[str, int]:
+    """GPT-2's byte-level alphabet: printable Latin-1 bytes stand for themselves, the other
+    bytes for code points 256, 257, ... in byte order."""
+    own = [*range(ord("!"), ord("~") + 1), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
+    out = {chr(b): b for b in own}
+    for n, b in enumerate(b for b in range(256) if b not in own):
+        out[chr(256 + n)] = b
+    return out
+
+
+def expected_labels(tokenizer, ids) -> list[str]:
+    """A token's text, or for the byte tokens of one character "<char> (k/n)"."""
+    table = _byte_of_char()
+    raw = [bytes(table[c] for c in tokenizer.convert_ids_to_tokens(i)) for i in ids]
+    out, i = [], 0
+    while i < len(raw):
+        j, text = i + 1, None
+        while text is None:
+            try:
+                text = b"".join(raw[i:j]).decode("utf-8")
+            except UnicodeDecodeError:
+                j += 1
+        out += [visible(text)] if j == i + 1 else [f"{visible(text)} ({k + 1}/{j - i})" for k in range(j - i)]
+        i = j
+    return out
+
+
 def test_the_korean_page_offers_korean_examples_with_their_own_top_10(site):
     site_dir, manifest, _ = site
     ex = manifest["examples"]
@@ -68,6 +95,11 @@ def test_the_korean_page_offers_korean_examples_with_their_own_top_10(site):
         default = next(e for e in ex if e["lang"] == "ko" and e["prompt"] == CARD["default_prompt_ko"])
         assert page.get_attribute("#explorer", "data-ids") == ",".join(map(str, default["ids"]))
         assert page.input_value("#prompt") == CARD["default_prompt_ko"]
+        # the overview labels a Korean character's byte tokens by the character, as the chips do
+        # (once the tokenizer has loaded: before, the manifest's decoded strings stand in)
+        want = json.dumps(expected_labels(site[2], default["ids"]), separators=(",", ":"), ensure_ascii=False)
+        page.wait_for_function(f"() => JSON.stringify([...document.querySelectorAll('#ov-tokens .ov-chip')]"
+                               f".map(e => e.textContent)) === {json.dumps(want)}", timeout=30_000)
         # Korean first, then the English ones
         assert buttons(page) == [[i, ex[i]["prompt"]] for i in ko] + [[i, ex[i]["prompt"]] for i in range(N_EN)]
         for i in [*reversed(ko), 0]:

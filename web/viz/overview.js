@@ -7,6 +7,7 @@
 import { partList, selectionFor, strongestLinks, byPart, formatLogit } from './overview-data.js';
 import { formatProb, tokenDisplay } from './scales.js';
 import { sameIds } from '../src/ids.js';
+import { tokenNames } from '../src/explainer/view.js';
 
 const el = (doc, tag, cls, text) => {
   const e = doc.createElement(tag);
@@ -142,10 +143,9 @@ export function mount(host, { state, t, actions, stageIds }) {
   }
 
   function drawTokens(tr, pos) {
-    tokenList.replaceChildren(...(tr?.tokens ?? []).map((tok, i) => {
-      const c = el(doc, 'span', i === pos ? 'ov-chip ov-chip-sel' : 'ov-chip', tokenDisplay(tok));
-      return c;
-    }));
+    // a Korean character's byte tokens read "안 (1/2)", as the token chips do, not as hex
+    const names = tokenNames(tr?.tokens ?? []);
+    tokenList.replaceChildren(...names.map((name, i) => el(doc, 'span', i === pos ? 'ov-chip ov-chip-sel' : 'ov-chip', name)));
     tokens.setAttribute('aria-label', t('ov_tokens_label', { n: tr?.ids.length ?? 0 }));
   }
 
@@ -156,9 +156,10 @@ export function mount(host, { state, t, actions, stageIds }) {
       b.querySelector('.ov-link')?.remove();
       const k = links[l];
       if (!k) continue;
-      const span = el(doc, 'span', 'ov-link', t('ov_link', { token: tokenDisplay(tr.tokens[k.key]), prob: formatProb(k.prob) }));
+      const names = tokenNames(tr.tokens);
+      const span = el(doc, 'span', 'ov-link', t('ov_link', { token: names[k.key], prob: formatProb(k.prob) }));
       Object.assign(span.dataset, { attnLayer: l, attnHead: k.head, attnKey: k.key, attnQuery: pos, attnProb: String(k.prob) });
-      span.title = t('ov_link_title', { head: k.head + 1, from: tokenDisplay(tr.tokens[pos]), token: tokenDisplay(tr.tokens[k.key]) });
+      span.title = t('ov_link_title', { head: k.head + 1, from: names[pos], token: names[k.key] });
       b.append(span);
     }
   }

@@ -4,11 +4,13 @@ import { lastRow } from '../topk.js';
 import { exampleTop, wantsExampleTop } from '../example-top.js';
 
 export async function showExample(rt, i) {
-  const { store, manifest, loadExample, tok } = rt;
+  const { store, manifest, loadExample } = rt;
   const ex = manifest.examples[i];
   if (!ex || !loadExample) return;
   const tensors = await loadExample(i);
   if (store.get().trace?.kind === 'live' && !store.get().exampleWanted) return;
+  // read after the await: the tokenizer may have arrived (and relabelled the old trace) meanwhile
+  const tok = rt.tok;
   const tokens = ex.ids.map((id, n) => (tok ? rt.label(id) : { id, text: ex.tokens?.[n] ?? String(id), bytes: false, raw: null }));
   const lg = tensors.logits;
   rt.set({ trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors }, exampleWanted: false,
