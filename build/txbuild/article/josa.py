@@ -62,3 +62,15 @@ def josa(word, p: str):
     if isinstance(word, Markup):
         return word + particle(word.striptags(), p)
     return f"{word}{particle(str(word), p)}"
+
+
+# the both-ways forms a Korean UI string may write after a value -> the particle to choose
+BOTH = {"이(가)": "이", "가(이)": "이", "을(를)": "을", "를(을)": "을", "은(는)": "은", "는(은)": "은",
+        "과(와)": "과", "와(과)": "과", "(으)로": "으로", "(이)라는": "이라는"}
+_BOTH = re.compile("|".join(re.escape(k) for k in BOTH))
+
+
+def resolve_particles(text: str) -> str:
+    """Every both-ways particle of a filled UI string, “{token}”을(를), resolved by the text
+    just before it (web/src/josa.js does the same for the live strings)."""
+    return _BOTH.sub(lambda m: particle(text[: m.start()], BOTH[m.group(0)]), text)

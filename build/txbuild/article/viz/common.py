@@ -14,6 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..bpe import token_labels
+from ..josa import resolve_particles
 
 
 @dataclass
@@ -58,10 +59,12 @@ class Drawing:
 
 
 def fill(template: str, **kw) -> str:
+    """{name} placeholders filled; a Korean both-ways particle after one, “{prompt}”을(를),
+    then takes the form that fits the value."""
     out = template
     for k, v in kw.items():
         out = out.replace("{" + k + "}", str(v))
-    return out
+    return resolve_particles(out) if out != template else out
 
 
 def esc(s: Any) -> str:
