@@ -112,6 +112,15 @@ class TraceTensor(TypedDict):
     length: int  # float32 values
 
 
+class Attribution(TypedDict):
+    """The direct logit attribution of the predicted token (attribution.example_entry)."""
+
+    token: int
+    parts: list[float]  # the embedding's share, then each block's attention and MLP
+    bias: float
+    logit: float
+
+
 class Example(TypedDict):
     """A precomputed run (examples.py): the page draws it before the model has downloaded."""
 
@@ -120,13 +129,18 @@ class Example(TypedDict):
     ids: list[int]
     tokens: list[str]
     top: list[TopToken]
-    dla: dict  # attribution.example_entry: {token, parts, bias, logit}
+    dla: Attribution
     trace: dict  # {"path": "examples/<i>.bin", "tensors": [TraceTensor]} little-endian float32
 
 
-def example(prompt: str, lang: str, ids: list[int], tokens: list[str], top: list[TopToken], dla: dict,
+def example(prompt: str, lang: str, ids: list[int], tokens: list[str], top: list[dict], dla: dict,
             path: str, tensors: list[TraceTensor]) -> Example:
-    return Example(prompt=prompt, lang=lang, ids=ids, tokens=tokens, top=top, dla=dla,
+    """An example's entry; `top` from stages.top_tokens, `dla` from attribution.example_entry
+    (copied key by key: nothing else enters the manifest with them)."""
+    return Example(prompt=prompt, lang=lang, ids=[int(i) for i in ids], tokens=tokens,
+                   top=[TopToken(id=int(r["id"]), token=r["token"], prob=float(r["prob"])) for r in top],
+                   dla=Attribution(token=int(dla["token"]), parts=[float(v) for v in dla["parts"]],
+                                   bias=float(dla["bias"]), logit=float(dla["logit"])),
                    trace={"path": path, "tensors": tensors})
 
 
@@ -190,7 +204,7 @@ class Manifest:
         return cls(
             id=src.id,
             name=card.get("name", src.ref if src.kind == "hub" else src.id),
-            source=src.as_dict(),
+            source={k: src.as_dict()[k] for k in ("kind", "ref")},
             trained=bool(card.get("trained", True)),
             description=_per_lang(card.get("description")),
             title=_per_lang(card.get("title")),
