@@ -64,7 +64,7 @@ def test_every_try_it_link_restores_its_state(site, lang):
                 assert page.get_attribute("#tab-attention", "aria-selected") == "true", href
             # the page writes its state back into the URL (defaults left out): the link's state survives
             now = page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
-            defaults = {**DEFAULTS, "prompt": manifest["default_prompt"]}
+            defaults = {**DEFAULTS, "prompt": manifest["examples"][manifest["default_example"]["en"]]["prompt"]}
             for k, v in want.items():
                 if defaults.get(k) == v:
                     assert k not in now

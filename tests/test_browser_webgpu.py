@@ -88,7 +88,7 @@ def test_webgpu_run_equals_the_wasm_run(gpu_site, variant):
 
 def test_the_page_runs_on_webgpu_and_switches_to_wasm(gpu_site):
     site_dir, manifest, tok = gpu_site
-    ids = ",".join(map(str, encode(tok, manifest["default_prompt"])))
+    ids = ",".join(map(str, encode(tok, manifest["examples"][manifest["default_example"]["en"]]["prompt"])))
     problems = []
     with served(site_dir) as base, gpu_chromium() as ctx:
         page = ctx.new_page()

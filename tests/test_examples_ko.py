@@ -38,9 +38,10 @@ def test_korean_examples_are_traced_and_marked(tmp_path, cache_root):
     ex = manifest["examples"]
     assert [(e["prompt"], e["lang"]) for e in ex] == (
         [(p, "en") for p in CARD["example_prompts"]] + [(p, "ko") for p in CARD["example_prompts_ko"]])
-    assert manifest["default_prompt"] == CARD["default_prompt"]
-    assert manifest["default_prompt_ko"] == CARD["default_prompt_ko"]
-    assert manifest["example_prompts_ko"] == CARD["example_prompts_ko"]
+    # each page's default is one of the runs, by index
+    assert ex[manifest["default_example"]["en"]] == ex[0] and ex[0]["prompt"] == CARD["default_prompt"]
+    default_ko = ex[manifest["default_example"]["ko"]]
+    assert (default_ko["prompt"], default_ko["lang"]) == (CARD["default_prompt_ko"], "ko")
     lm = load(resolve(str(ckpt)))
     paths = [e["trace"]["path"] for e in ex]
     assert len(set(paths)) == len(paths)  # every example its own file
@@ -103,3 +104,16 @@ def test_the_bundled_card_has_korean_examples():
     # Korean examples first on the Korean page; its default stays the English prompt the article
     # is written about (with a Korean default every article figure would redraw for Korean)
     assert len(card["example_prompts_ko"]) >= 2 and "default_prompt_ko" not in card
+
+
+def test_the_english_default_is_the_first_run():
+    """The article is written about examples[0] (and reads its trace): the card's default goes
+    first wherever the card lists it, and gets a run where it lists it not at all."""
+    from txbuild.site import prompts_for
+
+    class LM:
+        card = {"default_prompt": "b", "example_prompts": ["a", "b"]}
+
+    assert prompts_for(LM)["examples"] == ["b", "a"]
+    LM.card = {"default_prompt": "c", "example_prompts": ["a"]}
+    assert prompts_for(LM)["examples"] == ["c", "a"]

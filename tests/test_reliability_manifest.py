@@ -40,4 +40,4 @@ def test_a_shard_without_sha256_is_a_build_error(tmp_path):
     (folder / "shards.json").write_text(json.dumps([{"name": "model.onnx.data.0", "bytes": 7}]))
     (folder / "lens.json").write_text(json.dumps({"graph": "lens.onnx"}))
     with pytest.raises(BuildError, match="model.onnx.data.0 have no sha256"):
-        _place_variants({"fp32": folder}, {"fp32": {}}, tmp_path / "out")
+        _place_variants({"fp32": folder}, tmp_path / "out")

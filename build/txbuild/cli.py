@@ -80,9 +80,9 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
     label = f"{res.model.source.id} ({cfg.n_layer}L×{cfg.n_head}H×{cfg.n_embd})"
     for prec, v in res.variants.items():
         mark = " (default)" if prec == res.default_variant else ""
-        t.add_row(label, prec + mark, human_bytes(v["bytes"]),
-                  "[green]pass[/]" if v["verify"]["passed"] else "[red]FAIL[/]",
-                  f"{v['verify']['top1']:.3f}", f"{v['verify']['logits_max_rel']:.1e}")
+        r = res.reports[prec]
+        t.add_row(label, prec + mark, human_bytes(v.bytes), "[green]pass[/]" if r["passed"] else "[red]FAIL[/]",
+                  f"{r['top1']:.3f}", f"{r['outputs']['logits']['max_rel']:.1e}")
         label = ""
     rep.table(t)
     if res.kept:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import attribution, cache, sources, stages, trace, verify
+from . import attribution, cache, manifest, sources, stages, trace, verify
 from .sources import LoadedModel, encode
 
 # The cache tensors repeat k and v; the explainer never needs them for a precomputed run.
 SKIP = ("present_key", "present_value")
 
 
-def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[dict]:
+def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[manifest.TraceTensor]:
     """Write the tensors of `tr` to `path`; return their index."""
     index, offset = [], 0
     with open(path, "wb") as f:
@@ -30,7 +30,7 @@ def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[dict]:
                 continue
             arr = np.ascontiguousarray(tr[name], dtype="<f4")
             f.write(arr.tobytes())
-            index.append({"name": name, "dims": list(arr.shape), "offset": offset, "length": arr.size})
+            index.append(manifest.TraceTensor(name=name, dims=list(arr.shape), offset=offset, length=int(arr.size)))
             offset += arr.nbytes
     return index
 
@@ -42,24 +42,22 @@ def read_trace(path: Path, index: list[dict]) -> dict[str, np.ndarray]:
             .reshape(e["dims"]).astype(np.float32) for e in index}
 
 
-def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path) -> list[dict]:
+def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path) -> list[manifest.Example]:
     out = []
     (folder / "examples").mkdir(parents=True, exist_ok=True)
     for i, (prompt, lang, ids) in enumerate(runs):
         tr = trace.trace_ids(lm.model, ids)
         rel = f"examples/{i}.bin"
-        # lang: the page that offers it first ("ko": the Korean page's own examples)
-        out.append({"prompt": prompt, "lang": lang, "ids": ids,
-                    "tokens": [lm.tokenizer.decode([t]) for t in ids],
-                    "top": stages.top_tokens(lm.tokenizer, tr["logits"]),
-                    # the overview's direct logit attribution for the predicted token
-                    "dla": attribution.example_entry(lm.model, tr, int(tr["logits"][-1].argmax())),
-                    "trace": {"path": rel, "dtype": "float32", "tensors": write_trace(tr, folder / rel)}})
+        # dla: the overview's direct logit attribution for the predicted token
+        out.append(manifest.example(prompt, lang, ids, tokens=[lm.tokenizer.decode([t]) for t in ids],
+                                    top=stages.top_tokens(lm.tokenizer, tr["logits"]),
+                                    dla=attribution.example_entry(lm.model, tr, int(tr["logits"][-1].argmax())),
+                                    path=rel, tensors=write_trace(tr, folder / rel)))
     return out
 
 
 def build_examples(lm: LoadedModel, prompts: list[str | tuple[str, str]], max_tokens: int, model_dir: Path,
-                   cache_root: Path | None = None) -> tuple[list[dict], dict[str, np.ndarray]]:
+                   cache_root: Path | None = None) -> tuple[list[manifest.Example], dict[str, np.ndarray]]:
     """Manifest entries for `prompts` (files under model_dir/examples/) and the first trace.
     A prompt is a string (English) or (prompt, lang).
 
@@ -71,8 +69,9 @@ def build_examples(lm: LoadedModel, prompts: list[str | tuple[str, str]], max_to
         entries = _write_examples(lm, runs, model_dir)
     else:
         config = {"runs": [(p, lang, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, lang, ids in runs]}
-        # verify: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla entries
-        key = stages.stage_key(lm, config, [sys.modules[__name__], attribution, trace, verify, sources])
+        # verify: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla entries;
+        # manifest: their shape
+        key = stages.stage_key(lm, config, [sys.modules[__name__], attribution, manifest, trace, verify, sources])
 
         def fill(tmp: Path) -> None:
             (tmp / "examples.json").write_text(json.dumps(_write_examples(lm, runs, tmp)))

@@ -17,7 +17,7 @@ from . import default_variant as default_rule
 from .examples import build_examples, lens_tops
 from .cache import default_root
 from . import PRECISIONS
-from .manifest import build_manifest, write_manifest
+from .manifest import Manifest, Variant
 from .report import Reporter
 from .errors import TxbuildError
 from .ownership import MARKER, build_lock  # noqa: F401  (MARKER re-exported)
@@ -58,12 +58,13 @@ class BuildOptions:
 class BuildResult:
     out: Path
     model: LoadedModel
-    variants: dict[str, dict]
+    variants: dict[str, Variant]
     default_variant: str
     site_bytes: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # files in --out txbuild did not write, kept
+    reports: dict[str, dict] = field(default_factory=dict)  # verify.json: each variant's verification
 
 
 def prompts_for(lm: LoadedModel) -> dict:
@@ -71,7 +72,9 @@ def prompts_for(lm: LoadedModel) -> dict:
     card = lm.card
     if "default_prompt" not in card:
         return GENERIC_PROMPTS
-    out = {"default": card["default_prompt"], "examples": card.get("example_prompts", [card["default_prompt"]])}
+    default = card["default_prompt"]
+    # the default's run first: the article is written about it (and reads its trace)
+    out = {"default": default, "examples": [default, *(p for p in card.get("example_prompts", []) if p != default)]}
     ko = card.get("example_prompts_ko", [card["default_prompt_ko"]] if "default_prompt_ko" in card else [])
     if ko:
         out["examples_ko"] = ko
@@ -95,7 +98,8 @@ def _copy(src: Path, dst: Path) -> None:
     shutil.copyfile(src, dst)
 
 
-def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_dir: Path) -> dict[str, dict]:
+def _place_variants(folders: dict[str, Path], model_dir: Path) -> dict[str, Variant]:
+    """Copy each variant's graph, shards and lens graph under model_dir/<precision>/."""
     entries = {}
     for prec, folder in folders.items():
         shard_list = json.loads((folder / "shards.json").read_text())
@@ -104,37 +108,11 @@ def _place_variants(folders: dict[str, Path], reports: dict[str, dict], model_di
             _copy(folder / s["name"], model_dir / prec / s["name"])
         lens = json.loads((folder / "lens.json").read_text())
         _copy(folder / lens["graph"], model_dir / prec / lens["graph"])
-        graph_bytes = (folder / stages.GRAPH).stat().st_size
         missing = [sh["name"] for sh in shard_list if not _is_sha256(sh.get("sha256"))]
         if missing:
             raise BuildError(f"{prec}: shard(s) {', '.join(missing)} have no sha256; rebuild with --clean")
-        r = reports[prec]
-        entries[prec] = {
-            "graph": f"{prec}/{stages.GRAPH}",
-            # the graph holds every small tensor (LayerNorm weights): checked like the shards
-            "graph_sha256": _sha256_file(model_dir / prec / stages.GRAPH),
-            "graph_bytes": graph_bytes,
-            "bytes": graph_bytes + sum(s["bytes"] for s in shard_list),
-            "shards": [{**s, "path": f"{prec}/{s['name']}"} for s in shard_list],
-            # The logit lens: a small graph reading the same shard files (no extra download).
-            "lens": {**lens, "graph": f"{prec}/{lens['graph']}",
-                     "sha256": _sha256_file(model_dir / prec / lens["graph"]),
-                     "bytes": (model_dir / prec / lens["graph"]).stat().st_size},
-            "verify": {k: r[k] for k in ("passed", "top1", "top5", "max_tv", "confident_top1", "kv_max_rel",
-                                         "lens_max_rel")}
-                      | {"logits_max_rel": r["outputs"]["logits"]["max_rel"]},
-        }
+        entries[prec] = Variant.placed(prec, model_dir, shard_list, lens)
     return entries
-
-
-def _sha256_file(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _is_sha256(v) -> bool:
@@ -143,6 +121,25 @@ def _is_sha256(v) -> bool:
 
 def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def model_files(lm: LoadedModel, folders: dict[str, Path], reports: dict[str, dict], model_dir: Path,
+                opts: BuildOptions, rep: Reporter) -> tuple[Manifest, dict]:
+    """Everything under site/model/<id>/: the variants' files, the example runs, verify.json and
+    the manifest (written in one call). Returns the manifest and the English default's trace."""
+    variants = _place_variants(folders, model_dir)
+    # by measurement unless --precision names it
+    default_variant = opts.precision or default_rule.from_build(
+        {p: dataclasses.asdict(v) for p, v in variants.items()}, reports)
+    prompts = prompts_for(lm)
+    with rep.stage("examples", "precomputed example runs"):
+        examples, first_trace = build_examples(lm, example_runs(prompts), opts.max_tokens, model_dir,
+                                              opts.cache_root)
+    manifest = Manifest.of(lm, variants=variants, default_variant=default_variant, max_tokens=opts.max_tokens,
+                           examples=examples, default_prompts={"en": prompts["default"], "ko": prompts.get("default_ko")})
+    manifest.write(model_dir)
+    (model_dir / "verify.json").write_text(json.dumps(reports, indent=1))
+    return manifest, first_trace
 
 
 def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
@@ -189,26 +186,15 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     kept: list[str] = []
     try:
         model_dir = tmp / "model" / lm.source.id
-        variants = _place_variants(folders, reports, model_dir)
-        default_variant = opts.precision or default_rule.from_build(variants, reports)  # by measurement
-        prompts = prompts_for(lm)
-        with rep.stage("examples", "precomputed example runs"):
-            examples, first_trace = build_examples(lm, example_runs(prompts), opts.max_tokens, model_dir,
-                                                  opts.cache_root)
-        dims = stages.dims_of(lm.model.config)
-        manifest = build_manifest(lm=lm, dims=dims, variants=variants, default_variant=default_variant,
-                                  max_tokens=opts.max_tokens, prompts=prompts, examples=examples)
-        write_manifest(model_dir, manifest)
-        (model_dir / "verify.json").write_text(json.dumps(reports, indent=1))
+        manifest, first_trace = model_files(lm, folders, reports, model_dir, opts, rep)
         with rep.stage("bundle", "browser code (esbuild)"):
             assets = bundle.bundle_web(tmp)
         with rep.stage("render", "pages"):
-            ctx = PageContext(out_dir=tmp, model={**manifest["config"], **{k: manifest[k] for k in
-                              ("id", "name", "trained", "description", "source", "title", "build_note",
-                                                   "reader_name")}},
+            ctx = PageContext(out_dir=tmp, model=manifest.page_model(),
                               manifest_href=f"model/{lm.source.id}/manifest.json", assets=assets,
-                              example=examples[0], trace=first_trace, lens=lens_tops(lm, first_trace),
-                              strict=opts.strict, measured=measure_model(lm, prompts["examples"]))
+                              example=manifest.examples[manifest.default_example["en"]], trace=first_trace,
+                              lens=lens_tops(lm, first_trace), strict=opts.strict,
+                              measured=measure_model(lm, prompts_for(lm)["examples"]))
             try:
                 warnings = render_pages(ctx)
             except StrictError as e:
@@ -223,5 +209,5 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
             remove_owned(tmp, "the unfinished build folder")
         except TxbuildError as e:
             rep.warn(str(e))
-    return BuildResult(out, lm, variants, default_variant, _dir_bytes(out), time.perf_counter() - t0, warnings,
-                       kept)
+    return BuildResult(out, lm, manifest.variants, manifest.default_variant, _dir_bytes(out),
+                       time.perf_counter() - t0, warnings, kept, reports)

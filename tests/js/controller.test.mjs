@@ -1,30 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStore } from '../../web/state.js';
-import { parseManifest } from '../../web/src/manifest.js';
 import { createController, initialState, STATE_KEYS } from '../../web/src/controller.js';
+import { goldenManifest } from './golden.mjs';
 
-const manifest = parseManifest(
-  {
-    schema: 1,
-    id: 'm',
-    max_tokens: 3,
-    default_prompt: 'abc',
-    tokenizer: { js_encoding: 'r50k_base' },
-    default_variant: 'fp32',
-    variants: { fp32: { graph: 'a.onnx', graph_sha256: 'a'.repeat(64), bytes: 10, shards: [] }, int8: { graph: 'b.onnx', graph_sha256: 'b'.repeat(64), bytes: 5, shards: [] } },
-    inputs: [{ name: 'input_ids', dtype: 'int64', dims: ['batch', 'seq'] }],
-    outputs: [{ name: 'logits', dtype: 'float32', dims: ['seq', 'vocab'] }],
-    dims: { vocab: 4 },
-    examples: [{ prompt: 'abc', ids: [0, 1, 2], tokens: ['a', 'b', 'c'], top: [{ id: 3, token: 'd', prob: 0.9 }] }],
-  },
-  'http://h/model/m/manifest.json',
-);
+const manifest = goldenManifest();
+const ex = manifest.examples[manifest.defaultExample]; // the page's default prompt's run
+const V = manifest.dims.vocab;
 
-// one id per character; labels are the characters
+// The default prompt's ids are its example's; any other text: one id per character (a = 0,
+// b = 1, ...), labels the characters
 const tokenizer = {
-  encodeText: (s) => [...s].map((c) => c.charCodeAt(0) - 97),
-  tokenLabel: (id) => ({ text: 'abcd'[id], bytes: false }),
+  encodeText: (s) => (s === ex.prompt ? ex.ids.slice() : [...s].map((c) => c.charCodeAt(0) - 97)),
+  tokenLabel: (id) => ({ text: 'abcd'[id] ?? `#${id}`, bytes: false }),
 };
 
 function fakeClient(log) {
@@ -39,9 +27,9 @@ function fakeClient(log) {
       },
       async run(ids) {
         log.push(ids.join(''));
-        const logits = new Float32Array(ids.length * 4);
-        logits[(ids.length - 1) * 4 + ids[ids.length - 1]] = 5; // the last id wins
-        return { outputs: { logits: { dims: [ids.length, 4], data: logits } }, ms: 1 };
+        const logits = new Float32Array(ids.length * V);
+        logits[(ids.length - 1) * V + ids[ids.length - 1]] = 5; // the last id wins
+        return { outputs: { logits: { dims: [ids.length, V], data: logits } }, ms: 1 };
       },
       destroy() {},
       release,
@@ -71,7 +59,7 @@ test('example first, live after load; stale input shows loading; cap at max_toke
   c.start('fp32');
   await tick();
   assert.equal(store.get().model.phase, 'download');
-  assert.equal(store.get().model.loaded, 5);
+  assert.equal(store.get().model.loaded, manifest.variants.fp32.bytes / 2);
   assert.equal(store.get().top.status, 'example'); // the example is for the same ids
   c.setPrompt('dd');
   assert.equal(store.get().top.status, 'loading');
@@ -86,11 +74,12 @@ test('example first, live after load; stale input shows loading; cap at max_toke
   assert.equal(s.top.rows[0].text, 'd');
   assert.deepEqual(marks, ['txb:first-prediction']);
 
-  c.setPrompt('abcdabcd');
+  const long = 'abcd'.repeat(manifest.maxTokens / 4 + 1);
+  c.setPrompt(long);
   await tick();
   await tick();
   assert.equal(store.get().truncated, true);
-  assert.deepEqual(store.get().top.ids, [0, 1, 2]);
+  assert.deepEqual(store.get().top.ids, tokenizer.encodeText(long).slice(0, manifest.maxTokens));
   assert.equal(store.get().top.variant, 'fp32');
 
   c.selectVariant('int8');
@@ -125,7 +114,7 @@ test('a failed load keeps the example for its own prompt; other input shows erro
   assert.equal(store.get().top.status, 'example');
   c.setPrompt('dd');
   assert.equal(store.get().top.status, 'error');
-  c.setPrompt('abc');
+  c.setPrompt(ex.prompt);
   assert.equal(store.get().top.status, 'example');
 });
 
@@ -167,15 +156,14 @@ function steppingClient(log) {
 
 test('generation steps once per token (no full re-run each step); the comparison runs only when asked', async () => {
   const log = [];
-  const m = parseManifest({
-    schema: 1, id: 'm', max_tokens: 8, default_prompt: 'ab', tokenizer: { js_encoding: 'r50k_base' }, default_variant: 'fp32',
-    variants: { fp32: { graph: 'a.onnx', graph_sha256: 'a'.repeat(64), bytes: 10, shards: [] } },
-    inputs: [{ name: 'input_ids', dtype: 'int64', dims: ['batch', 'seq'] }],
-    outputs: [{ name: 'logits', dtype: 'float32', dims: ['seq', 'vocab'] }], dims: { vocab: 4 }, examples: [] },
-  'http://h/model/m/manifest.json');
+  const m = goldenManifest();
+  // the explained run asks for every output but the cache's
+  const explained = m.outputs.filter((o) => !o.name.startsWith('present_')).length;
   const store = createStore({ ...initialState(m, 'fp32'), gen: { ...initialState(m, 'fp32').gen, settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 } } }, { keys: STATE_KEYS });
   const c = createController({ store, loadTokenizer: async () => tokenizer, createClient: steppingClient(log), ortPaths: {}, numThreads: 1, debounceMs: 0 });
   await c.start('fp32');
+  for (let i = 0; i < 5; i++) await tick();
+  c.setPrompt('ab');
   for (let i = 0; i < 5; i++) await tick();
   log.length = 0;
   await c.generate(2);
@@ -183,7 +171,7 @@ test('generation steps once per token (no full re-run each step); the comparison
   assert.deepEqual(store.get().gen.ids, [2, 3]);
   assert.deepEqual(log.filter((x) => x.startsWith('step')), ['step 01 fed 2', 'step 012 fed 1', 'step 0123 fed 1']);
   // the only full run after generating is the one re-explanation of the whole sequence
-  assert.deepEqual(log.filter((x) => x.startsWith('run')), ['run 0123 1']);
+  assert.deepEqual(log.filter((x) => x.startsWith('run')), [`run 0123 ${explained}`]);
   assert.deepEqual(store.get().gen.timings, [{ cached: 2 }, { cached: 2 }]);
   assert.equal(store.get().gen.compare, null);
 
@@ -196,5 +184,5 @@ test('generation steps once per token (no full re-run each step); the comparison
   assert.deepEqual(cmp.timings[0], { cached: 2, full: 10 });
   // each cached measurement fed exactly one token; each full one ran the whole sequence
   assert.deepEqual(log.filter((x) => x.startsWith('step 0123')), ['step 0123 fed 1', 'step 0123 fed 1', 'step 0123 fed 1']);
-  assert.equal(log.filter((x) => x === 'run 0123 1').length, 3);
+  assert.equal(log.filter((x) => x === 'run 0123 1').length, 3); // logits only
 });

@@ -1,66 +1,104 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseManifest, pickVariant, resolveDims } from '../../web/src/manifest.js';
+import { parseManifest, pickVariant, resolveDims, SCHEMA } from '../../web/src/manifest.js';
 import { feedsFor } from '../../web/src/feeds.js';
-import { createHash } from 'node:crypto';
+import { goldenJson } from './golden.mjs';
 
-const H = (c) => createHash('sha256').update(c).digest('hex');
+// the golden manifest (what the build writes), served from a sub-folder of a Pages site
 const URL_ = 'https://example.org/repo/model/tiny/manifest.json';
-const base = () => ({
-  schema: 1,
-  id: 'tiny',
-  max_tokens: 64,
-  default_prompt: 'Hello',
-  tokenizer: { kind: 'gpt2-bpe', js_encoding: 'r50k_base', special_tokens_as_text: true },
-  default_variant: 'fp32',
-  variants: {
-    fp32: { graph: 'fp32/model.onnx', graph_sha256: H('g'), bytes: 1100, shards: [{ name: 'model.onnx.data.0', path: 'fp32/model.onnx.data.0', bytes: 1000, sha256: H('a') }] },
-    int8: { graph: 'int8/model.onnx', graph_sha256: H('i'), bytes: 300, graph_bytes: 50, shards: [{ name: 'model.onnx.data.0', path: 'int8/model.onnx.data.0', bytes: 250, sha256: H('b') }] },
-  },
-  inputs: [
-    { name: 'input_ids', dtype: 'int64', dims: ['batch', 'seq'] },
-    { name: 'past_key', dtype: 'float32', dims: ['layer', 'head', 'past', 'head_dim'] },
-  ],
-  outputs: [{ name: 'logits', dtype: 'float32', dims: ['seq', 'vocab'] }],
-  dims: { layer: 2, head: 4, head_dim: 8, vocab: 50257 },
-  examples: [{ prompt: 'Hello', ids: [15496], tokens: ['Hello'], top: [{ id: 11, token: ',', prob: 0.2 }] }],
-});
+const base = goldenJson;
+const parse = (json) => parseManifest(json, URL_);
 
 test('paths resolve against the manifest URL; sizes add up', () => {
-  const m = parseManifest(base(), URL_);
-  assert.equal(m.variants.fp32.graphUrl, `https://example.org/repo/model/tiny/fp32/model.onnx?h=${H('g')}`);
-  assert.equal(m.variants.fp32.shards[0].url, `https://example.org/repo/model/tiny/fp32/model.onnx.data.0?h=${H('a')}`);
-  assert.equal(m.variants.fp32.shards[0].name, 'model.onnx.data.0');
-  assert.equal(m.variants.fp32.graphBytes, 100);
-  assert.equal(m.variants.int8.graphBytes, 50);
-  assert.equal(m.variants.int8.bytes, 300);
-  assert.deepEqual(m.variantNames, ['fp32', 'int8']);
-  assert.equal(m.maxTokens, 64);
+  const j = base();
+  const m = parse(j);
+  const fp32 = j.variants.fp32;
+  assert.equal(m.variants.fp32.graphUrl, `https://example.org/repo/model/tiny/${fp32.graph}?h=${fp32.graph_sha256}`);
+  assert.equal(m.variants.fp32.shards[0].url, `https://example.org/repo/model/tiny/${fp32.shards[0].path}?h=${fp32.shards[0].sha256}`);
+  assert.equal(m.variants.fp32.shards[0].name, fp32.shards[0].name);
+  assert.equal(m.variants.fp32.lens.graphUrl, `https://example.org/repo/model/tiny/${fp32.lens.graph}?h=${fp32.lens.sha256}`);
+  for (const name of Object.keys(j.variants)) {
+    const v = m.variants[name];
+    assert.equal(v.graphBytes, j.variants[name].graph_bytes);
+    assert.equal(v.bytes, v.graphBytes + v.shards.reduce((a, s) => a + s.bytes, 0));
+  }
+  assert.deepEqual(m.variantNames, Object.keys(j.variants));
+  assert.equal(m.maxTokens, j.max_tokens);
+  assert.equal(SCHEMA, j.schema);
 });
 
 test('a path leaving the origin is refused', () => {
   const j = base();
   j.variants.fp32.shards[0].path = 'https://cdn.example.com/w.bin';
-  assert.throws(() => parseManifest(j, URL_), /refusing/);
+  assert.throws(() => parse(j), /refusing/);
   const k = base();
   k.variants.fp32.graph = '//evil.example/model.onnx';
-  assert.throws(() => parseManifest(k, URL_), /refusing/);
+  assert.throws(() => parse(k), /refusing/);
 });
 
-test('schema, tokenizer and logits are checked', () => {
-  assert.throws(() => parseManifest({ ...base(), schema: 2 }, URL_), /schema/);
-  assert.throws(() => parseManifest({ ...base(), tokenizer: { js_encoding: 'cl100k_base' } }, URL_), /tokenizer/);
-  assert.throws(() => parseManifest({ ...base(), outputs: [] }, URL_), /logits/);
-  assert.throws(() => parseManifest({ ...base(), variants: {} }, URL_), /variants/);
+test('schema, tokenizer, logits, variants and examples are checked', () => {
+  assert.throws(() => parse({ ...base(), schema: 1 }), /schema/);
+  assert.throws(() => parse({ ...base(), tokenizer: { js_encoding: 'cl100k_base' } }), /tokenizer/);
+  assert.throws(() => parse({ ...base(), outputs: [] }), /logits/);
+  assert.throws(() => parse({ ...base(), variants: {} }), /variants/);
+  assert.throws(() => parse({ ...base(), examples: [] }), /no examples/);
+  assert.throws(() => parse({ ...base(), default_variant: 'nope' }), /default_variant nope is not among the variants/);
+  assert.throws(() => parse({ ...base(), default_example: { en: 0, ko: 99 } }), /default_example.ko is not valid/);
+  const sizes = base();
+  sizes.variants.int8.bytes += 1;
+  assert.throws(() => parse(sizes), /variants.int8.bytes is not graph_bytes \+ the shards' bytes/);
+  const tokens = base();
+  tokens.examples[1].tokens.pop();
+  assert.throws(() => parse(tokens), /examples\[1\].tokens do not match its ids/);
+});
+
+// Every field the app reads: without it the manifest is refused, by the field's name (the
+// app never fills one in with a guess).
+const REQUIRED = [
+  'id', 'trained', 'max_tokens', 'tokenizer', 'default_variant', 'variants', 'inputs', 'outputs', 'dims', 'config',
+  'examples', 'default_example', 'dims.layer', 'dims.head', 'dims.head_dim', 'dims.embd', 'dims.mlp', 'dims.vocab',
+  'config.n_ctx', 'config.layer_norm_epsilon', 'default_example.en', 'default_example.ko',
+  'variants.fp32.shards', 'variants.fp32.bytes', 'variants.fp32.graph_bytes', 'variants.fp32.lens',
+  'variants.fp32.lens.bytes', 'variants.fp32.lens.input', 'variants.fp32.lens.output',
+  'examples.0.prompt', 'examples.0.lang', 'examples.0.ids', 'examples.0.tokens', 'examples.0.top', 'examples.0.dla',
+  'examples.0.dla.token', 'examples.0.dla.parts', 'examples.0.dla.bias', 'examples.0.dla.logit', 'examples.0.trace',
+  'examples.0.trace.path', 'examples.0.trace.tensors',
+];
+
+test('a manifest missing a required field is refused with its name', () => {
+  assert.doesNotThrow(() => parse(base()));
+  for (const path of REQUIRED) {
+    const j = base();
+    const keys = path.split('.');
+    const last = keys.pop();
+    const parent = keys.reduce((o, k) => o[k], j);
+    assert.ok(Object.hasOwn(parent, last), `the golden manifest has ${path}`);
+    delete parent[last];
+    const named = path.replace(/^examples\.(\d+)/, 'examples[$1]');
+    assert.throws(() => parse(j), (err) => err.message === `manifest: ${named} is missing`, path);
+  }
+});
+
+test('a required field of the wrong type is refused with its name', () => {
+  const bad = (path, value) => {
+    const j = base();
+    const keys = path.split('.');
+    const last = keys.pop();
+    keys.reduce((o, k) => o[k], j)[last] = value;
+    return () => parse(j);
+  };
+  assert.throws(bad('config.layer_norm_epsilon', '1e-5'), /manifest: config.layer_norm_epsilon is not valid/);
+  assert.throws(bad('dims.vocab', -1), /manifest: dims.vocab is not valid/);
+  assert.throws(bad('trained', 'yes'), /manifest: trained is not valid/);
+  assert.throws(bad('max_tokens', 0), /manifest: max_tokens is not valid/);
+  assert.throws(bad('examples.0.ids', ['1']), /manifest: examples\[0\].ids is not valid/);
 });
 
 test('variant: query overrides the default only when it exists', () => {
-  const m = parseManifest(base(), URL_);
-  assert.equal(pickVariant(m, ''), 'fp32');
+  const m = parse(base());
+  assert.equal(pickVariant(m, ''), m.defaultVariant);
   assert.equal(pickVariant(m, '?variant=int8'), 'int8');
-  assert.equal(pickVariant(m, '?variant=fp64'), 'fp32');
-  const odd = parseManifest({ ...base(), default_variant: 'nope' }, URL_);
-  assert.equal(odd.defaultVariant, 'fp32');
+  assert.equal(pickVariant(m, '?variant=fp64'), m.defaultVariant);
 });
 
 test('named dims resolve from manifest dims and run sizes', () => {
@@ -69,30 +107,28 @@ test('named dims resolve from manifest dims and run sizes', () => {
 });
 
 test('feeds: ids into the int64 input, empty past for the cache inputs', () => {
-  const m = parseManifest(base(), URL_);
+  const m = parse(base());
   const [ids, past] = feedsFor(m.inputs, m.dims, [1, 2, 3]);
   assert.equal(ids.name, 'input_ids');
   assert.deepEqual(ids.dims, [1, 3]);
   assert.deepEqual([...ids.data], [1n, 2n, 3n]);
   assert.equal(past.name, 'past_key');
-  assert.deepEqual(past.dims, [2, 4, 0, 8]);
+  assert.deepEqual(past.dims, [m.dims.layer, m.dims.head, 0, m.dims.head_dim]);
   assert.equal(past.data.length, 0);
 });
 
 test('every model file needs its sha256, and its URL carries it (issue 13)', () => {
   const noGraph = base();
   delete noGraph.variants.fp32.graph_sha256;
-  assert.throws(() => parseManifest(noGraph, URL_), /graph has no sha256/);
+  assert.throws(() => parse(noGraph), /graph has no sha256/);
   const noShard = base();
   delete noShard.variants.int8.shards[0].sha256;
-  assert.throws(() => parseManifest(noShard, URL_), /shard model.onnx.data.0 has no sha256/);
+  assert.throws(() => parse(noShard), /shard model.onnx.data.0 has no sha256/);
   const badLens = base();
-  badLens.variants.fp32.lens = { graph: 'fp32/lens.onnx', sha256: 'ab' };
-  assert.throws(() => parseManifest(badLens, URL_), /lens graph has no sha256/);
-  const lens = base();
-  lens.variants.fp32.lens = { graph: 'fp32/lens.onnx', sha256: H('l'), bytes: 12 };
-  const v = parseManifest(lens, URL_).variants.fp32;
-  assert.equal(v.lens.graphUrl, `https://example.org/repo/model/tiny/fp32/lens.onnx?h=${H('l')}`);
-  assert.equal(v.lens.sha256, H('l'));
-  assert.equal(v.graphSha256, H('g'));
+  badLens.variants.fp32.lens.sha256 = 'ab';
+  assert.throws(() => parse(badLens), /lens graph has no sha256/);
+  const j = base();
+  const v = parse(j).variants.fp32;
+  assert.equal(v.lens.sha256, j.variants.fp32.lens.sha256);
+  assert.equal(v.graphSha256, j.variants.fp32.graph_sha256);
 });

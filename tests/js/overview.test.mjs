@@ -96,7 +96,7 @@ test('the tour has 12-20 steps, each with words in both languages and a valid st
     const text = await readFile(new URL(`../../content/${lang}/strings.toml`, import.meta.url), 'utf8');
     return Object.fromEntries([...text.matchAll(/^(\w+) = "(.*)"$/gm)].map((m) => [m[1], JSON.parse(`"${m[2]}"`)]));
   };
-  const manifest = { dims: { layer: 3, head: 2, head_dim: 4, vocab: 50 }, config: { n_embd: 8 } };
+  const manifest = { dims: { layer: 3, head: 2, head_dim: 4, embd: 8, vocab: 50 } }; // the 3-layer state below
   const probs = { dims: [3, 2, 2, 2], data: Float32Array.from([1, 0, 0.5, 0.5, 1, 0, 0.2, 0.8, 1, 0, 0.9, 0.1, 1, 0, 0.3, 0.7, 1, 0, 0.4, 0.6, 1, 0, 0.5, 0.5]) };
   const s = {
     manifest, sel: { stage: 0, layer: 0, head: 0, pos: null }, gen: { settings: { mode: 'topk', temperature: 1, topK: 40 } },

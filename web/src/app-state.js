@@ -15,20 +15,18 @@ export function listStatus(s) {
 }
 
 export function initialState(manifest, variant) {
-  const ex = manifest.examples[manifest.defaultExample ?? 0]; // the page's default prompt's run
+  const ex = manifest.examples[manifest.defaultExample]; // the page's default prompt's run (lang-examples.js)
   return {
     manifest,
     variant,
     prompt: manifest.defaultPrompt,
     ids: null, // null until the tokenizer has loaded
-    tokens: ex ? ex.ids.map((id, i) => ({ id, text: ex.tokens?.[i] ?? String(id), bytes: false })) : [],
+    tokens: ex.ids.map((id, i) => ({ id, text: ex.tokens[i], bytes: false })),
     truncated: false,
     tokenCount: null, // tokens of the whole prompt text (before the max_tokens cap)
     promptLength: null, // how many of `ids` are the prompt's (the rest are generated)
     model: { phase: 'idle', loaded: 0, total: manifest.variants[variant].bytes },
-    top: ex
-      ? { kind: 'example', ids: ex.ids, variant: null, rows: ex.top.map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false })), status: 'example' }
-      : { kind: 'live', ids: [], variant: null, rows: [], status: 'loading' },
+    top: { kind: 'example', ids: ex.ids, variant: null, rows: ex.top.map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false })), status: 'example' },
     // the run the views draw: {kind: 'example'|'live', ids, tokens, variant, tensors, example}
     trace: null,
     exampleWanted: false, // an example was chosen before the model ran: its trace may replace a live one
@@ -58,4 +56,4 @@ export function initialState(manifest, variant) {
 
 // the declared keys (the manifest's shape does not matter for the list)
 export const STATE_KEYS = Object.freeze(Object.keys(initialState(
-  { defaultPrompt: '', examples: [], variants: { v: { bytes: 0 } } }, 'v')));
+  { defaultPrompt: '', defaultExample: 0, examples: [{ ids: [], tokens: [], top: [] }], variants: { v: { bytes: 0 } } }, 'v')));

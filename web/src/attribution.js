@@ -17,7 +17,7 @@ export function mount(_el, { state, actions }) {
     const last = lastRow(lg.data, lg.dims);
     const token = argmax(last);
     const parts = residualParts(tensors, tr.ids.length - 1);
-    const eps = state.get().manifest.config.layer_norm_epsilon ?? 1e-5;
+    const eps = state.get().manifest.config.layer_norm_epsilon;
     const out = await actions.lens(lensRows(parts));
     if (state.get().trace !== tr) return;
     const s = sharesFromLens(parts, out, token, eps);
@@ -30,13 +30,12 @@ export function mount(_el, { state, actions }) {
     if (!tr) return;
     if (tr.kind === 'example') {
       shown = tr;
-      const d = s.manifest.examples[tr.example]?.dla;
+      const d = s.manifest.examples[tr.example].dla;
       // after the other subscribers have seen this state
-      queueMicrotask(() => state.set({ dla: d ? { kind: 'example', ids: tr.ids, variant: null, ...d } : null }));
+      queueMicrotask(() => state.set({ dla: { kind: 'example', ids: tr.ids, variant: null, ...d } }));
       return;
     }
-    const v = s.manifest.variants[tr.variant];
-    if (!v?.lens || s.model.phase !== 'ready' || !tr.tensors.attn_out) return;
+    if (s.model.phase !== 'ready' || !tr.tensors.attn_out) return;
     shown = tr;
     queueMicrotask(() => state.set({ dla: null }));
     live(tr, tr.variant).catch((err) => {

@@ -64,7 +64,7 @@ export function createController({
         // without it no prompt can be read: the model panel says so (not "Running in your browser")
         (err) => rt.set({ tokenizerError: String(err?.message || err), top: { ...store.get().top, error: String(err?.message || err) } }),
       );
-      example(rt.manifest.defaultExample ?? 0);
+      example(rt.manifest.defaultExample);
       return load(variant);
     },
     // An example prompt: its precomputed trace at once, then (once the model runs) a live run.

@@ -10,11 +10,10 @@ export function exampleOrder(manifest, lang) {
   return lang === 'ko' ? [...all.filter((x) => isKo(x.ex)).map((x) => x.i), ...en] : en;
 }
 
-// The page's default prompt (the Korean one where the card names one) and the example that
-// is its precomputed run (the first screen shows it before the model runs).
+// The page's default prompt and the example that is its precomputed run (the first screen
+// shows it before the model runs): the manifest names one per language; another language
+// takes the English page's.
 export function forLanguage(manifest, lang) {
-  const defaultPrompt = (lang === 'ko' && manifest.defaultPromptKo) || manifest.defaultPrompt;
-  const wantKo = lang === 'ko' && Boolean(manifest.defaultPromptKo);
-  const found = manifest.examples.findIndex((ex) => ex.prompt === defaultPrompt && isKo(ex) === wantKo);
-  return { ...manifest, defaultPrompt, defaultExample: Math.max(0, found), exampleOrder: exampleOrder(manifest, lang) };
+  const defaultExample = Object.hasOwn(manifest.defaultExamples, lang) ? manifest.defaultExamples[lang] : manifest.defaultExamples.en;
+  return { ...manifest, defaultPrompt: manifest.examples[defaultExample].prompt, defaultExample, exampleOrder: exampleOrder(manifest, lang) };
 }

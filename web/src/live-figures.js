@@ -19,7 +19,7 @@ const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 // The text of a run: its tokens' bytes decoded (or the example's prompt).
 export function runText(trace, manifest) {
-  if (trace.kind === 'example') return manifest.examples[trace.example]?.prompt ?? '';
+  if (trace.kind === 'example') return manifest.examples[trace.example].prompt;
   const toks = trace.tokens || [];
   if (toks.length && toks.every((x) => Array.isArray(x.raw))) {
     return new TextDecoder().decode(Uint8Array.from(toks.flatMap((x) => x.raw)));
@@ -32,7 +32,7 @@ function rowsOf(s, trace) {
   const top = s.top;
   if (top.kind === 'live' && sameIds(top.ids, trace.ids) && top.rows.length) return top.rows;
   if (trace.kind === 'example') {
-    return (s.manifest.examples[trace.example]?.top || []).map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false }));
+    return s.manifest.examples[trace.example].top.map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false }));
   }
   return null;
 }

@@ -133,7 +133,7 @@ async function boot(win) {
     // On a first visit, let the service worker take over first so that it stores the model
     // as it downloads (a few hundred ms; never more than registerWorker's wait).
     const worker = await sw.worker();
-    const traces = manifest.examples.map((e) => e.trace?.path).filter(Boolean)
+    const traces = manifest.examples.map((e) => e.trace.path)
       .map((p) => sameOriginUrl(p, manifestUrl, win.location.origin));
     const rt = runtimes[store.get().backend];
     watchOffline(win, store, worker, { site: [manifestUrl, rt.worker.href, rt.ort.mjs, rt.ort.wasm], model: traces });
@@ -152,7 +152,7 @@ function watchOffline(win, store, worker, extra) {
     if (s.model.phase !== 'ready' || asked === s.variant) return;
     const variant = (asked = s.variant);
     const v = s.manifest.variants[variant];
-    const model = [v.graphUrl, ...v.shards.map((x) => x.url), ...(v.lens ? [v.lens.graphUrl] : []), ...extra.model];
+    const model = [v.graphUrl, ...v.shards.map((x) => x.url), v.lens.graphUrl, ...extra.model];
     keepOffline(win, worker, model, { site: extra.site }).then((ok) => {
       if (ok && store.get().variant === variant) store.set({ offline: variant });
     });

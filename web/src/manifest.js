@@ -4,84 +4,123 @@
 
 import { sameOriginUrl } from './same-origin.js';
 
-export const SCHEMA = 1;
+export const SCHEMA = 2;
 
 function need(cond, what) {
   if (!cond) throw new Error(`manifest: ${what}`);
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
+const isCount = (n) => Number.isInteger(n) && n >= 0;
+const isText = (s) => typeof s === 'string';
+const isNumber = Number.isFinite;
+// Every field the app reads is required: a manifest without one is refused by name, never
+// filled in with a guess (the Python build writes them all: build/txbuild/manifest.py).
+function field(obj, key, check, where) {
+  need(isObject(obj) && Object.hasOwn(obj, key), `${where}${key} is missing`);
+  need(check(obj[key]), `${where}${key} is not valid`);
+  return obj[key];
+}
+const listOf = (check) => (xs) => Array.isArray(xs) && xs.every(check);
 
 // Every model file the browser loads is checked against the sha256 the build recorded, and
 // its URL carries that hash (?h=…): a rebuild with new weights never meets an old cached file.
 function hashed(what, path, sha256, base) {
-  need(typeof sha256 === 'string' && SHA256.test(sha256), `${what} has no sha256`);
+  need(isText(sha256) && SHA256.test(sha256), `${what} has no sha256`);
   const url = new URL(sameOriginUrl(path, base));
   url.searchParams.set('h', sha256);
   return url.href;
 }
 
 function parseVariant(name, v, base) {
-  need(v && typeof v.graph === 'string', `variant ${name} has no graph`);
-  const shards = (v.shards || []).map((s) => {
-    need(typeof s.name === 'string' && typeof s.path === 'string', `variant ${name}: shard without name/path`);
-    need(Number.isFinite(s.bytes) && s.bytes >= 0, `variant ${name}: shard ${s.name} without bytes`);
+  const at = `variants.${name}.`;
+  need(isObject(v) && isText(v.graph), `variant ${name} has no graph`);
+  const shards = field(v, 'shards', Array.isArray, at).map((s) => {
+    need(isText(s.name) && isText(s.path), `variant ${name}: shard without name/path`);
+    need(isCount(s.bytes), `variant ${name}: shard ${s.name} without bytes`);
     return { name: s.name, url: hashed(`variant ${name}: shard ${s.name}`, s.path, s.sha256, base), bytes: s.bytes, sha256: s.sha256 };
   });
-  const shardBytes = shards.reduce((a, s) => a + s.bytes, 0);
-  // `bytes` is the variant's whole download (graph + shards); `graph_bytes`, when present,
-  // is the graph file alone.
-  const bytes = Number.isFinite(v.bytes) ? v.bytes : shardBytes;
-  const graphBytes = Number.isFinite(v.graph_bytes) ? v.graph_bytes : Math.max(0, bytes - shardBytes);
-  const lens = v.lens && typeof v.lens.graph === 'string' ? v.lens : null;
+  // `bytes` is the variant's whole download (graph + shards), `graph_bytes` the graph alone
+  const bytes = field(v, 'bytes', isCount, at);
+  const graphBytes = field(v, 'graph_bytes', isCount, at);
+  need(bytes === graphBytes + shards.reduce((a, s) => a + s.bytes, 0), `${at}bytes is not graph_bytes + the shards' bytes`);
+  // the logit lens: a second small graph reading the same shard files (no extra download)
+  const lens = field(v, 'lens', isObject, at);
+  need(isText(lens.graph), `variant ${name}: lens has no graph`);
   return {
     name,
     graphUrl: hashed(`variant ${name}: graph`, v.graph, v.graph_sha256, base),
     graphSha256: v.graph_sha256,
     graphBytes,
-    bytes: Math.max(bytes, shardBytes + graphBytes),
+    bytes,
     shards,
-    verify: v.verify || null,
-    // the logit lens: a second small graph reading the same shard files (no extra download)
-    lens: lens
-      ? { graphUrl: hashed(`variant ${name}: lens graph`, lens.graph, lens.sha256, base), sha256: lens.sha256,
-        bytes: Number.isFinite(lens.bytes) ? lens.bytes : undefined,
-        input: lens.input || 'hidden', output: lens.output || 'logits' }
-      : null,
+    lens: { graphUrl: hashed(`variant ${name}: lens graph`, lens.graph, lens.sha256, base), sha256: lens.sha256,
+      bytes: field(lens, 'bytes', isCount, `${at}lens.`), input: field(lens, 'input', isText, `${at}lens.`),
+      output: field(lens, 'output', isText, `${at}lens.`) },
   };
 }
 
+const isTensorDims = listOf((d) => isText(d) || isCount(d));
+const isIo = (withDtype) => listOf((x) => isObject(x) && isText(x.name) && isTensorDims(x.dims) && (!withDtype || isText(x.dtype)));
+
+function parseExample(ex, i) {
+  const at = `examples[${i}].`;
+  need(isObject(ex), `${at.slice(0, -1)} is not an object`);
+  field(ex, 'prompt', isText, at);
+  field(ex, 'lang', isText, at);
+  const ids = field(ex, 'ids', listOf(isCount), at);
+  need(ids.length > 0, `${at}ids is empty`);
+  need(field(ex, 'tokens', listOf(isText), at).length === ids.length, `${at}tokens do not match its ids`);
+  field(ex, 'top', listOf((r) => isObject(r) && isCount(r.id) && isText(r.token) && isNumber(r.prob)), at);
+  const dla = field(ex, 'dla', isObject, at);
+  field(dla, 'token', isCount, `${at}dla.`);
+  field(dla, 'parts', listOf(isNumber), `${at}dla.`);
+  field(dla, 'bias', isNumber, `${at}dla.`);
+  field(dla, 'logit', isNumber, `${at}dla.`);
+  const trace = field(ex, 'trace', isObject, at);
+  field(trace, 'path', isText, `${at}trace.`);
+  field(trace, 'tensors', listOf((t) => isObject(t) && isText(t.name) && listOf(isCount)(t.dims) && isCount(t.offset)
+    && isCount(t.length)), `${at}trace.`);
+  return ex;
+}
+
 export function parseManifest(json, manifestUrl) {
-  need(json && typeof json === 'object', 'not an object');
+  need(isObject(json), 'not an object');
   need(json.schema === SCHEMA, `schema ${json.schema}, expected ${SCHEMA}`);
-  const tok = json.tokenizer || {};
+  const tok = field(json, 'tokenizer', isObject, '');
   need(tok.js_encoding === 'r50k_base', `unsupported tokenizer ${tok.js_encoding}`);
-  const names = Object.keys(json.variants || {});
+  const variants = field(json, 'variants', isObject, '');
+  const names = Object.keys(variants);
   need(names.length > 0, 'no variants');
-  const defaultVariant = names.includes(json.default_variant) ? json.default_variant : names[0];
-  const outputs = json.outputs || [];
+  const defaultVariant = field(json, 'default_variant', isText, '');
+  need(names.includes(defaultVariant), `default_variant ${defaultVariant} is not among the variants`);
+  const outputs = field(json, 'outputs', isIo(false), '');
   need(outputs.some((o) => o.name === 'logits'), 'no logits output');
-  need(Number.isInteger(json.max_tokens) && json.max_tokens > 0, 'max_tokens');
+  const dims = field(json, 'dims', isObject, '');
+  for (const k of ['layer', 'head', 'head_dim', 'embd', 'mlp', 'vocab']) field(dims, k, isCount, 'dims.');
+  const config = field(json, 'config', isObject, '');
+  field(config, 'n_ctx', isCount, 'config.');
+  field(config, 'layer_norm_epsilon', (x) => isNumber(x) && x > 0, 'config.');
+  const examples = field(json, 'examples', Array.isArray, '').map(parseExample);
+  need(examples.length > 0, 'no examples');
+  const defaults = field(json, 'default_example', isObject, '');
+  for (const lang of ['en', 'ko']) field(defaults, lang, (i) => isCount(i) && i < examples.length, 'default_example.');
 
   return {
-    id: json.id,
-    name: json.name || json.id,
-    trained: json.trained !== false,
-    description: json.description || {},
-    title: json.title || {},
-    config: json.config || {},
-    maxTokens: json.max_tokens,
-    defaultPrompt: json.default_prompt || '',
-    examplePrompts: json.example_prompts || [],
-    defaultPromptKo: json.default_prompt_ko || null, // the Korean page's (lang-examples.js)
-    specialTokensAsText: tok.special_tokens_as_text !== false,
+    id: field(json, 'id', isText, ''),
+    trained: field(json, 'trained', (x) => typeof x === 'boolean', ''),
+    config,
+    maxTokens: field(json, 'max_tokens', (n) => Number.isInteger(n) && n > 0, ''),
+    // per page language, the example whose prompt is the page's default (lang-examples.js)
+    defaultExamples: { en: defaults.en, ko: defaults.ko },
     defaultVariant,
-    variants: Object.fromEntries(names.map((n) => [n, parseVariant(n, json.variants[n], manifestUrl)])),
+    variants: Object.fromEntries(names.map((n) => [n, parseVariant(n, variants[n], manifestUrl)])),
     variantNames: names,
-    inputs: json.inputs || [],
+    inputs: field(json, 'inputs', isIo(true), ''),
     outputs,
-    dims: json.dims || {},
-    examples: json.examples || [],
+    dims,
+    examples,
   };
 }
 

@@ -45,7 +45,7 @@ export function mount(el, { state, t, actions }) {
   function draw(s) {
     cur = s.trace;
     const d = s.manifest.dims;
-    sizes.textContent = t('embedding_sizes', { V: d.vocab.toLocaleString(), N: s.manifest.config.n_ctx ?? '?', C: d.embd });
+    sizes.textContent = t('embedding_sizes', { V: d.vocab.toLocaleString(), N: s.manifest.config.n_ctx, C: d.embd });
     if (!cur) return;
     const ms = PARTS.map(([n]) => matrix(cur.tensors[n]));
     const color = diverging(Math.max(...ms.map((m) => maxAbs(m.data))));

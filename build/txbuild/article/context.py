@@ -24,7 +24,7 @@ class StrictError(RuntimeError):
 class PageContext:
     out_dir: Path  # the site root being written (site/)
     model: dict  # id, name, trained, description{en,ko}, source, n_layer, n_head, n_embd, head_dim,
-    #              vocab_size, n_ctx, n_params
+    #              vocab_size, n_ctx, n_params (+ title, build_note, reader_name): manifest.Manifest.page_model()
     manifest_href: str  # "model/<id>/manifest.json", relative to the site root
     assets: dict[str, str]  # {"app.js": "assets/app-HASH.js", "app.css": ...}, relative to the site root
     example: dict  # {"prompt", "ids", "tokens", "top": [{"id", "token", "prob"}]}

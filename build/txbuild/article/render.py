@@ -96,7 +96,6 @@ def render_pages(ctx: PageContext) -> list[str]:
     out = Path(ctx.out_dir)
     content = Path(ctx.content_dir)
     model = dict(ctx.model)
-    model.setdefault("head_dim", model["n_embd"] // model["n_head"])
     facts = facts_mod.compute(model, ctx.example, ctx.trace, ctx.measured, ctx.lens)
     facts["lens"] = bool(ctx.lens)
 

@@ -16,14 +16,14 @@ export function mount(el, { state, t, actions, lang }) {
   label.textContent = t('examples_label');
   root.append(label);
   const { manifest } = state.get();
-  (manifest.exampleOrder ?? manifest.examples.map((_, i) => i)).forEach((i) => {
+  manifest.exampleOrder.forEach((i) => {
     const ex = manifest.examples[i];
     const b = doc.createElement('button');
     b.type = 'button';
     b.className = 'txb-example';
     b.dataset.example = i;
     b.textContent = ex.prompt;
-    if (ex.lang) b.lang = ex.lang;
+    b.lang = ex.lang;
     b.addEventListener('click', () => actions.useExample(i));
     root.append(b);
   });

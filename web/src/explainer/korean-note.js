@@ -9,9 +9,9 @@ const FRAGMENT = '\ufffd'; // a token that decodes to no whole character (part o
 export function koreanFacts(manifest) {
   const ko = manifest.examples.find((ex) => ex.lang === 'ko');
   const en = manifest.examples.find((ex) => ex.lang !== 'ko');
-  if (!ko || !en || !ko.top?.length || !en.top?.length) return null;
+  if (!ko || !en || !ko.top.length || !en.top.length) return null;
   const facts = (ex) => ({ prompt: ex.prompt, chars: [...ex.prompt].length, tokens: ex.ids.length,
-    fragments: (ex.tokens || []).filter((s) => s.includes(FRAGMENT)).length, top: ex.top[0].prob,
+    fragments: ex.tokens.filter((s) => s.includes(FRAGMENT)).length, top: ex.top[0].prob,
     token: ex.top[0].token });
   return { ko: facts(ko), en: facts(en) };
 }

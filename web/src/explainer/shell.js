@@ -151,7 +151,7 @@ export function mount(el, ctx) {
       note.textContent = !tr
         ? (s.ids?.length === 0 ? t('prompt_empty') : t('trace_none')) // an empty prompt has nothing to load
         : tr.kind === 'example'
-          ? t('trace_example', { prompt: s.manifest.examples[tr.example]?.prompt ?? '' })
+          ? t('trace_example', { prompt: s.manifest.examples[tr.example].prompt })
           : t('trace_live', { variant: tr.variant, ms: Math.round(tr.ms ?? 0) });
     }
     shown = s;

@@ -48,7 +48,7 @@ export const cacheBytes = ({ layer, head, head_dim: hd }, positions) => 2 * laye
 // max_tokens; generation only keeps the cache and the logits, so it may go further.
 export const GENERATION_CAP = 256;
 export function limits(manifest) {
-  const nCtx = Number.isInteger(manifest.config?.n_ctx) ? manifest.config.n_ctx : Infinity;
+  const nCtx = manifest.config.n_ctx;
   const memory = Math.max(manifest.maxTokens, GENERATION_CAP);
   return { nCtx, memory, total: Math.min(nCtx, memory), explained: Math.min(nCtx, manifest.maxTokens) };
 }

@@ -11,7 +11,7 @@ export async function showExample(rt, i) {
   if (store.get().trace?.kind === 'live' && !store.get().exampleWanted) return;
   // read after the await: the tokenizer may have arrived (and relabelled the old trace) meanwhile
   const tok = rt.tok;
-  const tokens = ex.ids.map((id, n) => (tok ? rt.label(id) : { id, text: ex.tokens?.[n] ?? String(id), bytes: false, raw: null }));
+  const tokens = ex.ids.map((id, n) => (tok ? rt.label(id) : { id, text: ex.tokens[n], bytes: false, raw: null }));
   const lg = tensors.logits;
   rt.set({ trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors }, exampleWanted: false,
     ...(wantsExampleTop(store.get().top, ex) ? { top: exampleTop(ex, tok && ((id) => tok.tokenLabel(id))) } : {}),

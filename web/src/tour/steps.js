@@ -73,8 +73,7 @@ export function facts(s, t) {
   const rows = s.top.rows;
   const tok = (r) => (r ? `“${tokenDisplay(r)}”` : '…');
   const f = {
-    L: m.dims.layer, H: m.dims.head, d: m.config.n_embd ?? '…', hd: m.dims.head_dim ?? '…',
-    vocab: m.dims.vocab ?? m.config.vocab_size, n: tr?.ids.length ?? 0,
+    L: m.dims.layer, H: m.dims.head, d: m.dims.embd, hd: m.dims.head_dim, vocab: m.dims.vocab, n: tr?.ids.length ?? 0,
     top1: tok(rows[0]), p1: rows[0] ? formatProb(rows[0].prob) : '…',
     top2: tok(rows[1]), p2: rows[1] ? formatProb(rows[1].prob) : '…',
     top3: tok(rows[2]), p3: rows[2] ? formatProb(rows[2].prob) : '…',
