@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import cache, default_variant, export, lens, q4, shards, sources, trace, verify
+from .numerics import softmax, top_k
 from .report import Reporter
 from .sources import LoadedModel, encode
 
@@ -96,6 +97,6 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
 
 def top_tokens(tokenizer, logits: np.ndarray, k: int = 10) -> list[dict]:
     """The k most probable next tokens after the last position (softmax over the whole vocabulary)."""
-    p = verify.softmax(logits[-1].astype(np.float64))
-    best = np.argsort(-p)[:k]
+    p = softmax(logits[-1])
+    best = top_k(p, k)
     return [{"id": int(i), "token": tokenizer.decode([int(i)]), "prob": float(p[i])} for i in best]

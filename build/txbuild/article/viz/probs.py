@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from ...numerics import softmax, top_k
 from ..filters import visible
 from .common import Drawing, VizData, rect, text, trunc
 
@@ -17,10 +16,8 @@ def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
         from ..bpe import label
 
         return [(visible(label(int(r["id"]), str(r["token"]))), int(r["id"]), float(r["prob"])) for r in top[:k]]
-    logits = np.asarray(d.trace["logits"][-1], dtype=np.float64)
-    p = np.exp(logits - logits.max())
-    p /= p.sum()
-    idx = np.argsort(-p)[:k]
+    p = softmax(d.trace["logits"][-1])
+    idx = top_k(p, k)
     return [(f"#{i}", int(i), float(p[i])) for i in idx]
 
 
