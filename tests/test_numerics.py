@@ -1,6 +1,8 @@
 """txbuild.numerics against independent references: PyTorch's softmax and GELU, and plain loops."""
 
+import json
 import math
+import subprocess
 
 import numpy as np
 import pytest
@@ -76,3 +78,39 @@ def test_top_p_count_by_hand():
     probs = np.array([0.1, 0.5, 0.3, 0.1])
     assert [top_p_count(probs, p) for p in (0.0, 0.5, 0.79, 0.81, 0.95)] == [1, 1, 2, 3, 4]
     assert top_p_count(np.full(3, 1 / 3), 1.0) <= 3  # rounding below 1 still keeps every token, not one more
+
+
+def _node(script: str, payload) -> dict:
+    from txbuild import REPO_ROOT
+
+    proc = subprocess.run(["node", "--input-type=module", "-e", script], input=json.dumps(payload), cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+JS_NUMERICS = """
+import { softmax, topK, topPCount, gelu } from './web/src/numerics.js';
+let s = '';
+for await (const c of process.stdin) s += c;
+const { x, temps, k, cuts, g } = JSON.parse(s);
+const p = softmax(x);
+const inRank = topK(x, x.length).map((i) => p[i]);
+console.log(JSON.stringify({ soft: temps.map((T) => Array.from(softmax(x, T))), top: topK(x, k),
+  nucleus: cuts.map((c) => topPCount(inRank, c)), gelu: g.map(gelu) }));
+"""
+
+
+def test_the_js_numerics_agree_with_these_and_with_torch():
+    """web/src/numerics.js is the browser's copy of this module: same inputs, same answers."""
+    x = np.round(rng.normal(0, 5, 400), 3)
+    x[::37] = np.round(x[::37])  # a few ties
+    temps, cuts, g = [1.0, 0.5, 2.0], [0.0, 0.5, 0.9, 0.99, 1.0], np.linspace(-6, 6, 97)
+    got = _node(JS_NUMERICS, {"x": x.tolist(), "temps": temps, "k": 30, "cuts": cuts, "g": g.tolist()})
+    for T, js in zip(temps, got["soft"]):
+        ref = torch.softmax(torch.tensor(x, dtype=torch.float64) / T, -1).numpy()
+        np.testing.assert_allclose(js, ref, rtol=1e-12)
+        np.testing.assert_allclose(js, softmax(x, T), rtol=1e-13)
+    assert got["top"] == top_k(x, 30).tolist()
+    assert got["nucleus"] == [top_p_count(softmax(x), c) for c in cuts]
+    ref = torch.nn.functional.gelu(torch.tensor(g), approximate="tanh").numpy()
+    np.testing.assert_allclose(got["gelu"], ref, rtol=1e-13, atol=1e-15)
