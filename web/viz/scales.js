@@ -3,6 +3,7 @@
 
 import { scaleLinear } from 'd3-scale';
 import { format } from 'd3-format';
+import { VIRIDIS } from './palette.js';
 
 // Bars are drawn against the absolute [0, 1] range: a flat, unsure model looks flat.
 export const probWidth = () => scaleLinear().domain([0, 1]).range([0, 100]).clamp(true);
@@ -46,6 +47,15 @@ export function diverging(m) {
 export function sequential(max = 1) {
   const d = max > 0 ? max : 1;
   const s = scaleLinear().domain([0, d / 4, d / 2, (3 * d) / 4, d]).range(SEQUENTIAL).clamp(true);
+  s.kind = 'sequential';
+  return s;
+}
+
+// The build-time figures' viridis (0 … max), for the live figures that replace them: linear in
+// RGB between evenly spaced stops, as common.py's sequential() interpolates.
+export function viridis(max = 1) {
+  const d = max > 0 ? max : 1;
+  const s = scaleLinear().domain(VIRIDIS.map((_, i) => (d * i) / (VIRIDIS.length - 1))).range(VIRIDIS).clamp(true);
   s.kind = 'sequential';
   return s;
 }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ...numerics import softmax, top_k
 from ..filters import visible
-from .common import Drawing, VizData, rect, text, trunc
+from .common import VIRIDIS, Drawing, VizData, rect, text, trunc
 
-BAR = "#31688e"  # viridis' middle blue: reads on light and dark backgrounds
+BAR = VIRIDIS[3]  # viridis' middle blue: reads on light and dark backgrounds (web/viz/palette.js' BAR)
 
 
 def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
