@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, default_variant, export, lens, q4, shards, sources, trace, verify
+from . import cache, default_variant, export, lens, numerics, q4, shards, sources, trace, verify
 from .report import Reporter
 from .sources import LoadedModel, encode
 
@@ -76,7 +76,7 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
     refs = None
     dims = dims_of(lm.model.config)
     for prec, folder in folders.items():
-        key = stage_key(lm, {"graph": folder.name}, [verify, trace, lens, sources, default_variant])
+        key = stage_key(lm, {"graph": folder.name}, [verify, numerics, trace, lens, sources, default_variant])
         cached = folder / f"verify-{key}.json"
         if cached.exists():
             reports[prec] = json.loads(cached.read_text())
@@ -96,6 +96,6 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
 
 def top_tokens(tokenizer, logits: np.ndarray, k: int = 10) -> list[dict]:
     """The k most probable next tokens after the last position (softmax over the whole vocabulary)."""
-    p = verify.softmax(logits[-1].astype(np.float64))
-    best = np.argsort(-p)[:k]
+    p = numerics.softmax(logits[-1])
+    best = numerics.top_k(p, k)
     return [{"id": int(i), "token": tokenizer.decode([int(i)]), "prob": float(p[i])} for i in best]

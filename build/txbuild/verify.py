@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .numerics import softmax, top_k
 from .trace import OUTPUTS
 
 PROBE_PROMPTS = (
@@ -54,12 +55,6 @@ class VariantReport:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    z = x - x.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def session(graph: Path):
@@ -122,11 +117,11 @@ def verify_variant(precision: str, graph: Path, refs: list[tuple[list[int], dict
             a, r = _rel(got[name], ref[name])
             e = errs.setdefault(name, [0.0, 0.0])
             e[0], e[1] = max(e[0], a), max(e[1], r)
-        p_ref, p_got = softmax(ref["logits"].astype(np.float64)), softmax(got["logits"].astype(np.float64))
+        p_ref, p_got = softmax(ref["logits"]), softmax(got["logits"])
         tvs.append(float(0.5 * np.abs(p_ref - p_got).sum(-1).max()))
         t_ref, t_got = p_ref.argmax(-1), p_got.argmax(-1)
         top1.extend((t_ref == t_got).tolist())
-        k5_ref, k5_got = np.argsort(-p_ref, -1)[:, :5], np.argsort(-p_got, -1)[:, :5]
+        k5_ref, k5_got = top_k(p_ref, 5), top_k(p_got, 5)
         top5.extend(len(set(a) & set(b)) / 5 for a, b in zip(k5_ref, k5_got))
         sure = p_ref.max(-1) > CONFIDENT
         conf_n += int(sure.sum())

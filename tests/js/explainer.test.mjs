@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTrace, matrix, attentionSteps, concatHeads, blockInput, stats, topIndices, rankAndProb, gelu } from '../../web/src/explainer/tensors.js';
+import { parseTrace, matrix, attentionSteps, concatHeads, blockInput, stats, rankAndProb } from '../../web/src/explainer/tensors.js';
+import { topK, gelu } from '../../web/src/numerics.js';
 import { groupTokens, utf8Text, hex } from '../../web/src/explainer/bytes.js';
 import { encodeText, tokenBytes } from '../../web/src/tokenizer.js';
 
@@ -49,7 +50,7 @@ test('stats, top indices, rank and probability, GELU', () => {
   const st = stats([1, 2, 3, 4]);
   assert.equal(st.mean, 2.5);
   assert.equal(st.variance, 1.25);
-  assert.deepEqual(topIndices([0.1, 3, 2, 3, -1], 3), [1, 3, 2]);
+  assert.deepEqual(topK([0.1, 3, 2, 3, -1], 3), [1, 3, 2]);
   const r = rankAndProb(Float32Array.from([0, Math.log(3), 0]), 0);
   assert.equal(r.rank, 2);
   assert.ok(Math.abs(r.prob - 0.2) < 1e-7);

@@ -10,11 +10,29 @@ import './live-figures.css';
 import { createMatrix } from './explainer/matrix.js';
 import { matrix } from './explainer/tensors.js';
 import { q, fv } from './explainer/view.js';
-import { sequential, legend, formatProb, tokenDisplay } from '../viz/scales.js';
+import { viridis, legend, formatProb, tokenDisplay } from '../viz/scales.js';
+import { BAR } from '../viz/palette.js';
 import { drawRows } from '../viz/top-tokens.js';
 import { sameIds } from './ids.js';
 
 const parseIds = (s) => (s ? s.split(',').filter(Boolean).map(Number) : []);
+
+// The build-time attention figure hatches the masked half (common.py's MASK_PATTERN: the text
+// colour, faint, with diagonal lines); the same on the canvas, so the figure keeps its look live.
+function hatch(doc, ink) {
+  const tile = doc.createElement('canvas');
+  tile.width = tile.height = 8;
+  const g = tile.getContext('2d');
+  g.fillStyle = g.strokeStyle = ink;
+  g.globalAlpha = 0.06;
+  g.fillRect(0, 0, 8, 8);
+  g.globalAlpha = 0.25;
+  g.lineWidth = 1.5;
+  g.beginPath();
+  for (const o of [-8, 0, 8]) g.moveTo(o, 8), g.lineTo(o + 8, 0);
+  g.stroke();
+  return g.createPattern(tile, 'repeat');
+}
 const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 // The text of a run: its tokens' bytes decoded (or the example's prompt).
@@ -49,6 +67,7 @@ const VIEWS = {
       const k = Number(fig.dataset.k) || 10;
       const shown = rows.slice(0, k);
       drawRows(view.list, shown);
+      view.list.style('--txb-bar', BAR); // the build-time figure's bar colour
       view.list.attr('data-ids', trace.ids.join(','));
       const rest = Math.max(0, 1 - shown.reduce((a, r) => a + r.prob, 0));
       return t('live_fig_probs_note', { prompt, n: (s.manifest.dims.vocab - shown.length).toLocaleString(), rest: formatProb(rest) });
@@ -81,9 +100,10 @@ const VIEWS = {
       view.set(trace, start);
       const names = trace.tokens.slice(start, T).map(tokenDisplay);
       const cell = Math.max(6, Math.min(22, Math.floor(360 / n)));
-      const seq = sequential(1);
+      const seq = viridis(1); // the build-time figure's scale
+      const masked = hatch(fig.ownerDocument, fig.ownerDocument.defaultView.getComputedStyle(fig).color);
       view.m.draw({ rows: n, cols: n, rowLabels: names, colLabels: names, cellW: cell, cellH: cell,
-        value: (i, j) => p.at(start + i, start + j), color: seq });
+        value: (i, j) => p.at(start + i, start + j), color: seq, colorAt: (i, j, v) => (j > i ? masked : seq(v)) });
       Object.assign(view.m.el.dataset, { layer, head, start });
       view.m.foot.replaceChildren(legend(fig.ownerDocument, seq, { title: t('legend_weight') }));
       const note = t('live_fig_attention_note', { prompt, layer: layer + 1, L: dims.layer, head: head + 1, H: dims.head });

@@ -3,6 +3,8 @@
 // (An explainer that keeps only the top 50 logits before top-p computes the wrong nucleus.)
 // Pure functions: the views draw `steps`; the one draw the app makes is gen/draw.js's drawFor.
 
+import { softmax, topPCount } from './numerics.js';
+
 // Token ids sorted by logit, descending; equal logits keep the lower id first (stable).
 export function rankByLogit(logits) {
   const order = new Int32Array(logits.length);
@@ -36,24 +38,17 @@ export function samplingSteps(logits, settings) {
   const scaled = new Float64Array(vocab);
   for (let r = 0; r < vocab; r++) scaled[r] = logits[order[r]] / temperature;
 
-  const max = scaled[0];
-  const before = new Float64Array(vocab);
-  let sum = 0;
-  for (let r = 0; r < vocab; r++) sum += (before[r] = Math.exp(scaled[r] - max));
+  const before = softmax(scaled);
   const cumulative = new Float64Array(vocab);
   let run = 0;
-  for (let r = 0; r < vocab; r++) cumulative[r] = (run += (before[r] /= sum));
+  for (let r = 0; r < vocab; r++) cumulative[r] = (run += before[r]);
 
   let finite = vocab;
   while (finite > 0 && scaled[finite - 1] === -Infinity) finite--; // −∞ is never kept
   let kept = finite;
   if (mode === 'greedy') kept = 1;
   else if (mode === 'topk') kept = Math.min(settings.topK, finite);
-  else if (mode === 'topp') {
-    // the smallest leading set whose mass reaches p
-    kept = 1;
-    while (kept < finite && cumulative[kept - 1] < settings.topP) kept++;
-  }
+  else if (mode === 'topp') kept = topPCount(before, settings.topP, finite); // the smallest leading set whose mass reaches p
 
   const probs = new Float64Array(vocab);
   let keptMass = 0;

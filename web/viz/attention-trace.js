@@ -7,6 +7,7 @@
 
 import { elem, q, fv } from '../src/explainer/view.js';
 import { probWidth } from './scales.js';
+import { topK } from '../src/numerics.js';
 
 export const STEPS = ['attn_raw', 'attn_scaled', 'attn_scores', 'attn_probs', 'head_out'];
 const ROW_KEYS = 8;
@@ -46,7 +47,7 @@ export function createTrace(doc, { t }) {
     }));
     // the query's row, strongest keys first
     rowTitle.textContent = t('attn_row_title', { query: q(cur, i) });
-    const keys = Array.from({ length: i + 1 }, (_, x) => x).sort((a, b) => d.probs.at(i, b) - d.probs.at(i, a)).slice(0, ROW_KEYS);
+    const keys = topK(Float64Array.from({ length: i + 1 }, (_, x) => d.probs.at(i, x)), ROW_KEYS);
     row.replaceChildren(...keys.map((x) => {
       const li = elem(doc, 'li', `txb-attn-row-key${x === j ? ' is-key' : ''}`, '', { 'data-key': String(x), 'data-value': String(d.probs.at(i, x)) });
       const bar = elem(doc, 'span', 'txb-attn-row-bar');

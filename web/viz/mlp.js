@@ -5,7 +5,8 @@
 
 import { block, watch, q, fv, para } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
-import { matrix, gelu, topIndices } from '../src/explainer/tensors.js';
+import { matrix } from '../src/explainer/tensors.js';
+import { gelu, topK } from '../src/numerics.js';
 import { posOf } from '../src/explainer/stages.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -100,7 +101,7 @@ export function mount(el, { state, t, actions }) {
     svg.setAttribute('aria-label', t('mlp_gelu', { token: q(tr, p), n: d.mlp }));
     plot(rp, ra);
     topHead.textContent = t('mlp_top', { token: q(tr, p), k: TOP });
-    top.replaceChildren(...topIndices(ra, TOP).map((i) => {
+    top.replaceChildren(...topK(ra, TOP).map((i) => {
       const li = doc.createElement('li');
       li.dataset.neuron = i;
       li.dataset.value = String(ra[i]);

@@ -4,7 +4,8 @@
 
 import { block, watch, q, fv, elem } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
-import { matrix, topIndices, rankAndProb } from '../src/explainer/tensors.js';
+import { matrix, rankAndProb } from '../src/explainer/tensors.js';
+import { softmax, topK } from '../src/numerics.js';
 import { posOf } from '../src/explainer/stages.js';
 import { formatProb, probWidth, tokenDisplay } from './scales.js';
 
@@ -58,9 +59,10 @@ export function mount(el, { state, t, actions }) {
     const V = s.manifest.dims.vocab;
     logits = tr.tensors.logits.data.subarray(p * V, (p + 1) * V);
     head.textContent = t('output_top', { token: q(tr, p), k: TOP });
-    const best = topIndices(logits, TOP);
+    const best = topK(logits, TOP);
+    const probs = softmax(logits);
     bars.replaceChildren(...best.map((id) => {
-      const r = rankAndProb(logits, id);
+      const r = rankAndProb(logits, id, probs);
       const li = doc.createElement('li');
       li.className = 'txb-row';
       li.dataset.tokenId = id;

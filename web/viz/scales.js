@@ -3,6 +3,7 @@
 
 import { scaleLinear } from 'd3-scale';
 import { format } from 'd3-format';
+import { VIRIDIS } from './palette.js';
 
 // Bars are drawn against the absolute [0, 1] range: a flat, unsure model looks flat.
 export const probWidth = () => scaleLinear().domain([0, 1]).range([0, 100]).clamp(true);
@@ -43,12 +44,18 @@ export function diverging(m) {
   return s;
 }
 
-export function sequential(max = 1) {
+// Evenly spaced colour stops over 0 … max, linear in RGB between them (as common.py's
+// sequential() interpolates the build-time figures' viridis).
+function evenStops(stops, max) {
   const d = max > 0 ? max : 1;
-  const s = scaleLinear().domain([0, d / 4, d / 2, (3 * d) / 4, d]).range(SEQUENTIAL).clamp(true);
+  const s = scaleLinear().domain(stops.map((_, i) => (d * i) / (stops.length - 1))).range(stops).clamp(true);
   s.kind = 'sequential';
   return s;
 }
+
+export const sequential = (max = 1) => evenStops(SEQUENTIAL, max);
+// The build-time figures' viridis, for the live figures that replace them.
+export const viridis = (max = 1) => evenStops(VIRIDIS, max);
 
 const num = format('.4~g');
 // A number as the views print it; −∞ for the mask.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..numerics import gelu, softmax, top_k
 from .context import PageContext
 
 # GPT-2 tokens of the demo prompt, with their real GPT-2 ids.
@@ -26,10 +27,6 @@ DEMO_NEXT = [(1808, " question", 0.31), (835, " way", 0.07), (886, " end", 0.05)
              (2300, " matter", 0.02), (1266, " best", 0.015)]
 # What the made-up logit lens shows in the early layers, before the answer sharpens.
 DEMO_EARLY = [(262, " the", 0.05), (11, ",", 0.04)]
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
 
 
 def _ln(x: np.ndarray) -> np.ndarray:
@@ -60,14 +57,13 @@ def synthetic_trace(T: int, L: int, H: int, C: int, V: int, seed: int = 0, next_
             elif kind == 1:
                 s[h, :, 0] += 3.0
         s[:, mask] = -np.inf
-        p = np.exp(s - s.max(-1, keepdims=True))
-        p /= p.sum(-1, keepdims=True)
+        p = softmax(s)
         ho = p @ v
         ao = rng.normal(0, 0.2, (T, C))
         mid = x + ao
         ln2 = _ln(mid)
         pre = rng.normal(-0.4, 1.1, (T, 4 * C))
-        act = _gelu(pre)
+        act = gelu(pre)
         mo = rng.normal(0, 0.25, (T, C))
         x = mid + mo
         for name, val in zip(keys, [ln1, q, k, v, s, p, ho, ao, mid, ln2, pre, act, mo, x]):
@@ -105,10 +101,9 @@ def demo_context(out_dir: Path, strict: bool = False, **model_kw) -> PageContext
     trace = synthetic_trace(T, model["n_layer"], model["n_head"], model["n_embd"], model["vocab_size"],
                             next_ids=[i for i, _, _ in DEMO_NEXT])
     z = trace["logits"][-1].astype(np.float64)
-    p = np.exp(z - z.max())
-    p /= p.sum()
+    p = softmax(z)
     tokens = dict((i, t) for i, t, _ in DEMO_NEXT)
-    top = [{"id": int(i), "token": tokens.get(int(i), f"#{int(i)}"), "prob": float(p[i])} for i in np.argsort(-p)[:10]]
+    top = [{"id": int(i), "token": tokens.get(int(i), f"#{int(i)}"), "prob": float(p[i])} for i in top_k(p, 10)]
     example = {"prompt": DEMO_PROMPT, "ids": DEMO_IDS, "tokens": DEMO_TOKENS, "top": top}
     # A made-up logit lens: the final answer sharpening layer by layer.
     lens = []

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..numerics import softmax, top_k, top_p_count
 from .bpe import label, token_labels
-
-
-def _softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    z = np.asarray(z, dtype=np.float64) / temperature
-    e = np.exp(z - z.max())
-    return e / e.sum()
 
 
 def prev_token_head(trace: dict) -> tuple[int, int, float]:
@@ -77,14 +72,15 @@ def lens_facts(lens: list[list[dict]] | None, ids: list[int], last_token: str = 
 
 def worked_softmax(z: np.ndarray, top: list[dict], k: int = 3) -> dict:
     """A softmax over the top k logits, worked by hand, and the same tokens' real probabilities."""
-    order = np.argsort(-z)[:k]
+    order = top_k(z, k)
     zk = z[order]
-    e = np.exp(zk - zk.max())
+    e = np.exp(zk - zk.max())  # the worked steps the prose shows; `share` is the same softmax over k
+    share = softmax(zk)
     names = {int(t["id"]): str(t["token"]) for t in top}
-    p_all = _softmax(z)
+    p_all = softmax(z)
     rows = [{"token": label(int(i), names.get(int(i), f"#{int(i)}")), "logit": float(z[i]),
-             "diff": float(z[i] - zk.max()), "exp": float(ei), "share": float(ei / e.sum()), "prob": float(p_all[i])}
-            for i, ei in zip(order, e)]
+             "diff": float(z[i] - zk.max()), "exp": float(ei), "share": float(si), "prob": float(p_all[i])}
+            for i, ei, si in zip(order, e, share)]
     return {"rows": rows, "sum": float(e.sum()), "mass": float(p_all[order].sum())}
 
 
@@ -103,20 +99,20 @@ def compute(model: dict, example: dict, trace: dict, measured: dict | None = Non
     logits = trace.get("logits")
     if logits is not None and len(logits):
         z = np.asarray(logits[-1], dtype=np.float64)
-        p = _softmax(z)
+        p = softmax(z)
         order = np.sort(p)[::-1]
         facts["logit_max"] = float(z.max())
         facts["logit_min"] = float(z.min())
         facts["p_top1"] = float(order[0])
         facts["top10_mass"] = float(order[:10].sum())
-        facts["n_for_90"] = int(np.searchsorted(np.cumsum(order), 0.9) + 1)  # tokens a top-p of 0.9 keeps
+        facts["n_for_90"] = top_p_count(p, 0.9)  # tokens a top-p of 0.9 keeps
         facts["sampling_bars"] = sampling_bars(facts["n_for_90"], len(order))
         for temp in (0.5, 1.0, 2.0):
-            facts[f"p_top1_t{str(temp).replace('.', '_')}"] = float(_softmax(z, temp).max())
+            facts[f"p_top1_t{str(temp).replace('.', '_')}"] = float(softmax(z, temp).max())
         # the runner-up at T = 0.5 vs T = 1: below 1 every token but the top one loses
-        second = int(np.argsort(-z)[1]) if len(z) > 1 else 0
+        second = int(top_k(z, 2)[1]) if len(z) > 1 else 0
         facts["second"] = {"token": label(second, next((str(t["token"]) for t in top if int(t["id"]) == second), f"#{second}")),
-                           "p_t1_0": float(p[second]), "p_t0_5": float(_softmax(z, 0.5)[second])}
+                           "p_t1_0": float(p[second]), "p_t0_5": float(softmax(z, 0.5)[second])}
         facts["softmax"] = worked_softmax(z, top)
         if "top1" not in facts:
             i = int(np.argmax(p))

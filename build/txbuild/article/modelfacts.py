@@ -22,6 +22,8 @@ import numpy as np
 
 from txbuild import REPO_ROOT
 
+from ..numerics import top_k
+
 REFERENCE = REPO_ROOT / "tests" / "data" / "heldout.txt"
 WINDOW = 256  # tokens per reference window (at most the context length)
 WINDOWS = 2
@@ -118,7 +120,7 @@ def neighbours(wte: np.ndarray, tokenizer, words=NEIGHBOUR_WORDS, k: int = 5) ->
             continue
         sims = e @ e[ids[0]]
         sims[ids[0]] = -np.inf
-        top = np.argsort(-sims)[:k]
+        top = top_k(sims, k)
         out.append({"token": w, "id": ids[0],
                     "near": [{"token": tokenizer.decode([int(i)]), "id": int(i), "cos": float(sims[i])} for i in top]})
     return out

@@ -1,6 +1,9 @@
 // Pure helpers over the model's tensors ({dims, data: Float32Array}, row-major, no batch dim):
 // slicing, the few computations the views show step by step (Q·Kᵀ, 1/√d, the mask, the head
-// concatenation), statistics, ranks. No DOM, so node tests cover them.
+// concatenation), statistics, ranks. No DOM, so node tests cover them. The softmax, top-k and
+// GELU themselves are numerics.js'.
+
+import { softmax, softmaxRows } from '../numerics.js';
 
 // The example trace file: little-endian float32 tensors indexed by the manifest.
 export function parseTrace(buffer, index) {
@@ -53,19 +56,6 @@ export function attentionSteps(q, k) {
   return { T, d, scale, raw, scaled, masked, softmax: softmaxRows(masked, T) };
 }
 
-// Row-wise softmax of a [rows, n] array (max-subtracted; −∞ gives 0).
-export function softmaxRows(data, n) {
-  const out = new Float64Array(data.length);
-  for (let r = 0; r < data.length / n; r++) {
-    let max = -Infinity;
-    for (let j = 0; j < n; j++) max = Math.max(max, data[r * n + j]);
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += out[r * n + j] = Math.exp(data[r * n + j] - max);
-    for (let j = 0; j < n; j++) out[r * n + j] /= sum;
-  }
-  return out;
-}
-
 // head_out [H, T, d] of one layer -> [T, H·d]: the heads side by side, as c_proj reads them.
 export function concatHeads(headOut, layer) {
   const [, H, T, d] = headOut.dims;
@@ -104,37 +94,11 @@ export function maxAbs(values) {
   return m;
 }
 
-// Indices of the k largest values, largest first (ties: lower index first).
-export function topIndices(values, k) {
-  const idx = [];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (idx.length === k && v <= values[idx[k - 1]]) continue;
-    let j = idx.length < k ? idx.length : k - 1;
-    while (j > 0 && values[idx[j - 1]] < v) {
-      idx[j] = idx[j - 1];
-      j--;
-    }
-    idx[j] = i;
-  }
-  return idx;
-}
-
 // 1-based rank of entry `id` (how many are strictly larger, plus one) and its softmax probability.
-export function rankAndProb(logits, id) {
-  let max = -Infinity;
-  for (const x of logits) if (x > max) max = x;
-  let sum = 0;
-  let above = 0;
+// (`probs`: the row's softmax when the caller has it already; several ids of one row share it.)
+export function rankAndProb(logits, id, probs = softmax(logits)) {
   const v = logits[id];
-  for (const x of logits) {
-    sum += Math.exp(x - max);
-    if (x > v) above++;
-  }
-  return { rank: above + 1, prob: Math.exp(v - max) / sum, logit: v };
-}
-
-// The GELU GPT-2 uses ("gelu_new", the tanh approximation), for drawing its curve.
-export function gelu(x) {
-  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+  let above = 0;
+  for (const x of logits) if (x > v) above++;
+  return { rank: above + 1, prob: probs[id], logit: v };
 }

@@ -5,7 +5,7 @@
 
 import { strongestLinks, byPart, formatLogit } from '../../viz/overview-data.js';
 import { formatProb, tokenDisplay } from '../../viz/scales.js';
-import { softmaxTopK } from '../topk.js';
+import { softmax, topK } from '../numerics.js';
 import { sameIds } from '../ids.js';
 
 // The temperature the tour's temperature step sets (below 1: the top token's share grows).
@@ -105,7 +105,10 @@ export function facts(s, t) {
     const lm = d.layers.reduce((a, x, l) => (Math.abs(x.mlp) > Math.abs(d.layers[a].mlp) ? l : a), 0);
     Object.assign(f, { lm, i_m: lm + 1, vm: signed(d.layers[lm].mlp) });
   }
-  if (s.next?.logits) f.p1t = formatProb(softmaxTopK(s.next.logits.map((v) => v / TOUR_TEMPERATURE), 1)[0].prob);
+  if (s.next?.logits) {
+    const p = softmax(s.next.logits, TOUR_TEMPERATURE);
+    f.p1t = formatProb(p[topK(p, 1)[0]]);
+  }
   return f;
 }
 

@@ -7,22 +7,15 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from ...numerics import gelu, softmax, top_k, top_p_count
 from ..facts import sampling_bars
 from ..filters import visible
 from .common import Drawing, VizData, fmt, num, rect, text, trunc
 
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency.
 OKABE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
-
-
-def _softmax(z: np.ndarray, temp: float = 1.0) -> np.ndarray:
-    z = z / temp
-    e = np.exp(z - z.max())
-    return e / e.sum()
 
 
 def _labels(d: VizData) -> dict[int, str]:
@@ -35,9 +28,9 @@ def draw_temperature(d: VizData, params: dict) -> Drawing:
     temps = [float(x) for x in params.get("temps", "0.5 1 2").split()]
     k = int(params.get("k", 6))
     z = np.asarray(d.trace["logits"][-1], dtype=np.float64)
-    order = np.argsort(-z)[:k]
+    order = top_k(z, k)
     names = _labels(d)
-    probs = [_softmax(z, t) for t in temps]
+    probs = [softmax(z, t) for t in temps]
     width, label_w, bar_w = 440.0, 104.0, 270.0
     group_h = 12.0 * len(temps) + 12
     parts = []
@@ -69,9 +62,9 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     top_p = float(params.get("p", 0.9))
     n = int(params.get("n", 40))
     z = np.asarray(d.trace["logits"][-1], dtype=np.float64)
-    p = np.sort(_softmax(z))[::-1]
+    p = np.sort(softmax(z))[::-1]
     cum = np.cumsum(p)
-    keep_p = int(np.searchsorted(cum, top_p) + 1)
+    keep_p = top_p_count(p, top_p)
     n = sampling_bars(keep_p, p.size, n)  # wide enough to show the top-p cut when it is near
     w, h, left, top = 440.0, 170.0, 44.0, 28.0
     bw = w / n
@@ -112,10 +105,6 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     alt = d.s("fig_sampling_alt", n=n, k=k, k_mass=f"{cum[min(k, p.size) - 1] * 100:.1f}", p=f"{top_p:g}",
               keep_p=f"{keep_p:,}", p1=f"{p[0] * 100:.1f}")
     return Drawing(left + w + 10, ly + 28, "".join(parts), alt)
-
-
-def gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
 
 
 def draw_gelu(d: VizData, params: dict) -> Drawing:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from ...numerics import softmax, top_k
 from ..filters import visible
-from .common import Drawing, VizData, rect, text, trunc
+from .common import VIRIDIS, Drawing, VizData, rect, text, trunc
 
-BAR = "#31688e"  # viridis' middle blue: reads on light and dark backgrounds
+BAR = VIRIDIS[3]  # viridis' middle blue: reads on light and dark backgrounds (web/viz/palette.js' BAR)
 
 
 def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
@@ -17,10 +16,8 @@ def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
         from ..bpe import label
 
         return [(visible(label(int(r["id"]), str(r["token"]))), int(r["id"]), float(r["prob"])) for r in top[:k]]
-    logits = np.asarray(d.trace["logits"][-1], dtype=np.float64)
-    p = np.exp(logits - logits.max())
-    p /= p.sum()
-    idx = np.argsort(-p)[:k]
+    p = softmax(d.trace["logits"][-1])
+    idx = top_k(p, k)
     return [(f"#{i}", int(i), float(p[i])) for i in idx]
 
 
