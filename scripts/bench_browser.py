@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The same graph in headless Chromium and in ONNX Runtime for Python, in one run: one table.
 
-    .venv/bin/python scripts/bench_browser.py --site /tmp/site-gpt2small [--variants int8,q4]
-        [--threads 1] [--webgpu-software]
+    .venv/bin/python scripts/bench_browser.py --site /tmp/site-gpt2small [--site /tmp/site-before] [--variants int8,q4]
+        [--threads 1] [--webgpu-software] [--first-prediction]
 
 Per model, variant and backend: bytes, download + init (browser: fetch, sha256 and session
 creation in the site's own model worker; native: session creation), forward T=16 and T=64
@@ -157,6 +157,17 @@ def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads:
     return r
 
 
+def preoptimised(site: Path, manifest: dict, variant: str) -> bool:
+    """Whether the build optimised this graph already (txbuild/preopt.py stamps it); a site
+    built before that ships graphs that its own worker optimises at level 'all'."""
+    import onnx
+
+    from txbuild.preopt import STAMP
+
+    graph = onnx.load(site / "model" / manifest["id"] / manifest["variants"][variant]["graph"], load_external_data=False)
+    return any(p.key == STAMP for p in graph.metadata_props)
+
+
 def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
     import onnxruntime as ort
 
@@ -165,6 +176,8 @@ def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
     from txbuild.verify import options
 
     opts = options(threads)  # the maths the wasm worker does (q4: weights folded to fp32)
+    if not preoptimised(site, manifest, variant):  # what that site's own worker asks for
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     t0 = time.perf_counter()
     sess = ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
     init = (time.perf_counter() - t0) * 1000
@@ -190,34 +203,64 @@ def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
     return {"init": init, "forward": forward, "step": statistics.median(step)}
 
 
+def first_prediction(site: Path, variant: str) -> float:
+    """ms from navigation to the app's first live top-10, cold (a fresh browser profile)."""
+    from playwright.sync_api import sync_playwright
+
+    with served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context().new_page()
+            page.goto(f"{base}en/index.html?variant={variant}")
+            page.wait_for_function("() => performance.getEntriesByName('txb:first-prediction').length > 0",
+                                   timeout=600_000)
+            return float(page.evaluate("() => performance.getEntriesByName('txb:first-prediction')[0].startTime"))
+        finally:
+            browser.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--site", action="append", required=True, type=Path)
+    ap.add_argument("--site", action="append", required=True, type=Path,
+                    help="repeatable: sites of the same model built before and after a change run side by side")
     ap.add_argument("--variants", default=None, help="comma-separated; default: every variant of the site")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--webgpu-software", action="store_true", help="also SwiftShader's WebGPU (speed meaningless)")
+    ap.add_argument("--first-prediction", action="store_true",
+                    help="also open the app cold per variant and time navigation -> first live top-10")
     args = ap.parse_args()
+    load_before = os.getloadavg()
+    sites = [(site, json.loads(next((site / "model").glob("*/manifest.json")).read_text())) for site in args.site]
+    names = args.variants.split(",") if args.variants else list(dict.fromkeys(v for _, m in sites for v in m["variants"]))
     rows = []
-    for site in args.site:
-        manifest = json.loads(next((site / "model").glob("*/manifest.json")).read_text())
-        cfg = manifest["config"]
-        label = f"{manifest['id']} ({cfg['n_layer']}L×{cfg['n_head']}H×{cfg['n_embd']})"
-        for variant in (args.variants.split(",") if args.variants else manifest["variants"]):
+    for variant in names:  # the sites alternate per variant, so a change in load hits both alike
+        for site, manifest in sites:
+            if variant not in manifest["variants"]:
+                continue
+            cfg = manifest["config"]
+            label = f"{manifest['id']} ({cfg['n_layer']}L×{cfg['n_head']}H×{cfg['n_embd']})"
+            graph = "pre-optimised" if preoptimised(site, manifest, variant) else "as exported"
             native = native_run(site, manifest, variant, args.threads)
             for backend in ["wasm"] + (["webgpu"] if args.webgpu_software else []):
                 b = browser_run(site, manifest, variant, backend, args.threads)
-                rows.append((label, variant, backend, manifest["variants"][variant]["bytes"], b, native))
-                print(f"done: {label} {variant} {backend}", file=sys.stderr)
-    print(f"threads: {args.threads} (browser and native); medians; browser ÷ native in brackets\n")
-    print("| model | variant | backend | bytes | download + init (browser) | init: browser / native | "
-          "forward T=16 | forward T=64 | decode ms/token | peak RSS (Chromium) |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, variant, backend, nbytes, b, n in rows:
+                if args.first_prediction and backend == "wasm":
+                    b["first"] = first_prediction(site, variant)
+                rows.append((label, variant, graph, backend, manifest["variants"][variant]["bytes"], b, native))
+                print(f"done: {label} {variant} {graph} {backend}", file=sys.stderr)
+    load_after = os.getloadavg()
+    print(f"threads: {args.threads} (browser and native); medians; browser ÷ native in brackets; load average "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min), {os.cpu_count()} cores\n")
+    print("| model | variant | graph | backend | bytes | download + init (browser) | init: browser / native | "
+          "first prediction (app, cold) | forward T=16 | forward T=64 | decode ms/token | peak RSS (Chromium) |")
+    print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, variant, graph, backend, nbytes, b, n in rows:
         r = lambda x, y: f"{x:.1f} / {y:.1f} ms ({x / y:.1f}×)"  # noqa: E731
         name = "WebGPU (software adapter, speed meaningless)" if backend == "webgpu" else "wasm"
-        print(f"| {label} | {variant} | {name} | {nbytes / 1e6:.1f} MB | {b['load'] / 1000:.2f} s | "
-              f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {r(b['forward']['16'], n['forward'][16])} | "
-              f"{r(b['forward']['64'], n['forward'][64])} | {r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} GiB |")
+        first = f"{b['first'] / 1000:.2f} s" if "first" in b else "–"
+        print(f"| {label} | {variant} | {graph} | {name} | {nbytes / 1e6:.1f} MB | {b['load'] / 1000:.2f} s | "
+              f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {first} | "
+              f"{r(b['forward']['16'], n['forward'][16])} | {r(b['forward']['64'], n['forward'][64])} | "
+              f"{r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} GiB |")
 
 
 if __name__ == "__main__":

@@ -197,3 +197,30 @@ def test_q4_token_lookup_reads_the_output_layer_weights(lm, variant_dirs):
 def test_q4_is_about_a_quarter_of_int8_weights(variant_dirs):
     size = {p: sum(s["bytes"] for s in json.loads((d / "shards.json").read_text())) for p, d in variant_dirs.items()}
     assert size["q4"] < 0.7 * size["int8"]
+
+
+def _op_counts(path, tmp_path, fold: bool):
+    """The op types of `path` after ONNX Runtime's CPU rewrites at the build's level."""
+    import collections
+
+    from txbuild import preopt
+
+    m = preopt._optimise(path, tmp_path / "again.onnx", fold=fold)
+    return collections.Counter(n.op_type for n in m.graph.node)
+
+
+def test_shipped_graphs_are_already_optimised_for_the_browser(variant_dirs, tmp_path):
+    """The build ran the CPU provider's rewrites (preopt.py): running them again changes nothing,
+    so the browser's session (level 'basic') does not redo them; the weights did not grow."""
+    import collections
+
+    for prec, d in variant_dirs.items():
+        shipped = onnx.load(d / stages.GRAPH, load_external_data=False)
+        ops = collections.Counter(n.op_type for n in shipped.graph.node)
+        if prec != "fp16":  # the CPU provider fuses float32 maths only
+            assert ops["FastGelu"] == ops["LayerNormalization"] // 2, (prec, ops)  # GPT-2's tanh GELU, once per block
+        (tmp_path / prec).mkdir()
+        assert _op_counts(d / stages.GRAPH, tmp_path / prec, fold=False) == ops, prec
+    if "int8" in variant_dirs:
+        ops = collections.Counter(n.op_type for n in onnx.load(variant_dirs["int8"] / stages.GRAPH, load_external_data=False).graph.node)
+        assert ops["DynamicQuantizeMatMul"] >= 4 and not ops["MatMulInteger"], ops

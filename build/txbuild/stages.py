@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, default_variant, export, lens, numerics, q4, shards, sources, trace, verify
+from . import cache, default_variant, export, lens, numerics, preopt, q4, shards, sources, trace, verify
 from .report import Reporter
 from .sources import LoadedModel, encode
 
@@ -36,7 +36,7 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
     out: dict[str, Path] = {}
     for prec in precisions:
         # q4 for every precision: export.py imports it, so its source shapes every variant's code path
-        key = stage_key(lm, {"precision": prec, "opset": export.OPSET}, [trace, export, shards, lens, q4])
+        key = stage_key(lm, {"precision": prec, "opset": export.OPSET}, [trace, export, shards, lens, q4, preopt])
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
@@ -45,6 +45,9 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
                     fp32_proto = export.export_fp32(lm.model)
             with rep.stage("variant", prec):
                 proto = export.make_variant(fp32_proto, prec)
+            with rep.stage("optimise", f"{prec} graph for the browser's session (ONNX Runtime, offline)"):
+                proto = preopt.preoptimize(proto)
+            with rep.stage("shards", prec):
                 written = shards.save_sharded(proto, tmp, GRAPH)
             (tmp / "shards.json").write_text(json.dumps([s.__dict__ for s in written], indent=1))
             lens_shards = lens.extract_lens(tmp, GRAPH)

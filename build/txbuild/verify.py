@@ -65,11 +65,16 @@ def session(graph: Path):
 
 def options(threads: int = 0):
     """Session options that do the maths the browser's wasm worker does (web/src/worker-core.js):
-    q4's DequantizeLinear folded into fp32 weights, not fused into ORT's 4-bit MatMulNBits."""
+    the shipped graph is already optimised (preopt.py), so only the basic level runs, which
+    folds q4's DequantizeLinear into fp32 weights (not fused into ORT's 4-bit MatMulNBits)."""
     import onnxruntime as ort
+
+    from .preopt import BROWSER_LEVEL
 
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
+    assert BROWSER_LEVEL == "basic", BROWSER_LEVEL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     opts.add_session_config_entry("session.disable_quant_qdq", "1")
     if threads:
         opts.intra_op_num_threads = opts.inter_op_num_threads = threads

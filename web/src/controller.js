@@ -20,7 +20,7 @@ export function createController({
   const rt = createSession(store, { mark, loadExample });
   const predictor = createPredictor(rt, debounceMs);
   const schedule = predictor.schedule;
-  const load = (name) => loadVariant(rt, name, { createClient, ortPaths, numThreads, onReady: () => schedule(0) });
+  const load = (name, reload = false) => loadVariant(rt, name, { createClient, ortPaths, numThreads, reload, onReady: () => schedule(0) });
   const example = (i) => showExample(rt, i).catch((err) => console.warn('example trace:', err));
 
   async function generateN(n) {
@@ -95,7 +95,8 @@ export function createController({
       schedule(0, true);
     },
     selectVariant(name) {
-      if (name !== store.get().variant || store.get().model.phase === 'error') load(name);
+      const failed = store.get().model.phase === 'error'; // the Retry: past the HTTP cache
+      if (name !== store.get().variant || failed) load(name, failed && name === store.get().variant);
     },
     // the same variant in a fresh worker (the reader switched the backend)
     reload: () => load(store.get().variant),

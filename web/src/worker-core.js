@@ -5,7 +5,8 @@
 // lacks) are this module over the matching onnxruntime-web build: two builds of ORT cannot
 // share one thread (both register a 'wasm' backend).
 //
-// in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads}
+// in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads, reload}
+//           (reload: a Retry; every file is fetched again past the HTTP cache)
 //      {id, type: 'run', ids, outputs: ['logits', 'q', …]}  (only the outputs asked for are fetched)
 //      {id, type: 'step', ids}  generation: reuses the cached keys/values of the longest common
 //           prefix (the previous run's presents) and feeds only the new tokens; returns the last
@@ -19,6 +20,7 @@ import { fetchBytes, verifiedBytes } from './fetch-bytes.js';
 import { createByteProgress } from './progress.js';
 import { feedsFor } from './feeds.js';
 import { planStep, slicePast, cacheNorms } from './gen/kv-cache.js';
+import { warmUp } from './warm-up.js';
 
 // `ort` is the onnxruntime-web module, `backend` 'wasm' or 'webgpu'.
 let ort = null;
@@ -29,6 +31,8 @@ async function load(msg, post) {
   ort.env.wasm.wasmPaths = msg.ort;
   ort.env.wasm.numThreads = msg.numThreads;
   ort.env.wasm.proxy = false; // we already are off the main thread
+  // the runtime starts while the files download; a failure here shows again at the real start
+  const warm = warmUp(ort, providers).catch(() => {});
 
   const progress = createByteProgress(variant.bytes);
   let lastPost = 0;
@@ -44,7 +48,7 @@ async function load(msg, post) {
   // failed file stops the others instead of downloading hundreds of MB for nothing.
   const abort = new AbortController();
   const get = async ({ url, bytes, sha256 }) => {
-    const data = await fetchBytes(url, { expectedBytes: bytes, onBytes, signal: abort.signal });
+    const data = await fetchBytes(url, { expectedBytes: bytes, onBytes, signal: abort.signal, cache: msg.reload ? 'reload' : 'default' });
     await verifiedBytes(url, data, sha256); // graphs and shards alike (issue 13)
     return data;
   };
@@ -65,6 +69,7 @@ async function load(msg, post) {
   const lensGraph = await lensGraphP;
   const done = progress.snapshot();
   post({ type: 'progress', loaded: done.loaded, total: done.total, phase: 'init' });
+  await warm;
 
   const t0 = performance.now();
   // the path is the location string the graph itself references
@@ -72,16 +77,18 @@ async function load(msg, post) {
   // WebGPU leaves shape arithmetic to the CPU on purpose: ORT's warning about it is noise.
   // On wasm, q4's DequantizeLinear nodes are folded into fp32 weights at start instead of
   // fused into MatMulNBits, which this build unpacks on every run (build/txbuild/q4.py).
-  const quiet = { logSeverityLevel: 3, ...(providers[0] === 'wasm' ? { extra: { session: { disable_quant_qdq: '1' } } } : {}) };
-  const session = await ort.InferenceSession.create(graph, {
+  // The build already ran the CPU provider's rewrites (build/txbuild/preopt.py): on wasm only the
+  // basic level is left, which folds q4's weights; WebGPU places nodes itself, at every level.
+  const wasm = providers[0] === 'wasm';
+  const opts = {
     executionProviders: providers,
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: wasm ? 'basic' : 'all',
     externalData,
-    ...quiet,
-  });
-  const lens = lensGraph
-    ? { session: await ort.InferenceSession.create(lensGraph, { executionProviders: providers, externalData, ...quiet }), ...variant.lens }
-    : null;
+    logSeverityLevel: 3,
+    ...(wasm ? { extra: { session: { disable_quant_qdq: '1' } } } : {}),
+  };
+  const session = await ort.InferenceSession.create(graph, opts);
+  const lens = lensGraph ? { session: await ort.InferenceSession.create(lensGraph, opts), ...variant.lens } : null;
   const initMs = performance.now() - t0;
   // The sessions hold their own copies of the weights (in the wasm heap or on the GPU): drop
   // the fetched shard buffers so that only one copy stays alive.

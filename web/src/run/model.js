@@ -1,7 +1,8 @@
 // Loading a precision variant into a fresh worker, with byte-level progress in the store.
 // A newer load makes an older one's late progress and results void.
 
-export async function loadVariant(rt, name, { createClient, ortPaths, numThreads, onReady }) {
+// `reload` (a Retry after a failed load) makes the worker fetch every file past the HTTP cache.
+export async function loadVariant(rt, name, { createClient, ortPaths, numThreads, onReady, reload = false }) {
   const { store, manifest } = rt;
   rt.client?.destroy();
   rt.ready = false;
@@ -20,7 +21,7 @@ export async function loadVariant(rt, name, { createClient, ortPaths, numThreads
   rt.client = mine;
   rt.set({ variant: name, model: { phase: 'download', loaded: 0, total: v.bytes }, top: { ...store.get().top, error: null } });
   try {
-    const info = await mine.load({ variant: v, inputs: manifest.inputs, dims: manifest.dims, ort: ortPaths, numThreads });
+    const info = await mine.load({ variant: v, inputs: manifest.inputs, dims: manifest.dims, ort: ortPaths, numThreads, reload });
     if (rt.client !== mine) return;
     rt.ready = true;
     rt.set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs, backend: info.backend } });
