@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import attribution, cache, manifest, numerics, sources, stages, trace, verify
+from . import attribution, cache, manifest, numerics, preopt, sources, stages, trace, verify
 from .sources import LoadedModel, encode
 
 # The cache tensors repeat k and v; the explainer never needs them for a precomputed run.
@@ -70,8 +70,8 @@ def build_examples(lm: LoadedModel, prompts: list[str | tuple[str, str]], max_to
     else:
         config = {"runs": [(p, lang, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, lang, ids in runs]}
         # numerics: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla
-        # entries; manifest: their shape
-        key = stages.stage_key(lm, config, [sys.modules[__name__], attribution, manifest, numerics, trace, verify, sources])
+        # entries; manifest: their shape; preopt: the session level verify runs them at
+        key = stages.stage_key(lm, config, [sys.modules[__name__], attribution, manifest, numerics, preopt, trace, verify, sources])
 
         def fill(tmp: Path) -> None:
             (tmp / "examples.json").write_text(json.dumps(_write_examples(lm, runs, tmp)))

@@ -79,7 +79,7 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
     refs = None
     dims = dims_of(lm.model.config)
     for prec, folder in folders.items():
-        key = stage_key(lm, {"graph": folder.name}, [verify, numerics, trace, lens, sources, default_variant])
+        key = stage_key(lm, {"graph": folder.name}, [verify, numerics, preopt, trace, lens, sources, default_variant])
         cached = folder / f"verify-{key}.json"
         if cached.exists():
             reports[prec] = json.loads(cached.read_text())
