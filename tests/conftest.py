@@ -60,6 +60,15 @@ def shared_site(tmp_path_factory, cache_root):
     return build_test_site(tmp_path_factory, cache_root, **SHARED_SITE)
 
 
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, cache_root) -> Path:
+    """A site built from a checkpoint whose every text field holds script (read only): the
+    escaping tests and the browser's no-dialog test read the same build."""
+    from test_reliability_escape import build_hostile
+
+    return build_hostile(tmp_path_factory, cache_root)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _one_chromium_per_session():
     yield
