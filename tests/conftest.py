@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -49,6 +50,15 @@ def tiny_checkpoint(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def cache_root(tmp_path_factory) -> Path:
+    """The stage cache every build of the session shares: a fresh folder (as in CI), or, for the
+    edit-test loop, $TXBUILD_TEST_CACHE kept between runs (the keys cover the weights, the
+    stage's code and the toolchain, so an entry is never stale; the exports then run only
+    where the code changed)."""
+    kept = os.environ.get("TXBUILD_TEST_CACHE")
+    if kept:
+        root = Path(kept).expanduser()
+        root.mkdir(parents=True, exist_ok=True)
+        return root
     return tmp_path_factory.mktemp("cache")
 
 
