@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -49,6 +50,15 @@ def tiny_checkpoint(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def cache_root(tmp_path_factory) -> Path:
+    """The stage cache every build of the session shares: a fresh folder (as in CI), or, for the
+    edit-test loop, $TXBUILD_TEST_CACHE kept between runs (the keys cover the weights, the
+    stage's code and the toolchain, so an entry is never stale; the exports then run only
+    where the code changed)."""
+    kept = os.environ.get("TXBUILD_TEST_CACHE")
+    if kept:
+        root = Path(kept).expanduser()
+        root.mkdir(parents=True, exist_ok=True)
+        return root
     return tmp_path_factory.mktemp("cache")
 
 
@@ -58,6 +68,15 @@ def shared_site(tmp_path_factory, cache_root):
     from browser import SHARED_SITE, build_test_site
 
     return build_test_site(tmp_path_factory, cache_root, **SHARED_SITE)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, cache_root) -> Path:
+    """A site built from a checkpoint whose every text field holds script (read only): the
+    escaping tests and the browser's no-dialog test read the same build."""
+    from test_reliability_escape import build_hostile
+
+    return build_hostile(tmp_path_factory, cache_root)
 
 
 @pytest.fixture(scope="session", autouse=True)

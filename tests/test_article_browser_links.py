@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser import build_test_site, chromium, served, watch_errors
+from browser import chromium, served, watch_errors
 
 pytestmark = pytest.mark.browser
 READY = 90_000
@@ -16,8 +16,8 @@ DEFAULTS = {"mode": "topk", "temp": "1", "k": "40", "p": "0.9", "seed": "42", "l
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
-    out, manifest, _ = build_test_site(tmp_path_factory, cache_root, "tryit", seed=2)
+def site(shared_site):
+    out, manifest, _ = shared_site
     return out, manifest
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 
-from browser import build_test_site, chromium, onnx_run, open_live, served
+from browser import chromium, onnx_run, open_live, served
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
@@ -24,8 +24,8 @@ STEPS = ["attn_raw", "attn_scaled", "attn_scores", "attn_probs", "head_out"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
-    return build_test_site(tmp_path_factory, cache_root, "attnstep", seed=3)
+def site(shared_site):
+    return shared_site
 
 
 def visible_trace(page):

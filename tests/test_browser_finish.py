@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import build_test_site, chromium, served, watch_errors
+from browser import chromium, served, watch_errors
 from txbuild import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -22,8 +22,8 @@ STAGES = ["tokens", "embedding", "blocks", "qkv", "attention", "attn_output", "m
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
-    return build_test_site(tmp_path_factory, cache_root, "finish", seed=1, embedding_scale=40)
+def site(shared_site):
+    return shared_site
 
 
 def browser_context(**kw):

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 
-from browser import STRINGS, build_test_site, chromium, onnx_run, open_live, served
+from browser import STRINGS, chromium, onnx_run, open_live, served
 from txbuild import attribution
 from txbuild.sources import encode
 from txbuild.verify import session, softmax
@@ -23,8 +23,8 @@ STAGE_OF = {"tokens": "tokens", "embed": "embedding", "ln1": "norm", "attn": "at
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
-    return build_test_site(tmp_path_factory, cache_root, "front", seed=5)
+def site(shared_site):
+    return shared_site
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pytest
 
-from browser import ARGS, build_test_site, own_chromium, served, variant_for_worker, watch_errors
+from browser import ARGS, own_chromium, served, variant_for_worker, watch_errors
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,9 @@ def gpu_chromium():
 
 
 @pytest.fixture(scope="module")
-def gpu_site(tmp_path_factory, cache_root):
-    return build_test_site(tmp_path_factory, cache_root, "webgpu", seed=1, embedding_scale=40, variants=VARIANTS)
+def gpu_site(shared_site):
+    assert set(VARIANTS) <= set(shared_site[1]["variants"])
+    return shared_site
 
 
 # Runs one variant in one model worker of the site (the app's own worker bundle) and returns,

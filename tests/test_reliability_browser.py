@@ -8,8 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import build_test_site, chromium, served, watch_errors
-from test_reliability_escape import build_hostile
+from browser import chromium, served, watch_errors
 
 pytestmark = pytest.mark.browser
 READY = 90_000
@@ -24,8 +23,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, cache_root):
-    out, manifest, tok = build_test_site(tmp_path_factory, cache_root, "csp", seed=1, embedding_scale=40)
+def site(shared_site):
+    out, manifest, _ = shared_site  # read only: the tampering tests change copies of it
     return out, manifest
 
 
@@ -78,8 +77,8 @@ def test_the_page_from_file_keeps_its_figures_and_warning_under_the_policy(site)
         assert page.evaluate("window.__csp") == []
 
 
-def test_a_checkpoint_full_of_script_opens_no_dialog(tmp_path_factory, cache_root):
-    site_dir = build_hostile(tmp_path_factory, cache_root)
+def test_a_checkpoint_full_of_script_opens_no_dialog(hostile_site):
+    site_dir = hostile_site
     with served(site_dir) as base, chromium() as ctx:
         dialogs: list = []
         ctx.add_init_script(WATCH_CSP + "window.alert = (m) => { window.__alerted = String(m); };")
