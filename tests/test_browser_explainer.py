@@ -174,6 +174,7 @@ def check_highlight(page):
     T = int(fig.get_attribute("data-rows"))
     assert (row, col) == (T - 2, 1)
     page.wait_for_selector(f"#tokens [data-pos='{row}'].is-query")
+    page.wait_for_selector(f"#tokens [data-pos='{col}'].is-key")
     assert page.eval_on_selector_all("#tokens .is-query", "els => els.map(e => Number(e.dataset.pos))") == [row]
     assert page.eval_on_selector_all("#tokens .is-key", "els => els.map(e => Number(e.dataset.pos))") == [col]
     assert float(page.get_attribute("#explain .txb-live-numbers", "data-value")) == float(fig.get_attribute("data-value"))
