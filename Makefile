@@ -5,8 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 MODEL  ?= auto
 ARGS   ?=
+JS_SOURCES := 'web/*.{js,mjs}' 'web/src/**/*.{js,mjs,css}' 'web/viz/**/*.{js,css}' 'web/tools/*.mjs' 'tests/js/**/*.{js,mjs}'
 
-.PHONY: setup site serve test test-fast lint clean
+.PHONY: setup site serve test test-fast lint format clean
 
 setup: $(VENV)/.installed web/node_modules/.installed
 
@@ -37,11 +38,19 @@ test-fast: setup
 	node --test tests/js/
 	$(BIN)/pytest -q -m "not browser" $(ARGS)
 
-# ruff (pyproject.toml [tool.ruff]) on build/, tests/, scripts/; a syntax check of every JS file.
+# ruff (pyproject.toml [tool.ruff]) on build/, tests/, scripts/: lint and format; prettier
+# (.prettierrc.json) on the browser code and its tests; a syntax check of every JS file.
 lint: setup
 	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	web/node_modules/.bin/prettier --check $(JS_SOURCES)
 	find web tests/js -path web/node_modules -prune -o \( -name '*.js' -o -name '*.mjs' \) -print0 \
 	  | xargs -0 -n1 -P4 node --check
+
+# Rewrites the files in the project's one style (what `make lint` checks).
+format: setup
+	$(BIN)/ruff format
+	web/node_modules/.bin/prettier --write --log-level warn $(JS_SOURCES)
 
 clean:
 	rm -rf site .txbuild

@@ -18,8 +18,19 @@ pytestmark = pytest.mark.browser
 
 PROMPT = "The cat sat on the mat and"
 STAGES = ["tokens", "embedding", "blocks", "qkv", "attention", "attn_output", "mlp", "norm", "output"]
-STAGE_OF = {"tokens": "tokens", "embed": "embedding", "ln1": "norm", "attn": "attention", "add1": "attn_output",
-            "ln2": "norm", "mlp": "mlp", "add2": "blocks", "lnf": "norm", "logits": "output", "probs": "output"}
+STAGE_OF = {
+    "tokens": "tokens",
+    "embed": "embedding",
+    "ln1": "norm",
+    "attn": "attention",
+    "add1": "attn_output",
+    "ln2": "norm",
+    "mlp": "mlp",
+    "add2": "blocks",
+    "lnf": "norm",
+    "logits": "output",
+    "probs": "output",
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +61,9 @@ def test_overview_numbers_equal_onnx_runtime(site, browser_ctx):
         page, problems = live_page(browser_ctx, base, "en", ids)
         # the top next tokens
         p = softmax(ref["logits"][-1].astype(np.float64))
-        rows = page.eval_on_selector_all("#overview .ov-top li", "els => els.map(e => [+e.dataset.tokenId, +e.dataset.prob])")
+        rows = page.eval_on_selector_all(
+            "#overview .ov-top li", "els => els.map(e => [+e.dataset.tokenId, +e.dataset.prob])"
+        )
         assert [r[0] for r in rows] == list(np.argsort(-p)[:3])
         np.testing.assert_allclose([r[1] for r in rows], p[[r[0] for r in rows]], rtol=1e-4)
         # per layer, the last token's strongest attention link (head, key and weight)
@@ -66,8 +79,12 @@ def test_overview_numbers_equal_onnx_runtime(site, browser_ctx):
         lens = session(site_dir / "model" / manifest["id"] / manifest["variants"]["fp32"]["lens"]["graph"])
         tok_id = int(np.argmax(ref["logits"][-1]))
         parts = attribution.parts({k: ref[k] for k in ("embed", "attn_out", "mlp_out")})
-        want = attribution.shares_via_lens(lambda rows: lens.run(["logits"], {"hidden": rows})[0], parts, tok_id,
-                                           eps=manifest["config"]["layer_norm_epsilon"])
+        want = attribution.shares_via_lens(
+            lambda rows: lens.run(["logits"], {"hidden": rows})[0],
+            parts,
+            tok_id,
+            eps=manifest["config"]["layer_norm_epsilon"],
+        )
         keys = ["embed"] + [f"{k}-{l}" for l in range(L) for k in ("attn", "mlp")]
         got = [float(page.get_attribute(f"#ov-{k} .ov-dla", "data-dla")) for k in keys]
         np.testing.assert_allclose(got, want["parts"], rtol=1e-3, atol=1e-4)
@@ -92,7 +109,9 @@ def test_every_part_opens_its_stage_by_mouse_and_keyboard(site, browser_ctx):
     L = manifest["dims"]["layer"]
     with served(site_dir) as base:
         page, problems = live_page(browser_ctx, base, "ko", ids)
-        parts = page.eval_on_selector_all("#overview .ov-part", "els => els.map(e => [e.id, e.dataset.part, e.dataset.layer ?? null])")
+        parts = page.eval_on_selector_all(
+            "#overview .ov-part", "els => els.map(e => [e.id, e.dataset.part, e.dataset.layer ?? null])"
+        )
         assert len(parts) == 2 + 6 * L + 3
         for pid, part, layer in parts:
             # mouse: a stage away first, so the click is what changes it
@@ -125,9 +144,13 @@ def _state_matches(page, sheet):
         document.getElementById('pick-layer').dataset.current, document.getElementById('pick-head').dataset.current]""")  # noqa: E731
     try:
         # a step that names no layer or head (data-layer="") leaves the reader's
-        page.wait_for_function("""([s, l, h]) => document.getElementById('explorer').dataset.stage === s
+        page.wait_for_function(
+            """([s, l, h]) => document.getElementById('explorer').dataset.stage === s
             && (l === '' || document.getElementById('pick-layer').dataset.current === l)
-            && (h === '' || document.getElementById('pick-head').dataset.current === h)""", arg=list(want), timeout=5_000)
+            && (h === '' || document.getElementById('pick-head').dataset.current === h)""",
+            arg=list(want),
+            timeout=5_000,
+        )
     except Exception:
         raise AssertionError(f"step {sheet['step']} ({sheet['id']}): want {want}, the explorer shows {got()}") from None
 
@@ -157,7 +180,10 @@ def test_tour_steps_set_their_state_and_the_url_restores_them(site, browser_ctx)
             seen.append((step, sheet["stage"], sheet["layer"], sheet["head"]))
             # the overview highlights what the step talks about
             assert page.locator("#overview .ov-hl").count() >= 1
-            if page.get_attribute("#tour-next", "id") and page.text_content("#tour-next").strip() == STRINGS["en"]["tour_done"]:
+            if (
+                page.get_attribute("#tour-next", "id")
+                and page.text_content("#tour-next").strip() == STRINGS["en"]["tour_done"]
+            ):
                 break
             page.focus("#tour-next")
             page.keyboard.press("Enter")
@@ -204,7 +230,12 @@ def test_first_viewport_holds_prompt_prediction_and_diagram(site, browser_ctx, l
         for size in ((1280, 800), (375, 740)):
             page, problems = live_page(browser_ctx, base, lang, ids, size=size)
             page.evaluate("window.scrollTo(0, 0)")
-            box = lambda sel: page.eval_on_selector(sel, "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right]; }")  # noqa: E731
+
+            def box(sel, page=page):
+                return page.eval_on_selector(
+                    sel, "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right]; }"
+                )
+
             h, w = size[1], size[0]
             for sel in ("h1", ".front-door .subtitle", "#prompt", "#ov-predict", "#ov-tokens", "#ov-embed"):
                 top, bottom, left, right = box(sel)
