@@ -136,21 +136,37 @@ def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads:
     args = ARGS + [tag]
     if backend == "webgpu":
         args = [a for a in args if a != "--disable-gpu"] + [
-            "--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-webgpu-adapter=swiftshader"]
+            "--enable-unsafe-webgpu",
+            "--enable-unsafe-swiftshader",
+            "--use-webgpu-adapter=swiftshader",
+        ]
     gpu = backend == "webgpu"
-    ort = ({"mjs": assets["ort-wasm-simd-threaded.asyncify.mjs"], "wasm": assets["ort-wasm-simd-threaded.asyncify.wasm"]}
-           if gpu else {"mjs": assets["ort-wasm-simd-threaded.mjs"], "wasm": assets["ort-wasm-simd-threaded.wasm"]})
+    ort = (
+        {"mjs": assets["ort-wasm-simd-threaded.asyncify.mjs"], "wasm": assets["ort-wasm-simd-threaded.asyncify.wasm"]}
+        if gpu
+        else {"mjs": assets["ort-wasm-simd-threaded.mjs"], "wasm": assets["ort-wasm-simd-threaded.wasm"]}
+    )
     with served(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             page = browser.new_context().new_page()
             page.goto(f"{base}index.html")  # the language chooser: same origin, no model of its own
             with RssPeak(tag) as rss:
-                r = page.evaluate(BENCH_JS, {
-                    "worker": base + assets["worker-webgpu.js" if gpu else "worker.js"],
-                    "ort": {k: base + v for k, v in ort.items()}, "variant": variant_for_worker(base, manifest, variant),
-                    "inputs": manifest["inputs"], "dims": manifest["dims"], "threads": threads,
-                    "outputs": [o["name"] for o in manifest["outputs"]], "T": [16, 64], "steps": STEPS, "repeat": REPEAT})
+                r = page.evaluate(
+                    BENCH_JS,
+                    {
+                        "worker": base + assets["worker-webgpu.js" if gpu else "worker.js"],
+                        "ort": {k: base + v for k, v in ort.items()},
+                        "variant": variant_for_worker(base, manifest, variant),
+                        "inputs": manifest["inputs"],
+                        "dims": manifest["dims"],
+                        "threads": threads,
+                        "outputs": [o["name"] for o in manifest["outputs"]],
+                        "T": [16, 64],
+                        "steps": STEPS,
+                        "repeat": REPEAT,
+                    },
+                )
         finally:
             browser.close()
     r["peak_rss"] = rss.peak
@@ -164,7 +180,9 @@ def preoptimised(site: Path, manifest: dict, variant: str) -> bool:
 
     from txbuild.preopt import STAMP
 
-    graph = onnx.load(site / "model" / manifest["id"] / manifest["variants"][variant]["graph"], load_external_data=False)
+    graph = onnx.load(
+        site / "model" / manifest["id"] / manifest["variants"][variant]["graph"], load_external_data=False
+    )
     return any(p.key == STAMP for p in graph.metadata_props)
 
 
@@ -190,8 +208,12 @@ def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
         out = sess.run(want, feeds)
         return (time.perf_counter() - t) * 1000, out
 
-    forward = {t: statistics.median(timed({"input_ids": ids(t, r), "past_key": empty, "past_value": empty}, names)[0]
-                                    for r in range(REPEAT)) for t in (16, 64)}
+    forward = {
+        t: statistics.median(
+            timed({"input_ids": ids(t, r), "past_key": empty, "past_value": empty}, names)[0] for r in range(REPEAT)
+        )
+        for t in (16, 64)
+    }
     seq = ids(16, 1)
     kv = ["logits", "present_key", "present_value"]
     _, (_, k, v) = timed({"input_ids": seq, "past_key": empty, "past_value": empty}, kv)
@@ -212,8 +234,9 @@ def first_prediction(site: Path, variant: str) -> float:
         try:
             page = browser.new_context().new_page()
             page.goto(f"{base}en/index.html?variant={variant}")
-            page.wait_for_function("() => performance.getEntriesByName('txb:first-prediction').length > 0",
-                                   timeout=600_000)
+            page.wait_for_function(
+                "() => performance.getEntriesByName('txb:first-prediction').length > 0", timeout=600_000
+            )
             return float(page.evaluate("() => performance.getEntriesByName('txb:first-prediction')[0].startTime"))
         finally:
             browser.close()
@@ -221,17 +244,27 @@ def first_prediction(site: Path, variant: str) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--site", action="append", required=True, type=Path,
-                    help="repeatable: sites of the same model built before and after a change run side by side")
+    ap.add_argument(
+        "--site",
+        action="append",
+        required=True,
+        type=Path,
+        help="repeatable: sites of the same model built before and after a change run side by side",
+    )
     ap.add_argument("--variants", default=None, help="comma-separated; default: every variant of the site")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--webgpu-software", action="store_true", help="also SwiftShader's WebGPU (speed meaningless)")
-    ap.add_argument("--first-prediction", action="store_true",
-                    help="also open the app cold per variant and time navigation -> first live top-10")
+    ap.add_argument(
+        "--first-prediction",
+        action="store_true",
+        help="also open the app cold per variant and time navigation -> first live top-10",
+    )
     args = ap.parse_args()
     load_before = os.getloadavg()
     sites = [(site, json.loads(next((site / "model").glob("*/manifest.json")).read_text())) for site in args.site]
-    names = args.variants.split(",") if args.variants else list(dict.fromkeys(v for _, m in sites for v in m["variants"]))
+    names = (
+        args.variants.split(",") if args.variants else list(dict.fromkeys(v for _, m in sites for v in m["variants"]))
+    )
     rows = []
     for variant in names:  # the sites alternate per variant, so a change in load hits both alike
         for site, manifest in sites:
@@ -248,19 +281,25 @@ def main() -> None:
                 rows.append((label, variant, graph, backend, manifest["variants"][variant]["bytes"], b, native))
                 print(f"done: {label} {variant} {graph} {backend}", file=sys.stderr)
     load_after = os.getloadavg()
-    print(f"threads: {args.threads} (browser and native); medians; browser ÷ native in brackets; load average "
-          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min), {os.cpu_count()} cores\n")
-    print("| model | variant | graph | backend | bytes | download + init (browser) | init: browser / native | "
-          "first prediction (app, cold) | forward T=16 | forward T=64 | decode ms/token | peak RSS (Chromium) |")
+    print(
+        f"threads: {args.threads} (browser and native); medians; browser ÷ native in brackets; load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min), {os.cpu_count()} cores\n"
+    )
+    print(
+        "| model | variant | graph | backend | bytes | download + init (browser) | init: browser / native | "
+        "first prediction (app, cold) | forward T=16 | forward T=64 | decode ms/token | peak RSS (Chromium) |"
+    )
     print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, variant, graph, backend, nbytes, b, n in rows:
         r = lambda x, y: f"{x:.1f} / {y:.1f} ms ({x / y:.1f}×)"  # noqa: E731
         name = "WebGPU (software adapter, speed meaningless)" if backend == "webgpu" else "wasm"
         first = f"{b['first'] / 1000:.2f} s" if "first" in b else "–"
-        print(f"| {label} | {variant} | {graph} | {name} | {nbytes / 1e6:.1f} MB | {b['load'] / 1000:.2f} s | "
-              f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {first} | "
-              f"{r(b['forward']['16'], n['forward'][16])} | {r(b['forward']['64'], n['forward'][64])} | "
-              f"{r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} GiB |")
+        print(
+            f"| {label} | {variant} | {graph} | {name} | {nbytes / 1e6:.1f} MB | {b['load'] / 1000:.2f} s | "
+            f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {first} | "
+            f"{r(b['forward']['16'], n['forward'][16])} | {r(b['forward']['64'], n['forward'][64])} | "
+            f"{r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} GiB |"
+        )
 
 
 if __name__ == "__main__":

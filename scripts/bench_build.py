@@ -65,11 +65,29 @@ def bench(model: str, label: str, work: Path, console: Console) -> list[tuple]:
     for prec, v in res.variants.items():
         ms = first_prediction_ms(out, manifest, prec)
         vr = json.loads((out / "model" / res.model.source.id / "verify.json").read_text())[prec]
-        rows.append((label, prec, human_bytes(v.bytes), f"{vr['outputs']['logits']['max_rel']:.1e}",
-                     f"{vr['top1']:.3f}", f"{vr['max_tv']:.4f}", f"{ms / 1000:.1f} s"))
+        rows.append(
+            (
+                label,
+                prec,
+                human_bytes(v.bytes),
+                f"{vr['outputs']['logits']['max_rel']:.1e}",
+                f"{vr['top1']:.3f}",
+                f"{vr['max_tv']:.4f}",
+                f"{ms / 1000:.1f} s",
+            )
+        )
         console.print(f"  {label} {prec}: first prediction {ms / 1000:.1f} s")
-    rows.append((label, "site", human_bytes(res.site_bytes), "", "", "",
-                 f"build {cold:.0f} s cold, {warm:.0f} s warm ({cold / warm:.1f}×)"))
+    rows.append(
+        (
+            label,
+            "site",
+            human_bytes(res.site_bytes),
+            "",
+            "",
+            "",
+            f"build {cold:.0f} s cold, {warm:.0f} s warm ({cold / warm:.1f}×)",
+        )
+    )
     return rows
 
 

@@ -34,8 +34,11 @@ def bench(site: Path, variant: str | None, tokens: int, prompt: str) -> dict:
         prompt_len = len(page.get_attribute("#top-tokens", "data-ids").split(","))
         page.fill("#gen-n", str(tokens))
         page.click("#gen-run")
-        page.wait_for_function("() => document.querySelector('#gen-controls').dataset.running === 'false' && "
-                               "document.querySelector('#kv-timing').dataset.cachedMs !== ''", timeout=600_000)
+        page.wait_for_function(
+            "() => document.querySelector('#gen-controls').dataset.running === 'false' && "
+            "document.querySelector('#kv-timing').dataset.cachedMs !== ''",
+            timeout=600_000,
+        )
         # the with/without comparison is measured once, on the button (a few repetitions)
         page.wait_for_function("() => !document.querySelector('#kv-measure').disabled", timeout=600_000)
         page.click("#kv-measure")
@@ -45,9 +48,17 @@ def bench(site: Path, variant: str | None, tokens: int, prompt: str) -> dict:
         threads = page.evaluate("crossOriginIsolated ? Math.min(navigator.hardwareConcurrency, 8) : 1")
     c, f = float(t["cachedMs"]), float(t["fullMs"])
     cfg = manifest["config"]
-    return {"model": f"{manifest['id']} ({cfg['n_layer']}L×{cfg['n_head']}H×{cfg['n_embd']})", "variant": variant,
-            "threads": threads, "tokens": f"{prompt_len}→{prompt_len + n}", "cached_ms": c, "cached_tps": 1000 / c,
-            "full_ms": f, "full_tps": 1000 / f, "ratio": f / c}
+    return {
+        "model": f"{manifest['id']} ({cfg['n_layer']}L×{cfg['n_head']}H×{cfg['n_embd']})",
+        "variant": variant,
+        "threads": threads,
+        "tokens": f"{prompt_len}→{prompt_len + n}",
+        "cached_ms": c,
+        "cached_tps": 1000 / c,
+        "full_ms": f,
+        "full_tps": 1000 / f,
+        "ratio": f / c,
+    }
 
 
 def main() -> None:
@@ -61,11 +72,15 @@ def main() -> None:
         d, _, v = spec.partition(":")
         rows.append(bench(Path(d), v or None, args.tokens, args.prompt))
         print(f"done: {spec}", file=sys.stderr)
-    print("| model | variant | threads | tokens | cached ms/token | cached tokens/s | uncached ms/token | uncached tokens/s | cached ÷ uncached speed |")
+    print(
+        "| model | variant | threads | tokens | cached ms/token | cached tokens/s | uncached ms/token | uncached tokens/s | cached ÷ uncached speed |"
+    )
     print("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['model']} | {r['variant']} | {r['threads']} | {r['tokens']} | {r['cached_ms']:.1f} | {r['cached_tps']:.1f} | "
-              f"{r['full_ms']:.1f} | {r['full_tps']:.1f} | {r['ratio']:.1f}× |")
+        print(
+            f"| {r['model']} | {r['variant']} | {r['threads']} | {r['tokens']} | {r['cached_ms']:.1f} | {r['cached_tps']:.1f} | "
+            f"{r['full_ms']:.1f} | {r['full_tps']:.1f} | {r['ratio']:.1f}× |"
+        )
 
 
 if __name__ == "__main__":

@@ -14,12 +14,22 @@ import pytest
 from txbuild import REPO_ROOT
 
 # the site's UI strings per language, to check what the pages say
-STRINGS = {lang: tomllib.loads((REPO_ROOT / "content" / lang / "strings.toml").read_text(encoding="utf-8"))
-           for lang in ("en", "ko")}
+STRINGS = {
+    lang: tomllib.loads((REPO_ROOT / "content" / lang / "strings.toml").read_text(encoding="utf-8"))
+    for lang in ("en", "ko")
+}
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def watch_errors(page, problems: list) -> None:
@@ -53,8 +63,11 @@ def served(root: Path, isolation_headers: bool = True):
         def log_message(self, *args):
             pass
 
-    server = (make_server(root, port=0) if isolation_headers else
-              ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Plain, directory=str(root))))
+    server = (
+        make_server(root, port=0)
+        if isolation_headers
+        else ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Plain, directory=str(root)))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -103,8 +116,7 @@ def chromium(java_script: bool = True, service_workers: str = "allow", **options
     """A fresh context of the shared Chromium. Pass service_workers="block" in a test that uses
     page.route(): requests the site's service worker (web/src/sw.js) makes are not routed.
     `options` go to Playwright's new_context (color_scheme, bypass_csp, ...)."""
-    context = shared_browser().new_context(java_script_enabled=java_script, service_workers=service_workers,
-                                           **options)
+    context = shared_browser().new_context(java_script_enabled=java_script, service_workers=service_workers, **options)
     try:
         yield context
     finally:
@@ -130,8 +142,14 @@ def own_chromium(args: list[str], **options):
 SHARED_SITE = dict(name="shared", seed=1, embedding_scale=40, variants=("fp32", "fp16", "int8", "q4"))
 
 
-def build_test_site(tmp_path_factory, cache_root, name: str, seed: int, embedding_scale: float = 1.0,
-                    variants: tuple[str, ...] = ("fp32",)):
+def build_test_site(
+    tmp_path_factory,
+    cache_root,
+    name: str,
+    seed: int,
+    embedding_scale: float = 1.0,
+    variants: tuple[str, ...] = ("fp32",),
+):
     """Build a site from a tiny random checkpoint; return (site dir, manifest, tokenizer).
     A test that can read the shared one should take the `shared_site` fixture instead."""
     import json
@@ -144,8 +162,10 @@ def build_test_site(tmp_path_factory, cache_root, name: str, seed: int, embeddin
 
     ckpt = make_checkpoint(tmp_path_factory.mktemp(f"{name}-ckpt"), seed=seed, embedding_scale=embedding_scale)
     out = tmp_path_factory.mktemp(f"{name}-site") / "site"
-    res = build_site(BuildOptions(model=str(ckpt), out=out, precision=variants[0], variants=variants,
-                                  cache_root=cache_root), Reporter(-1))
+    res = build_site(
+        BuildOptions(model=str(ckpt), out=out, precision=variants[0], variants=variants, cache_root=cache_root),
+        Reporter(-1),
+    )
     manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
     return out, manifest, GPT2TokenizerFast.from_pretrained(ckpt)
 
@@ -155,12 +175,25 @@ def variant_for_worker(base: str, manifest: dict, name: str) -> dict:
     site, every graph and shard with the sha256 the worker checks)."""
     v = manifest["variants"][name]
     root = f"{base}model/{manifest['id']}/"
-    shards = [{"name": s["name"], "url": root + s["path"], "bytes": s["bytes"], "sha256": s["sha256"]} for s in v["shards"]]
+    shards = [
+        {"name": s["name"], "url": root + s["path"], "bytes": s["bytes"], "sha256": s["sha256"]} for s in v["shards"]
+    ]
     lens = v["lens"]
-    return {"name": name, "graphUrl": root + v["graph"], "graphBytes": v["graph_bytes"], "graphSha256": v["graph_sha256"],
-            "bytes": v["bytes"], "shards": shards,
-            "lens": {"graphUrl": root + lens["graph"], "input": lens["input"], "output": lens["output"],
-                     "bytes": lens["bytes"], "sha256": lens["sha256"]}}
+    return {
+        "name": name,
+        "graphUrl": root + v["graph"],
+        "graphBytes": v["graph_bytes"],
+        "graphSha256": v["graph_sha256"],
+        "bytes": v["bytes"],
+        "shards": shards,
+        "lens": {
+            "graphUrl": root + lens["graph"],
+            "input": lens["input"],
+            "output": lens["output"],
+            "bytes": lens["bytes"],
+            "sha256": lens["sha256"],
+        },
+    }
 
 
 def onnx_run(site_dir: Path, manifest: dict, ids: list[int], variant: str = "fp32", outputs=None) -> dict:

@@ -25,8 +25,9 @@ def tokenizer_dir() -> Path:
     raise FileNotFoundError("GPT-2 tokenizer files (vocab.json, merges.txt) are missing")
 
 
-def make_checkpoint(folder: Path, n_layer=2, n_head=4, n_embd=64, n_positions=128, seed=0,
-                    embedding_scale: float = 1.0) -> Path:
+def make_checkpoint(
+    folder: Path, n_layer=2, n_head=4, n_embd=64, n_positions=128, seed=0, embedding_scale: float = 1.0
+) -> Path:
     """A deterministic random GPT-2 with the real 50,257-token vocabulary.
 
     `embedding_scale` > 1 widens the tied embedding, which makes the random model's next-token

@@ -80,7 +80,9 @@ def fake_fonts(tmp: Path) -> Path:
     return d
 
 
-def build(out: Path, tmp: Path, content: Path = CONTENT, strict: bool = False, **model_kw) -> tuple[PageContext, list[str]]:
+def build(
+    out: Path, tmp: Path, content: Path = CONTENT, strict: bool = False, **model_kw
+) -> tuple[PageContext, list[str]]:
     ctx = demo_context(out, strict=strict, **model_kw)
     ctx.content_dir = content
     ctx.fonts_dir = fake_fonts(tmp)
@@ -127,7 +129,9 @@ def test_both_languages_have_the_same_sections(site):
     assert len(en.sections) >= 8, en.sections
     assert en.sections == ko.sections
     assert en.h3 == ko.h3
-    assert sorted(p.name for p in (CONTENT / "en").glob("*.md")) == sorted(p.name for p in (CONTENT / "ko").glob("*.md"))
+    assert sorted(p.name for p in (CONTENT / "en").glob("*.md")) == sorted(
+        p.name for p in (CONTENT / "ko").glob("*.md")
+    )
     for lang, p in (("en", en), ("ko", ko)):
         html_tag = next(a for t, a in p.tags if t == "html")
         assert html_tag["lang"] == lang
@@ -173,7 +177,9 @@ def test_explainer_mount(site):
         assert "<noscript>" in body and re.search(r'<p class="file-warning[^"]*" hidden>', body)
         assert '<script type="module" src="../assets/app-0123456789.js"></script>' in html
         assert '<link rel="stylesheet" href="../assets/app-0123456789.css">' in html
-        strings = json.loads(re.search(r'<script type="application/json" id="txb-strings">(.*?)</script>', html, re.S).group(1))
+        strings = json.loads(
+            re.search(r'<script type="application/json" id="txb-strings">(.*?)</script>', html, re.S).group(1)
+        )
         import tomllib
 
         assert strings == tomllib.loads((CONTENT / lang / "strings.toml").read_text(encoding="utf-8"))
@@ -197,7 +203,7 @@ def test_math_and_figures_are_in_the_html(site):
     for lang in LANGS:
         html = (out / lang / "index.html").read_text(encoding="utf-8")
         assert html.count("<math") >= 4, lang
-        assert '$' not in re.sub(r"<(script|svg)\b.*?</\1>", "", html, flags=re.S).replace("\\$", ""), lang
+        assert "$" not in re.sub(r"<(script|svg)\b.*?</\1>", "", html, flags=re.S).replace("\\$", ""), lang
         figs = re.findall(r'<figure[^>]*data-viz="([^"]+)"', html)
         assert {"architecture", "attention", "probs", "embedding"} <= set(figs), figs
         assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == len(figs)
@@ -305,7 +311,9 @@ def test_minus_and_infinity_have_no_operator_gap():
 
     prefix = '<mo form="prefix" lspace="0" rspace="0">&#x02212;</mo>'
     assert prefix + "<mn>2.7</mn>" in to_mathml("x = -2.7", False)
-    assert prefix + "<mi>&#x0221E;</mi>" in to_mathml(r"M = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}", True)
+    assert prefix + "<mi>&#x0221E;</mi>" in to_mathml(
+        r"M = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}", True
+    )
     binary = to_mathml("a - b", False)
     assert "<mi>a</mi><mo>&#x02212;</mo><mi>b</mi>" in binary  # a binary minus keeps its spacing
 
@@ -370,12 +378,28 @@ def test_real_trace_of_a_tiny_gpt2(tmp_path):
     z = trace["logits"][-1].astype("float64")
     p = (lambda e: e / e.sum())(__import__("numpy").exp(z - z.max()))
     top = [{"id": int(i), "token": tok.decode([int(i)]), "prob": float(p[i])} for i in p.argsort()[::-1][:10]]
-    model = {"id": "tiny", "name": "tiny", "trained": False, "description": {}, "source": {"kind": "test", "ref": "tiny"},
-             "n_layer": 2, "n_head": 2, "n_embd": 32, "head_dim": 16, "vocab_size": 50257, "n_ctx": 64,
-             "n_params": sum(x.numel() for x in hf.parameters())}
-    ctx = PageContext(out_dir=tmp_path / "site", model=model, manifest_href="model/tiny/manifest.json", assets={},
-                      example={"prompt": prompt, "ids": ids, "tokens": [tok.decode([i]) for i in ids], "top": top},
-                      trace=trace)
+    model = {
+        "id": "tiny",
+        "name": "tiny",
+        "trained": False,
+        "description": {},
+        "source": {"kind": "test", "ref": "tiny"},
+        "n_layer": 2,
+        "n_head": 2,
+        "n_embd": 32,
+        "head_dim": 16,
+        "vocab_size": 50257,
+        "n_ctx": 64,
+        "n_params": sum(x.numel() for x in hf.parameters()),
+    }
+    ctx = PageContext(
+        out_dir=tmp_path / "site",
+        model=model,
+        manifest_href="model/tiny/manifest.json",
+        assets={},
+        example={"prompt": prompt, "ids": ids, "tokens": [tok.decode([i]) for i in ids], "top": top},
+        trace=trace,
+    )
     ctx.fonts_dir = fake_fonts(tmp_path)
     assert render_pages(ctx) == []
     html = (tmp_path / "site" / "en" / "index.html").read_text(encoding="utf-8")
@@ -395,7 +419,9 @@ def test_versus_names_gpt2_small_first_and_collapses_when_equal():
     assert "같습니다" in versus(50257, 50257, "ko") and versus(50257, 50257, "ko").count("50,257") == 1
 
 
-@pytest.mark.parametrize("sizes, same", [({}, False), ({"n_layer": 12, "n_head": 12, "n_embd": 768, "n_ctx": 1024}, True)])
+@pytest.mark.parametrize(
+    "sizes, same", [({}, False), ({"n_layer": 12, "n_head": 12, "n_embd": 768, "n_ctx": 1024}, True)]
+)
 def test_gpt2_small_numbers_are_kept_apart_from_the_page_model(tmp_path, sizes, same):
     ctx, _ = build(tmp_path / "site", tmp_path, **sizes)
     en = page(tmp_path / "site", "en/index.html")

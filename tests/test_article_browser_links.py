@@ -29,8 +29,11 @@ def test_math_font_is_loaded(site, lang):
         page.goto(f"{base}{lang}/index.html")
         page.locator(".math-display math").first.scroll_into_view_if_needed()
         page.evaluate("document.fonts.ready")
-        page.wait_for_function("""() => [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Noto Sans Math'
-                                   && f.status === 'loaded')""", timeout=20_000)
+        page.wait_for_function(
+            """() => [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Noto Sans Math'
+                                   && f.status === 'loaded')""",
+            timeout=20_000,
+        )
         # the formulas use it: MathML's computed font list starts with it
         family = page.eval_on_selector("math", "m => getComputedStyle(m).fontFamily")
         assert family.startswith('"Noto Sans Math"')

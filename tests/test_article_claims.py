@@ -28,7 +28,10 @@ from txbuild.trace import trace_ids
 from txbuild.train import PREV_TOKEN_BAR
 
 BUNDLED = REPO_ROOT / "models" / "gpt2-shakespeare"
-CLAIM = re.compile(r'<span class="claim" data-claim="([a-z-]+)" data-layer="(\d+)" data-head="(\d+)" data-score="([0-9.]+)">(.*?)</span>', re.S)
+CLAIM = re.compile(
+    r'<span class="claim" data-claim="([a-z-]+)" data-layer="(\d+)" data-head="(\d+)" data-score="([0-9.]+)">(.*?)</span>',
+    re.S,
+)
 
 
 def build_article(folder: Path, out: Path) -> tuple[dict, object]:
@@ -37,15 +40,36 @@ def build_article(folder: Path, out: Path) -> tuple[dict, object]:
     ids = encode(lm.tokenizer, prompts["default"])
     tr = trace_ids(lm.model, ids)
     cfg = lm.model.config
-    model = {"id": lm.source.id, "name": lm.source.id, "trained": bool(lm.card.get("trained", True)),
-             "description": lm.card.get("description", {}), "source": lm.source.as_dict(),
-             "n_layer": cfg.n_layer, "n_head": cfg.n_head, "n_embd": cfg.n_embd, "head_dim": cfg.n_embd // cfg.n_head,
-             "vocab_size": cfg.vocab_size, "n_ctx": cfg.n_positions,
-             "n_params": sum(p.numel() for p in lm.model.parameters())}
-    example = {"prompt": prompts["default"], "ids": ids, "tokens": [lm.tokenizer.decode([i]) for i in ids],
-               "top": top_tokens(lm.tokenizer, tr["logits"])}
-    ctx = PageContext(out_dir=out, model=model, manifest_href=f"model/{lm.source.id}/manifest.json", assets={},
-                      example=example, trace=tr, lens=lens_tops(lm, tr), measured=measure_model(lm, prompts["examples"]))
+    model = {
+        "id": lm.source.id,
+        "name": lm.source.id,
+        "trained": bool(lm.card.get("trained", True)),
+        "description": lm.card.get("description", {}),
+        "source": lm.source.as_dict(),
+        "n_layer": cfg.n_layer,
+        "n_head": cfg.n_head,
+        "n_embd": cfg.n_embd,
+        "head_dim": cfg.n_embd // cfg.n_head,
+        "vocab_size": cfg.vocab_size,
+        "n_ctx": cfg.n_positions,
+        "n_params": sum(p.numel() for p in lm.model.parameters()),
+    }
+    example = {
+        "prompt": prompts["default"],
+        "ids": ids,
+        "tokens": [lm.tokenizer.decode([i]) for i in ids],
+        "top": top_tokens(lm.tokenizer, tr["logits"]),
+    }
+    ctx = PageContext(
+        out_dir=out,
+        model=model,
+        manifest_href=f"model/{lm.source.id}/manifest.json",
+        assets={},
+        example=example,
+        trace=tr,
+        lens=lens_tops(lm, tr),
+        measured=measure_model(lm, prompts["examples"]),
+    )
     ctx.fonts_dir = fake_fonts(out.parent)
     assert render_pages(ctx) == []  # every figure cited, every template value defined
     return {lang: (out / lang / "index.html").read_text(encoding="utf-8") for lang in ("en", "ko")}, lm
@@ -66,7 +90,9 @@ def hf_scores(lm) -> tuple[np.ndarray, np.ndarray]:
     return (prev / n).numpy(), (first / n).numpy()
 
 
-PROMPT_CLAIM = re.compile(r'<span class="claim-prompt" data-claim="first-column" data-score="([0-9.]+)" data-uniform="([0-9.]+)">')
+PROMPT_CLAIM = re.compile(
+    r'<span class="claim-prompt" data-claim="first-column" data-score="([0-9.]+)" data-uniform="([0-9.]+)">'
+)
 
 
 @torch.no_grad()

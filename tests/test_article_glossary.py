@@ -35,7 +35,7 @@ def test_no_space_before_a_particle_after_code_or_urls():
     bad = []
     for name, text in texts().items():
         for m in re.finditer(r"(`|://) (을|를|은|는|이|가|로|으로|에)(?=[\s.,])", text):
-            bad.append(f"{name}: {text[max(0, m.start() - 20):m.end()]!r}")
+            bad.append(f"{name}: {text[max(0, m.start() - 20) : m.end()]!r}")
     assert not bad, bad
 
 

@@ -28,8 +28,9 @@ def _check(folder: Path, prompt: str):
         total = s["parts"].sum() + s["bias"]
         assert abs(total - ref[tok]) <= 1e-4 * max(1.0, abs(ref[tok])), (tok, total, ref[tok])
         # the browser's route (the logit-lens graph, float32) gives the same shares
-        via = attribution.shares_via_lens(lambda rows: lens_logits(lm.model, rows),
-                                          attribution.parts(tr), tok, eps=hf.transformer.ln_f.eps)
+        via = attribution.shares_via_lens(
+            lambda rows: lens_logits(lm.model, rows), attribution.parts(tr), tok, eps=hf.transformer.ln_f.eps
+        )
         np.testing.assert_allclose(via["parts"], s["parts"], rtol=1e-3, atol=1e-3 * max(1.0, abs(ref[tok])))
         assert abs(via["bias"] - s["bias"]) < 1e-4
     return lm, tr

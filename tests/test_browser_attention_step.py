@@ -44,7 +44,12 @@ def test_stepping_shows_each_step_with_the_models_numbers(site):
     layer, head = 1, 2
     problems = []
     with served(site_dir) as base, chromium() as ctx:
-        page = open_live(ctx, f"{base}en/index.html?prompt={quote(PROMPT)}&stage=5&layer={layer + 1}&head={head + 1}", problems, ids=ids)
+        page = open_live(
+            ctx,
+            f"{base}en/index.html?prompt={quote(PROMPT)}&stage=5&layer={layer + 1}&head={head + 1}",
+            problems,
+            ids=ids,
+        )
         page.wait_for_selector("#stage-attention:not([hidden])")
         assert page.get_attribute("#attn-step", "data-step") == "all"
         # choose a cell with the keyboard: focus starts at the last row; up one, right three
@@ -72,20 +77,26 @@ def test_stepping_shows_each_step_with_the_models_numbers(site):
             page.click("#attn-step-next")
             page.wait_for_selector(f"#attn-step[data-step='{n}']")
             # only this step's matrix is shown, and the trace up to this step
-            shown = page.eval_on_selector_all("#stage-attention .txb-steps > li", "els => els.filter(e => !e.hidden).map(e => e.dataset.step)")
+            shown = page.eval_on_selector_all(
+                "#stage-attention .txb-steps > li", "els => els.filter(e => !e.hidden).map(e => e.dataset.step)"
+            )
             assert shown == [name]
             assert visible_trace(page) == STEPS[: n + 1]
             assert page.get_attribute(f"#attn-trace li[data-step='{name}']", "class").endswith("is-current")
             np.testing.assert_allclose(traced(page, name), want[name], rtol=2e-4, atol=2e-5, err_msg=name)
             # the step's own matrix holds the traced cell
             fig = page.locator(f"#stage-attention figure[data-name='{name}']")
-            assert (int(fig.get_attribute("data-row")), int(fig.get_attribute("data-col"))) == ((i, 0) if name == "head_out" else (i, j))
+            assert (int(fig.get_attribute("data-row")), int(fig.get_attribute("data-col"))) == (
+                (i, 0) if name == "head_out" else (i, j)
+            )
         # ×V: this key's share of the output is its weight times its value
         share = float(page.get_attribute("#attn-trace li[data-step='head_out']", "data-share"))
         np.testing.assert_allclose(share, want["attn_probs"] * v[j, 0], rtol=2e-4, atol=2e-6)
         assert page.is_disabled("#attn-step-next")
         # the query's row, strongest keys first, equal to ORT's weights
-        row = page.eval_on_selector_all("#attn-row li", "els => els.map(e => [Number(e.dataset.key), Number(e.dataset.value)])")
+        row = page.eval_on_selector_all(
+            "#attn-row li", "els => els.map(e => [Number(e.dataset.key), Number(e.dataset.value)])"
+        )
         w = ref["attn_probs"][layer, head, i]
         assert [r[0] for r in row] == list(np.argsort(-w[: i + 1], kind="stable")[: len(row)])
         np.testing.assert_allclose([r[1] for r in row], w[[r[0] for r in row]], rtol=2e-4, atol=2e-6)
@@ -103,8 +114,10 @@ def test_stepping_shows_each_step_with_the_models_numbers(site):
         for h in range(1, manifest["dims"]["head"]):
             page.click("#attn-step-next")
             page.wait_for_selector(f"#pick-head[data-current='{h}']")
-            lines = page.eval_on_selector_all("#stage-attention .txb-lines-svg line",
-                                              "els => els.map(e => [Number(e.dataset.q), Number(e.dataset.k), Number(e.dataset.value)])")
+            lines = page.eval_on_selector_all(
+                "#stage-attention .txb-lines-svg line",
+                "els => els.map(e => [Number(e.dataset.q), Number(e.dataset.k), Number(e.dataset.value)])",
+            )
             assert lines
             for qq, kk, val in lines[:20]:
                 np.testing.assert_allclose(val, ref["attn_probs"][layer, h, qq, kk], rtol=2e-4, atol=2e-6)

@@ -31,8 +31,10 @@ def site(tmp_path_factory, cache_root):
     # the shared site's weights (browser.SHARED_SITE), so the exported graphs come from the cache
     ckpt = korean_checkpoint(tmp_path_factory.mktemp("ko-ckpt"), seed=1, embedding_scale=40)
     out = tmp_path_factory.mktemp("ko-site") / "site"
-    res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                                  cache_root=cache_root), Reporter(-1))
+    res = build_site(
+        BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",), cache_root=cache_root),
+        Reporter(-1),
+    )
     manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
     return out, manifest, GPT2TokenizerFast.from_pretrained(ckpt)
 
@@ -54,8 +56,9 @@ def buttons(page):
 def shown_top(page, ex):
     ids = ",".join(map(str, ex["ids"]))
     page.wait_for_selector(f"#top-tokens[data-status='example'][data-ids='{ids}']", timeout=30_000)
-    return page.eval_on_selector_all("#top-tokens [data-token-id]",
-                                     "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])")
+    return page.eval_on_selector_all(
+        "#top-tokens [data-token-id]", "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])"
+    )
 
 
 def _byte_of_char() -> dict[str, int]:
@@ -99,8 +102,11 @@ def test_the_korean_page_offers_korean_examples_with_their_own_top_10(site):
         # the overview labels a Korean character's byte tokens by the character, as the chips do
         # (once the tokenizer has loaded: before, the manifest's decoded strings stand in)
         want = json.dumps(expected_labels(site[2], default["ids"]), separators=(",", ":"), ensure_ascii=False)
-        page.wait_for_function(f"() => JSON.stringify([...document.querySelectorAll('#ov-tokens .ov-chip')]"
-                               f".map(e => e.textContent)) === {json.dumps(want)}", timeout=30_000)
+        page.wait_for_function(
+            f"() => JSON.stringify([...document.querySelectorAll('#ov-tokens .ov-chip')]"
+            f".map(e => e.textContent)) === {json.dumps(want)}",
+            timeout=30_000,
+        )
         # Korean first, then the English ones
         assert buttons(page) == [[i, ex[i]["prompt"]] for i in ko] + [[i, ex[i]["prompt"]] for i in range(N_EN)]
         for i in [*reversed(ko), 0]:
@@ -141,8 +147,10 @@ def test_the_note_on_korean_states_the_model_s_own_numbers(site):
     fragments = sum("\ufffd" in tok.decode([i]) for i in ko_ids)
     assert fragments > 0 and len(ko_ids) > len(ko_prompt)  # Hangul: byte fragments
     # the top next-token probabilities, by ONNX Runtime on the graph the site ships
-    probs = {name: softmax(onnx_run(site_dir, manifest, ids)["logits"][-1].astype(np.float64))
-             for name, ids in (("ko", ko_ids), ("en", en_ids))}
+    probs = {
+        name: softmax(onnx_run(site_dir, manifest, ids)["logits"][-1].astype(np.float64))
+        for name, ids in (("ko", ko_ids), ("en", en_ids))
+    }
     top = {name: float(p.max()) for name, p in probs.items()}
     assert [ko_entry["top"][0]["id"], ex[0]["top"][0]["id"]] == [int(probs["ko"].argmax()), int(probs["en"].argmax())]
     np.testing.assert_allclose([ko_entry["top"][0]["prob"], ex[0]["top"][0]["prob"]], [top["ko"], top["en"]], rtol=1e-4)
@@ -150,13 +158,21 @@ def test_the_note_on_korean_states_the_model_s_own_numbers(site):
     with served(site_dir) as base, chromium(service_workers="block") as ctx:
         page = offline_page(ctx, base, "ko")
         note = page.inner_text("#examples-ko-note")
-    want = " ".join([
-        strings["examples_ko_tokens"].format(prompt=ko_prompt, chars=len(ko_prompt), tokens=len(ko_ids), fragments=fragments),
-        strings["examples_ko_probs"].format(ko_token=visible(ko_entry["top"][0]["token"]),
-                                            en_token=visible(ex[0]["top"][0]["token"]),
-                                            ko_top=pct(ko_entry["top"][0]["prob"]), en_prompt=en_prompt,
-                                            en_chars=len(en_prompt), en_tokens=len(en_ids),
-                                            en_top=pct(ex[0]["top"][0]["prob"])),
-        *([strings["examples_ko_less"]] if top["ko"] < top["en"] else []),
-    ])
+    want = " ".join(
+        [
+            strings["examples_ko_tokens"].format(
+                prompt=ko_prompt, chars=len(ko_prompt), tokens=len(ko_ids), fragments=fragments
+            ),
+            strings["examples_ko_probs"].format(
+                ko_token=visible(ko_entry["top"][0]["token"]),
+                en_token=visible(ex[0]["top"][0]["token"]),
+                ko_top=pct(ko_entry["top"][0]["prob"]),
+                en_prompt=en_prompt,
+                en_chars=len(en_prompt),
+                en_tokens=len(en_ids),
+                en_top=pct(ex[0]["top"][0]["prob"]),
+            ),
+            *([strings["examples_ko_less"]] if top["ko"] < top["en"] else []),
+        ]
+    )
     assert note == want

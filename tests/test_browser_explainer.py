@@ -29,8 +29,10 @@ def site(shared_site):
 def example_trace(site_dir, manifest, i=0):
     ex = manifest["examples"][i]
     buf = (site_dir / "model" / manifest["id"] / ex["trace"]["path"]).read_bytes()
-    return {t["name"]: np.frombuffer(buf, "<f4", t["length"], t["offset"]).reshape(t["dims"])
-            for t in ex["trace"]["tensors"]}
+    return {
+        t["name"]: np.frombuffer(buf, "<f4", t["length"], t["offset"]).reshape(t["dims"])
+        for t in ex["trace"]["tensors"]
+    }
 
 
 def shown(page, stage, name):
@@ -105,33 +107,50 @@ def check_all_views(page, ref, d, lang):
         pick(page, "layer", layer)
         for name in ("ln2", "mlp_pre", "mlp_act", "mlp_out", "resid_post"):
             np.testing.assert_allclose(shown(page, "mlp", name), ref[name][layer], **TOL, err_msg=name)
-        top = page.eval_on_selector_all("#mlp-top li", "els => els.map(e => [Number(e.dataset.neuron), Number(e.dataset.value)])")
+        top = page.eval_on_selector_all(
+            "#mlp-top li", "els => els.map(e => [Number(e.dataset.neuron), Number(e.dataset.value)])"
+        )
         act = ref["mlp_act"][layer, pos]
-        assert [n for n, _ in top] == list(np.argsort(-act, kind="stable")[:len(top)])
-        np.testing.assert_allclose([v for _, v in top], np.sort(act)[::-1][:len(top)], **TOL)
+        assert [n for n, _ in top] == list(np.argsort(-act, kind="stable")[: len(top)])
+        np.testing.assert_allclose([v for _, v in top], np.sort(act)[::-1][: len(top)], **TOL)
 
     goto_stage(page, "norm")
     page.select_option("#pick-pos", "1")
     for layer in range(L):
         pick(page, "layer", layer)
         x = (ref["embed"] if layer == 0 else ref["resid_post"][layer - 1])[1].astype(np.float64)
-        rows = {r["name"]: r for r in page.eval_on_selector_all(
-            "#ln-stats tr[data-name]", "els => els.map(e => ({name: e.dataset.name, mean: Number(e.dataset.mean), variance: Number(e.dataset.variance)}))")}
-        for key, vec in (("ln1_in", x), ("ln1_out", ref["ln1"][layer, 1]), ("ln2_in", ref["resid_mid"][layer, 1]),
-                         ("ln2_out", ref["ln2"][layer, 1])):
+        rows = {
+            r["name"]: r
+            for r in page.eval_on_selector_all(
+                "#ln-stats tr[data-name]",
+                "els => els.map(e => ({name: e.dataset.name, mean: Number(e.dataset.mean), variance: Number(e.dataset.variance)}))",
+            )
+        }
+        for key, vec in (
+            ("ln1_in", x),
+            ("ln1_out", ref["ln1"][layer, 1]),
+            ("ln2_in", ref["resid_mid"][layer, 1]),
+            ("ln2_out", ref["ln2"][layer, 1]),
+        ):
             vec = np.asarray(vec, np.float64)
-            np.testing.assert_allclose([rows[key]["mean"], rows[key]["variance"]], [vec.mean(), vec.var()], rtol=1e-4, atol=1e-5)
+            np.testing.assert_allclose(
+                [rows[key]["mean"], rows[key]["variance"]], [vec.mean(), vec.var()], rtol=1e-4, atol=1e-5
+            )
 
     goto_stage(page, "blocks")
     for layer in range(L):
         pick(page, "layer", layer)
         np.testing.assert_allclose(shown(page, "blocks", "resid_post"), ref["resid_post"][layer], **TOL)
-    norms = page.eval_on_selector_all("#residual-stream button[data-layer]", "els => els.map(e => Number(e.dataset.value))")
+    norms = page.eval_on_selector_all(
+        "#residual-stream button[data-layer]", "els => els.map(e => Number(e.dataset.value))"
+    )
     np.testing.assert_allclose(norms, np.linalg.norm(ref["resid_post"][:, 1].astype(np.float64), axis=-1), rtol=1e-4)
 
     # scrolled down, the sticky stage bar sits just below the page's sticky header; on a phone
     # the header scrolls away and the one-row bar alone sticks at the top (issue 10: ≤ 64 px)
-    page.evaluate("window.scrollBy(0, document.querySelector('#explorer .txb-stage-body').getBoundingClientRect().top + 150)")
+    page.evaluate(
+        "window.scrollBy(0, document.querySelector('#explorer .txb-stage-body').getBoundingClientRect().top + 150)"
+    )
     header = page.eval_on_selector(".site-header", "e => e.getBoundingClientRect().bottom")
     bar = page.eval_on_selector("#explorer .txb-stages", "e => e.getBoundingClientRect().top")
     if page.viewport_size["width"] <= 480:
@@ -148,8 +167,11 @@ def check_all_views(page, ref, d, lang):
     np.testing.assert_allclose(shown(page, "output", "ln_f"), ref["ln_f"], **TOL)
     logits = ref["logits"][-1].astype(np.float64)
     p = softmax(logits)
-    bars = page.eval_on_selector_all("#output-bars li", "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.logit), Number(e.dataset.prob)])")
-    best = np.argsort(-logits, kind="stable")[:len(bars)]
+    bars = page.eval_on_selector_all(
+        "#output-bars li",
+        "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.logit), Number(e.dataset.prob)])",
+    )
+    best = np.argsort(-logits, kind="stable")[: len(bars)]
     assert [b[0] for b in bars] == list(best)
     np.testing.assert_allclose([b[1] for b in bars], logits[best], **TOL)
     np.testing.assert_allclose([b[2] for b in bars], p[best], rtol=1e-4, atol=1e-6)
@@ -177,7 +199,9 @@ def check_highlight(page):
     page.wait_for_selector(f"#tokens [data-pos='{col}'].is-key")
     assert page.eval_on_selector_all("#tokens .is-query", "els => els.map(e => Number(e.dataset.pos))") == [row]
     assert page.eval_on_selector_all("#tokens .is-key", "els => els.map(e => Number(e.dataset.pos))") == [col]
-    assert float(page.get_attribute("#explain .txb-live-numbers", "data-value")) == float(fig.get_attribute("data-value"))
+    assert float(page.get_attribute("#explain .txb-live-numbers", "data-value")) == float(
+        fig.get_attribute("data-value")
+    )
     canvas.blur()
     page.wait_for_selector("#tokens .is-query", state="detached")
 

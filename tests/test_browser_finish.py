@@ -86,16 +86,22 @@ def test_colour_contrast_on_every_view(site, scheme, lang):
 KEY = """const keyOf = (e) => { if (e.id) return e.id; const up = e.parentElement.closest('[id]') || document.body;
     const all = [...up.querySelectorAll(e.tagName)]; return `${up.id || 'body'}>${e.tagName.toLowerCase()}${all.indexOf(e)}`; };"""
 
-FOCUSABLE = KEY + """return [...document.querySelectorAll('.txb-app button, .txb-app select, .txb-app input, .txb-app textarea, .txb-app [tabindex], .txb-app a[href], .txb-app summary')]
+FOCUSABLE = (
+    KEY
+    + """return [...document.querySelectorAll('.txb-app button, .txb-app select, .txb-app input, .txb-app textarea, .txb-app [tabindex], .txb-app a[href], .txb-app summary')]
     .filter(e => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0 && !e.closest('[hidden], [inert]')
                  && getComputedStyle(e).visibility !== 'hidden')
     .filter(e => !(e.type === 'radio' && !e.checked && document.querySelector(`input[type=radio][name="${e.name}"]:checked`)))
     .map(keyOf)"""
+)
 
-FOCUSED = KEY + """const e = document.activeElement; if (!e || e === document.body) return null;
+FOCUSED = (
+    KEY
+    + """const e = document.activeElement; if (!e || e === document.body) return null;
     const s = getComputedStyle(e);
     return {key: keyOf(e), inApp: !!e.closest('.txb-app'), ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
             scroller: ['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth};"""
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -108,8 +114,19 @@ def test_tab_reaches_every_control_in_order(site, lang):
         page.wait_for_selector('#lens-table[data-status="ready"]', timeout=90_000)
         page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
         want = page.evaluate(f"() => {{ {FOCUSABLE} }}")
-        for key in ("prompt", "predict", "tab-attention", "stage-next", "attn-step-play", "attn-step-mode", "attn-scale",
-                    "gen-next", "gen-n", "gen-run", "kv-measure"):
+        for key in (
+            "prompt",
+            "predict",
+            "tab-attention",
+            "stage-next",
+            "attn-step-play",
+            "attn-step-mode",
+            "attn-scale",
+            "gen-next",
+            "gen-n",
+            "gen-run",
+            "kv-measure",
+        ):
             assert key in want, (key, want)
         got, before_prompt, left, scrollers = [], 0, False, set()
         for _ in range(len(want) + 200):
@@ -133,7 +150,9 @@ def test_tab_reaches_every_control_in_order(site, lang):
                 scrollers.add(f["key"])  # Chromium makes a wide scroll box a stop of its own (to scroll it by keys)
         assert left, "Tab never left the explainer"
         assert [k for k in got if k not in scrollers] == want
-        print(f"{lang}: {before_prompt} Tab stops before the explainer, {len(got)} inside, up to #prompt {got.index('prompt') + 1 + before_prompt}")
+        print(
+            f"{lang}: {before_prompt} Tab stops before the explainer, {len(got)} inside, up to #prompt {got.index('prompt') + 1 + before_prompt}"
+        )
     assert not problems, problems
 
 
@@ -145,8 +164,11 @@ def test_generated_text_reads_as_text_and_the_count_follows(site):
         n0 = len(page.get_attribute("#top-tokens", "data-ids").split(","))
         page.fill("#gen-n", "5")
         page.click("#gen-run")
-        page.wait_for_function("() => document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length === 5 && "
-                               "document.querySelector('#gen-controls').dataset.running === 'false'", timeout=90_000)
+        page.wait_for_function(
+            "() => document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length === 5 && "
+            "document.querySelector('#gen-controls').dataset.running === 'false'",
+            timeout=90_000,
+        )
         ids = [int(x) for x in page.get_attribute("#gen-text", "data-ids").split(",")]
         assert page.text_content("#gen-text .txb-gen-tokens") == tok.decode(ids)  # the text, not visible-space marks
         assert page.get_attribute("#gen-text .txb-gen-tokens", "data-boundaries") == "false"

@@ -40,8 +40,9 @@ def test_live_figures_keep_the_build_time_colours(shared_site, scheme):
         fig = page.locator("#fig-attention .txb-livefig figure[data-name='attn_probs']")
         n = int(fig.get_attribute("data-rows"))
         values = np.array([float(x) for x in fig.get_attribute("data-values").split(",")]).reshape(n, n)
-        painted = np.array([[(c >> 16) & 255, (c >> 8) & 255, c & 255]
-                            for c in fig.locator("canvas").evaluate(CANVAS_COLOURS)])
+        painted = np.array(
+            [[(c >> 16) & 255, (c >> 8) & 255, c & 255] for c in fig.locator("canvas").evaluate(CANVAS_COLOURS)]
+        )
         for i in range(n):
             for j in range(i + 1):
                 want = _rgb(common.sequential(values[i, j]))
@@ -49,6 +50,8 @@ def test_live_figures_keep_the_build_time_colours(shared_site, scheme):
 
         # the bars: the build-time figure's colour, in its SVG and in the live list
         assert f'fill="{probs.BAR}"' in page.inner_html("#fig-probs > .viz")
-        fill = page.locator("#fig-probs .txb-livefig .txb-row-fill").first.evaluate("(e) => getComputedStyle(e).backgroundColor")
+        fill = page.locator("#fig-probs .txb-livefig .txb-row-fill").first.evaluate(
+            "(e) => getComputedStyle(e).backgroundColor"
+        )
         assert fill == "rgb({}, {}, {})".format(*_rgb(probs.BAR)), fill
     assert not problems, problems

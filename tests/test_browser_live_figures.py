@@ -61,6 +61,7 @@ def test_figures_follow_the_readers_prompt(site, lang):
         # probability bars: the explainer's own list, row for row
         def rows(sel):
             return page.eval_on_selector_all(sel, "els => els.map(e => [e.dataset.tokenId, e.dataset.prob])")
+
         top = rows("#top-tokens li")
         k = int(page.get_attribute("#fig-probs", "data-k"))
         assert top and rows("#fig-probs .txb-livefig li") == top[:k]
@@ -70,12 +71,18 @@ def test_figures_follow_the_readers_prompt(site, lang):
         head = int(page.get_attribute("#fig-attention", "data-head")) - 1
         fig = page.locator("#fig-attention .txb-livefig figure[data-name='attn_probs']")
         n = int(fig.get_attribute("data-rows"))
-        assert n == len(ids) and fig.get_attribute("data-layer") == str(layer) and fig.get_attribute("data-head") == str(head)
+        assert (
+            n == len(ids)
+            and fig.get_attribute("data-layer") == str(layer)
+            and fig.get_attribute("data-head") == str(head)
+        )
         shown = np.array([float(x) for x in fig.get_attribute("data-values").split(",")]).reshape(n, n)
         np.testing.assert_allclose(shown, ref["attn_probs"][layer, head], **TOL)
         # hovering/focusing a cell reads it out (the explainer's matrix)
         fig.locator("canvas").focus()
-        assert float(fig.get_attribute("data-value")) == pytest.approx(float(ref["attn_probs"][layer, head][n - 1, 0]), rel=2e-4, abs=2e-5)
+        assert float(fig.get_attribute("data-value")) == pytest.approx(
+            float(ref["attn_probs"][layer, head][n - 1, 0]), rel=2e-4, abs=2e-5
+        )
 
         # back to the build-time figure: the same SVG, the original caption
         for f in ("probs", "attention"):

@@ -48,7 +48,10 @@ def test_second_visit_works_offline(site_dir):
         page.click("#predict")
         page.wait_for_function(
             "b => { const e = document.querySelector('#top-tokens');"
-            " return e.dataset.status === 'ready' && e.dataset.ids !== b; }", arg=before, timeout=90_000)
+            " return e.dataset.status === 'ready' && e.dataset.ids !== b; }",
+            arg=before,
+            timeout=90_000,
+        )
         assert page.eval_on_selector_all("#top-tokens li", "els => els.length") == 10
         assert page.evaluate("self.crossOriginIsolated")
         page.wait_for_selector(STORED, state="visible", timeout=60_000)
@@ -80,5 +83,9 @@ def test_no_worker_from_file_url(site_dir):
         # the inline script has run (module scripts, which register the worker, are blocked here)
         page.wait_for_selector(".file-warning", state="visible")
         assert page.evaluate("!navigator.serviceWorker || navigator.serviceWorker.controller === null")
-        assert page.evaluate("navigator.serviceWorker ? navigator.serviceWorker.getRegistrations()"
-                             ".then(r => r.length, () => 0) : 0") == 0
+        assert (
+            page.evaluate(
+                "navigator.serviceWorker ? navigator.serviceWorker.getRegistrations().then(r => r.length, () => 0) : 0"
+            )
+            == 0
+        )

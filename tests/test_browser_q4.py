@@ -39,11 +39,13 @@ def test_q4_page_top10_equals_onnxruntime_in_python(q4_site):
             ids = encode(tok, prompt)
             page.fill("#prompt", prompt)
             page.click("#predict")
-            page.wait_for_selector(f'#top-tokens[data-status="ready"][data-ids="{",".join(map(str, ids))}"]',
-                                   timeout=90_000)
+            page.wait_for_selector(
+                f'#top-tokens[data-status="ready"][data-ids="{",".join(map(str, ids))}"]', timeout=90_000
+            )
             assert page.get_attribute("#top-tokens", "data-variant") == "q4"
             rows = page.eval_on_selector_all(
-                "#top-tokens li", "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])")
+                "#top-tokens li", "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])"
+            )
             want = python_top10(site_dir, manifest, ids)
             assert [r[0] for r in rows] == [w[0] for w in want], prompt
             np.testing.assert_allclose([r[1] for r in rows], [w[1] for w in want], atol=1e-4)

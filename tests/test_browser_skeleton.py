@@ -48,7 +48,8 @@ def test_page_top10_equals_onnxruntime_in_python(built_site, variant):
             page.wait_for_selector(sel, timeout=90_000)
             assert page.get_attribute("#top-tokens", "data-variant") == variant
             rows = page.eval_on_selector_all(
-                "#top-tokens li", "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])")
+                "#top-tokens li", "els => els.map(e => [Number(e.dataset.tokenId), Number(e.dataset.prob)])"
+            )
             want = python_top10(site_dir, manifest, variant, ids)
             assert [r[0] for r in rows] == [w[0] for w in want], prompt
             np.testing.assert_allclose([r[1] for r in rows], [w[1] for w in want], atol=PROB_ATOL[variant])

@@ -17,7 +17,10 @@ from txbuild.sources import encode
 pytestmark = pytest.mark.browser
 
 GPU_ARGS = [a for a in ARGS if a != "--disable-gpu"] + [
-    "--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-webgpu-adapter=swiftshader"]
+    "--enable-unsafe-webgpu",
+    "--enable-unsafe-swiftshader",
+    "--use-webgpu-adapter=swiftshader",
+]
 PROMPT = "The quick brown fox jumps over"
 VARIANTS = ("fp32", "q4")
 # max |webgpu - wasm| / max |wasm| per output (fp32 maths on both; summation order differs)
@@ -69,10 +72,18 @@ def test_webgpu_run_equals_the_wasm_run(gpu_site, variant):
         page = ctx.new_page()
         page.goto(f"{base}en/index.html?variant={variant}")  # http://127.0.0.1: a secure context
         assert page.evaluate("!!navigator.gpu && navigator.gpu.requestAdapter().then(a => !!a)")
-        got = page.evaluate(RUN_BOTH, {
-            "assets": {k: base + v for k, v in assets.items() if isinstance(v, str)},
-            "variant": variant_for_worker(base, manifest, variant), "inputs": manifest["inputs"],
-            "dims": manifest["dims"], "ids": ids, "outputs": outputs, "backends": ["wasm", "webgpu"]})
+        got = page.evaluate(
+            RUN_BOTH,
+            {
+                "assets": {k: base + v for k, v in assets.items() if isinstance(v, str)},
+                "variant": variant_for_worker(base, manifest, variant),
+                "inputs": manifest["inputs"],
+                "dims": manifest["dims"],
+                "ids": ids,
+                "outputs": outputs,
+                "backends": ["wasm", "webgpu"],
+            },
+        )
     for name in outputs:
         a = np.array(got["wasm"][name]["data"], dtype=np.float64)
         b = np.array(got["webgpu"][name]["data"], dtype=np.float64)

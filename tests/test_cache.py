@@ -63,8 +63,7 @@ def test_keys_change_with_the_toolchain_the_model_config_and_the_stages_module(m
     assert stages.stage_key(fake_lm(), {"precision": "fp32"}, []) != base
     monkeypatch.undo()
     real = inspect.getsource
-    monkeypatch.setattr(cache.inspect, "getsource",
-                        lambda m: real(m) + ("# edited" if m is stages else ""))
+    monkeypatch.setattr(cache.inspect, "getsource", lambda m: real(m) + ("# edited" if m is stages else ""))
     assert stages.stage_key(fake_lm(), {"precision": "fp32"}, []) != base
 
 
@@ -115,9 +114,11 @@ def recorded_keys(monkeypatch, tmp_path, run) -> list[set[str]]:
 def test_keys_cover_every_module_that_shapes_the_stage(stage, monkeypatch, tmp_path):
     lm = fake_lm()
     lm.tokenizer = SimpleNamespace(decode=lambda ids: "x")
-    run = {"export": lambda: stages.export_variants(lm, ["fp32"], tmp_path, Reporter(-1)),
-           "verify": lambda: stages.verify_variants(lm, {"fp32": tmp_path}, tmp_path, Reporter(-1)),
-           "examples": lambda: _examples_keys(lm, tmp_path, monkeypatch)}[stage]
+    run = {
+        "export": lambda: stages.export_variants(lm, ["fp32"], tmp_path, Reporter(-1)),
+        "verify": lambda: stages.verify_variants(lm, {"fp32": tmp_path}, tmp_path, Reporter(-1)),
+        "examples": lambda: _examples_keys(lm, tmp_path, monkeypatch),
+    }[stage]
     (modules,) = recorded_keys(monkeypatch, tmp_path, run)
     needed = {"txbuild.stages"}  # every stage runs code of stages.py (fill, probe_refs, top_tokens)
     for m in modules:

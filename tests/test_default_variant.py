@@ -46,8 +46,11 @@ def test_a_variant_whose_rounding_shows_is_passed_over():
 
 
 def test_a_failed_variant_is_never_the_default():
-    measured = {**GPT2_SMALL, "int8": {**GPT2_SMALL["int8"], "passed": False},
-                "q4": {**GPT2_SMALL["q4"], "passed": False}}
+    measured = {
+        **GPT2_SMALL,
+        "int8": {**GPT2_SMALL["int8"], "passed": False},
+        "q4": {**GPT2_SMALL["q4"], "passed": False},
+    }
     assert default_variant.choose(measured) == "fp16"
     with pytest.raises(ValueError):
         default_variant.choose({p: {**m, "passed": False} for p, m in GPT2_SMALL.items()})

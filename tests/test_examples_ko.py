@@ -16,10 +16,13 @@ from txbuild.site import GENERIC_PROMPTS, BuildOptions, build_site, example_runs
 from txbuild.sources import ModelError, load, resolve
 from txbuild.trace import trace_ids
 
-CARD = {"trained": False, "default_prompt": "Good morrow, my",
-        "example_prompts": ["Good morrow, my", "O Romeo, Romeo, wherefore art thou"],
-        "default_prompt_ko": "사느냐 죽느냐, 그것이",
-        "example_prompts_ko": ["사느냐 죽느냐, 그것이", "오늘 아침 날씨가 참"]}
+CARD = {
+    "trained": False,
+    "default_prompt": "Good morrow, my",
+    "example_prompts": ["Good morrow, my", "O Romeo, Romeo, wherefore art thou"],
+    "default_prompt_ko": "사느냐 죽느냐, 그것이",
+    "example_prompts_ko": ["사느냐 죽느냐, 그것이", "오늘 아침 날씨가 참"],
+}
 
 
 def korean_checkpoint(folder, card=CARD, **kw):
@@ -31,13 +34,16 @@ def korean_checkpoint(folder, card=CARD, **kw):
 def test_korean_examples_are_traced_and_marked(tmp_path, cache_root):
     ckpt = korean_checkpoint(tmp_path / "ckpt")
     out = tmp_path / "site"
-    res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                                  cache_root=cache_root), Reporter(-1))
+    res = build_site(
+        BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",), cache_root=cache_root),
+        Reporter(-1),
+    )
     model_dir = out / "model" / res.model.source.id
     manifest = json.loads((model_dir / "manifest.json").read_text())
     ex = manifest["examples"]
     assert [(e["prompt"], e["lang"]) for e in ex] == (
-        [(p, "en") for p in CARD["example_prompts"]] + [(p, "ko") for p in CARD["example_prompts_ko"]])
+        [(p, "en") for p in CARD["example_prompts"]] + [(p, "ko") for p in CARD["example_prompts_ko"]]
+    )
     # each page's default is one of the runs, by index
     assert ex[manifest["default_example"]["en"]] == ex[0] and ex[0]["prompt"] == CARD["default_prompt"]
     default_ko = ex[manifest["default_example"]["ko"]]
@@ -73,20 +79,24 @@ def test_default_ko_gets_its_own_run_and_generic_prompts_have_korean():
     assert p["default_ko"] == "가나" and p["examples_ko"] == ["가나", "다라"]
     assert example_runs(p) == [("a", "en"), ("가나", "ko"), ("다라", "ko")]
     assert "examples_ko" not in prompts_for(type("LM", (), {"card": {"default_prompt": "a"}}))
-    assert GENERIC_PROMPTS["examples_ko"] and all(any("\uac00" <= c <= "\ud7a3" for c in s)
-                                                  for s in GENERIC_PROMPTS["examples_ko"])
+    assert GENERIC_PROMPTS["examples_ko"] and all(
+        any("\uac00" <= c <= "\ud7a3" for c in s) for s in GENERIC_PROMPTS["examples_ko"]
+    )
     assert [lang for _, lang in example_runs(GENERIC_PROMPTS)][-1] == "ko"
 
 
-@pytest.mark.parametrize("card, message", [
-    ({"default_prompt": "a", "example_prompts_ko": []}, "'example_prompts_ko' is empty"),
-    ({"default_prompt": "a", "example_prompts_ko": "가나"}, "'example_prompts_ko' must be a list"),
-    ({"default_prompt": "a", "example_prompts_ko": ["가", " "]}, "every prompt must be a non-empty string"),
-    ({"default_prompt": "a", "example_prompts_ko": ["가", 3]}, "every prompt must be a non-empty string"),
-    ({"default_prompt": "a", "default_prompt_ko": 1}, "'default_prompt_ko' must be a str"),
-    ({"default_prompt": "a", "default_prompt_ko": ""}, "every prompt must be a non-empty string"),
-    ({"default_prompt_ko": "가나"}, "'default_prompt_ko' needs a 'default_prompt'"),
-])
+@pytest.mark.parametrize(
+    "card, message",
+    [
+        ({"default_prompt": "a", "example_prompts_ko": []}, "'example_prompts_ko' is empty"),
+        ({"default_prompt": "a", "example_prompts_ko": "가나"}, "'example_prompts_ko' must be a list"),
+        ({"default_prompt": "a", "example_prompts_ko": ["가", " "]}, "every prompt must be a non-empty string"),
+        ({"default_prompt": "a", "example_prompts_ko": ["가", 3]}, "every prompt must be a non-empty string"),
+        ({"default_prompt": "a", "default_prompt_ko": 1}, "'default_prompt_ko' must be a str"),
+        ({"default_prompt": "a", "default_prompt_ko": ""}, "every prompt must be a non-empty string"),
+        ({"default_prompt_ko": "가나"}, "'default_prompt_ko' needs a 'default_prompt'"),
+    ],
+)
 def test_bad_korean_fields_are_refused(tmp_path, card, message):
     (tmp_path / "txbuild.json").write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
     from txbuild.sources import _read_card

@@ -52,16 +52,20 @@ def test_fp32_matches_pytorch_on_a_new_prompt(lm, variant_dirs):
     ids = encode(lm.tokenizer, "A prompt the verifier never saw, 한국어 too.")
     ref = trace_ids(lm.model, ids)
     dims = stages.dims_of(lm.model.config)
-    got = verify.run(verify.session(variant_dirs["fp32"] / stages.GRAPH), ids,
-                     n_layer=dims["layer"], n_head=dims["head"], head_dim=dims["head_dim"])
+    got = verify.run(
+        verify.session(variant_dirs["fp32"] / stages.GRAPH),
+        ids,
+        n_layer=dims["layer"],
+        n_head=dims["head"],
+        head_dim=dims["head_dim"],
+    )
     for name in ("logits", "attn_probs", "mlp_act", "resid_post"):
         scale = np.abs(ref[name]).max()
         assert np.abs(got[name] - ref[name]).max() <= 1e-4 * scale, name
 
 
 def test_quantized_variants_are_smaller(variant_dirs):
-    size = {p: sum(s["bytes"] for s in json.loads((d / "shards.json").read_text()))
-            for p, d in variant_dirs.items()}
+    size = {p: sum(s["bytes"] for s in json.loads((d / "shards.json").read_text())) for p, d in variant_dirs.items()}
     assert size["fp16"] < 0.6 * size["fp32"]
     # int8 stores the tied embedding once (the lookup reads the output layer's copy)
     assert size["int8"] < 0.3 * size["fp32"]
@@ -79,8 +83,14 @@ def test_shards_stay_under_the_limit_and_carry_their_hash(lm, tmp_path):
         assert hashlib.sha256(data).hexdigest() == s.sha256
     ids = encode(lm.tokenizer, "Split weights, same answer.")
     dims = stages.dims_of(lm.model.config)
-    got = verify.run(verify.session(tmp_path / "model.onnx"), ids, n_layer=dims["layer"],
-                     n_head=dims["head"], head_dim=dims["head_dim"], outputs=["logits"])
+    got = verify.run(
+        verify.session(tmp_path / "model.onnx"),
+        ids,
+        n_layer=dims["layer"],
+        n_head=dims["head"],
+        head_dim=dims["head_dim"],
+        outputs=["logits"],
+    )
     ref = trace_ids(lm.model, ids)["logits"]
     assert np.abs(got["logits"] - ref).max() <= 1e-4 * np.abs(ref).max()
 
@@ -111,8 +121,14 @@ def test_logit_lens_graph_reads_the_variant_shards_and_ends_at_the_prediction(lm
     assert (folder / "lens.onnx").stat().st_size < 100_000  # no weights of its own
     ids = encode(lm.tokenizer, "Every layer has an opinion")
     dims = stages.dims_of(lm.model.config)
-    got = verify.run(verify.session(folder / stages.GRAPH), ids, n_layer=dims["layer"],
-                     n_head=dims["head"], head_dim=dims["head_dim"], outputs=["logits", "resid_post"])
+    got = verify.run(
+        verify.session(folder / stages.GRAPH),
+        ids,
+        n_layer=dims["layer"],
+        n_head=dims["head"],
+        head_dim=dims["head_dim"],
+        outputs=["logits", "resid_post"],
+    )
     (lens,) = verify.session(folder / "lens.onnx").run(["logits"], {"hidden": got["resid_post"][:, -1]})
     assert lens.shape == (dims["layer"], dims["vocab"])
     scale = np.abs(got["logits"][-1]).max()
@@ -151,7 +167,9 @@ def test_q4_ships_4bit_blocks_and_one_copy_of_the_tied_embedding(lm, variant_dir
         assert {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute} == {"axis": 0, "block_size": 32}
     assert not [n for n in m.graph.node if n.op_type in ("Gemm", "MatMulNBits")]
     big = [i.name for i in inits.values() if np.prod(i.dims) >= cfg.vocab_size * cfg.n_embd // 2]
-    head = {o: n for n in m.graph.node for o in n.output}[{o: n for n in m.graph.node for o in n.output}["logits"].input[1]]
+    head = {o: n for n in m.graph.node for o in n.output}[
+        {o: n for n in m.graph.node for o in n.output}["logits"].input[1]
+    ]
     assert big == [head.input[0]]  # the embedding, once, as int4
 
 
@@ -183,8 +201,14 @@ def test_q4_token_lookup_reads_the_output_layer_weights(lm, variant_dirs):
     table = (q * np.repeat(scales, 32, axis=0)).T  # [vocab, C]
     ids = encode(lm.tokenizer, "Four bits a weight")
     dims = stages.dims_of(lm.model.config)
-    got = verify.run(verify.session(variant_dirs["q4"] / stages.GRAPH), ids, n_layer=dims["layer"],
-                     n_head=dims["head"], head_dim=dims["head_dim"], outputs=["tok_emb"])["tok_emb"]
+    got = verify.run(
+        verify.session(variant_dirs["q4"] / stages.GRAPH),
+        ids,
+        n_layer=dims["layer"],
+        n_head=dims["head"],
+        head_dim=dims["head_dim"],
+        outputs=["tok_emb"],
+    )["tok_emb"]
     np.testing.assert_allclose(got, table[ids], rtol=0, atol=1e-6)
     # and the decoded rows are the tied embedding, to 4-bit precision: half a step, one step
     # where the block's extreme is clipped to +7 (the symmetric range is -8…7)
@@ -222,5 +246,7 @@ def test_shipped_graphs_are_already_optimised_for_the_browser(variant_dirs, tmp_
         (tmp_path / prec).mkdir()
         assert _op_counts(d / stages.GRAPH, tmp_path / prec, fold=False) == ops, prec
     if "int8" in variant_dirs:
-        ops = collections.Counter(n.op_type for n in onnx.load(variant_dirs["int8"] / stages.GRAPH, load_external_data=False).graph.node)
+        ops = collections.Counter(
+            n.op_type for n in onnx.load(variant_dirs["int8"] / stages.GRAPH, load_external_data=False).graph.node
+        )
         assert ops["DynamicQuantizeMatMul"] >= 4 and not ops["MatMulInteger"], ops

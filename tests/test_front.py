@@ -10,8 +10,10 @@ from txbuild.article.context import PageContext
 from txbuild.article.render import render_pages
 from txbuild.front import page_title
 
-T = {"en": {"site_title": "Inside GPT-2", "site_title_named": "Inside {name}"},
-     "ko": {"site_title": "GPT-2 들여다보기", "site_title_named": "{name} 들여다보기"}}
+T = {
+    "en": {"site_title": "Inside GPT-2", "site_title_named": "Inside {name}"},
+    "ko": {"site_title": "GPT-2 들여다보기", "site_title_named": "{name} 들여다보기"},
+}
 
 
 def test_page_title_names_the_model():
@@ -31,19 +33,35 @@ def test_checkpoint_strings_are_escaped_and_build_notes_stay_in_the_footnote(tmp
     from txbuild.trace import trace_ids
 
     evil = '<img src=x onerror="alert(1)">'
-    model = {"id": "tiny", "name": f"tiny {evil} (bundled)", "trained": True,
-             "title": {"en": f"Inside {evil}", "ko": f"{evil} 들여다보기"}, "reader_name": {"en": f"a {evil}"},
-             "description": {"en": "A test model.", "ko": "시험용 모델입니다."},
-             "build_note": {"en": "Build with --model gpt2.", "ko": "--model gpt2로 빌드하세요."},
-             "source": {"kind": "dir", "ref": "/some/path"},
-             "n_layer": 2, "n_head": 2, "n_embd": 32, "head_dim": 16, "vocab_size": 50257, "n_ctx": 64, "n_params": 1000}
+    model = {
+        "id": "tiny",
+        "name": f"tiny {evil} (bundled)",
+        "trained": True,
+        "title": {"en": f"Inside {evil}", "ko": f"{evil} 들여다보기"},
+        "reader_name": {"en": f"a {evil}"},
+        "description": {"en": "A test model.", "ko": "시험용 모델입니다."},
+        "build_note": {"en": "Build with --model gpt2.", "ko": "--model gpt2로 빌드하세요."},
+        "source": {"kind": "dir", "ref": "/some/path"},
+        "n_layer": 2,
+        "n_head": 2,
+        "n_embd": 32,
+        "head_dim": 16,
+        "vocab_size": 50257,
+        "n_ctx": 64,
+        "n_params": 1000,
+    }
     torch.manual_seed(0)
     hf = transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=2, n_head=2, n_embd=32, n_positions=64)).eval()
     trace = trace_ids(hf, [64, 275, 269])
     top = [{"id": int(i), "token": f" t{i}", "prob": 0.1} for i in np.argsort(-trace["logits"][-1])[:10]]
-    ctx = PageContext(out_dir=tmp_path / "site", model=model, manifest_href="model/tiny/manifest.json", assets={},
-                      example={"prompt": "a b c", "ids": [64, 275, 269], "tokens": ["a", " b", " c"], "top": top},
-                      trace=trace)
+    ctx = PageContext(
+        out_dir=tmp_path / "site",
+        model=model,
+        manifest_href="model/tiny/manifest.json",
+        assets={},
+        example={"prompt": "a b c", "ids": [64, 275, 269], "tokens": ["a", " b", " c"], "top": top},
+        trace=trace,
+    )
     ctx.fonts_dir = fake_fonts(tmp_path)
     render_pages(ctx)
     for lang in ("en", "ko"):

@@ -39,7 +39,10 @@ CARD = {
     "title": {"en": "Inside a tiny random GPT-2", "ko": "작은 무작위 GPT-2 들여다보기"},
     "reader_name": {"en": "a tiny random GPT-2", "ko": "작은 무작위 GPT-2"},
     "description": {"en": "Random weights, for the tests.", "ko": "시험용 무작위 가중치입니다."},
-    "build_note": {"en": "Built by tests/test_manifest_golden.py.", "ko": "tests/test_manifest_golden.py가 빌드했습니다."},
+    "build_note": {
+        "en": "Built by tests/test_manifest_golden.py.",
+        "ko": "tests/test_manifest_golden.py가 빌드했습니다.",
+    },
     "default_prompt": "Good morrow, my",
     "example_prompts": ["Good morrow, my", "O Romeo, Romeo"],
     "default_prompt_ko": "오늘 아침 날씨가 참",
@@ -63,8 +66,11 @@ def _stand_in_export(root: Path) -> dict[str, Path]:
             shards.append({"name": f"{stages.GRAPH}.data.{i}", "bytes": n, "sha256": hashlib.sha256(data).hexdigest()})
         (d / "shards.json").write_text(json.dumps(shards))
         (d / LENS_GRAPH).write_bytes(f"{prec} lens".encode().ljust(90, b"-"))
-        (d / "lens.json").write_text(json.dumps({"graph": LENS_GRAPH, "input": LENS_INPUT, "output": LENS_OUTPUT,
-                                                 "shards": [s["name"] for s in shards]}))
+        (d / "lens.json").write_text(
+            json.dumps(
+                {"graph": LENS_GRAPH, "input": LENS_INPUT, "output": LENS_OUTPUT, "shards": [s["name"] for s in shards]}
+            )
+        )
         folders[prec] = d
     return folders
 
@@ -124,8 +130,10 @@ def test_the_manifest_matches_the_golden_file(tmp_path, cache_root):
     diff = _differences(got, json.loads(GOLDEN.read_text(encoding="utf-8")))
     if diff:
         shown = "\n  ".join(diff[:20]) + (f"\n  … and {len(diff) - 20} more" if len(diff) > 20 else "")
-        pytest.fail(f"the manifest differs from {GOLDEN.name}:\n  {shown}\n"
-                    f"If the change is meant, regenerate it (and rerun the JS tests): {UPDATE}")
+        pytest.fail(
+            f"the manifest differs from {GOLDEN.name}:\n  {shown}\n"
+            f"If the change is meant, regenerate it (and rerun the JS tests): {UPDATE}"
+        )
 
 
 def test_the_golden_file_has_every_field_filled():
@@ -140,5 +148,9 @@ def test_the_golden_file_has_every_field_filled():
 
 def test_the_differences_name_the_field():
     assert _differences({"a": 1.0, "b": [1]}, {"a": 1.00001, "b": [1]}) == []
-    assert _differences({"a": 1.1, "c": 0}, {"a": 1.0, "b": 0}) == ["$.b: missing", "$.c: new field", "$.a: 1.1, golden 1.0"]
+    assert _differences({"a": 1.1, "c": 0}, {"a": 1.0, "b": 0}) == [
+        "$.b: missing",
+        "$.c: new field",
+        "$.a: 1.1, golden 1.0",
+    ]
     assert _differences({"n": 1}, {"n": 1.0}) == ["$.n: 1, golden 1.0"]

@@ -83,8 +83,14 @@ def test_top_p_count_by_hand():
 def _node(script: str, payload) -> dict:
     from txbuild import REPO_ROOT
 
-    proc = subprocess.run(["node", "--input-type=module", "-e", script], input=json.dumps(payload), cwd=REPO_ROOT,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        ["node", "--input-type=module", "-e", script],
+        input=json.dumps(payload),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout)
 
 

@@ -27,8 +27,9 @@ def _rgb(c: str) -> list[int]:
 
 
 def js() -> dict:
-    proc = subprocess.run(["node", "--input-type=module", "-e", JS], cwd=REPO_ROOT, capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(
+        ["node", "--input-type=module", "-e", JS], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
     return json.loads(proc.stdout)
 
 

@@ -48,8 +48,10 @@ def test_a_whole_session_has_no_csp_violation_and_an_injected_script_has_one(sit
         page.wait_for_selector('#lens-table[data-status="ready"]', timeout=READY)
         page.fill("#gen-n", "2")
         page.click("#gen-run")
-        page.wait_for_function("() => document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length"
-                               " === 2", timeout=READY)
+        page.wait_for_function(
+            "() => document.querySelector('#gen-text').dataset.ids.split(',').filter(Boolean).length === 2",
+            timeout=READY,
+        )
         page.goto(f"{base}index.html?choose")  # the language chooser's script too
         page.wait_for_selector(".chooser")
         assert page.evaluate("window.__csp") == []
@@ -133,7 +135,9 @@ def test_a_tampered_graph_of_the_same_size_is_refused(site, tmp_path):
 @pytest.mark.parametrize("how", ["flip", "delete"])
 def test_a_tampered_or_missing_lens_disables_only_the_lens(site, tmp_path, how):
     site_dir, manifest = site
-    copy = tampered_copy(site_dir, tmp_path, f"model/{manifest['id']}/{manifest['variants']['fp32']['lens']['graph']}", how)
+    copy = tampered_copy(
+        site_dir, tmp_path, f"model/{manifest['id']}/{manifest['variants']['fp32']['lens']['graph']}", how
+    )
     with served(copy) as base, chromium(service_workers="block") as ctx:
         page = ctx.new_page()
         page.goto(f"{base}en/index.html?variant=fp32")
@@ -229,7 +233,9 @@ def test_after_a_model_failure_an_example_shows_its_own_top_10(site):
             page.click(f".txb-example[data-example='{i}']")
             ids = ",".join(map(str, ex["ids"]))
             page.wait_for_selector(f"#top-tokens[data-status='example'][data-ids='{ids}']", timeout=30_000)
-            shown = page.eval_on_selector_all("#top-tokens [data-token-id]", "els => els.map(e => Number(e.dataset.tokenId))")
+            shown = page.eval_on_selector_all(
+                "#top-tokens [data-token-id]", "els => els.map(e => Number(e.dataset.tokenId))"
+            )
             assert shown == [r["id"] for r in ex["top"]][: len(shown)] and shown, (i, shown)
 
 
@@ -305,8 +311,11 @@ def test_bad_prompts_never_run_and_never_break_the_page(site):
             page.fill("#prompt", prompt)
             page.click("#predict")
             page.wait_for_selector('#top-tokens[data-status="ready"]', timeout=READY)
-            ok = (page.evaluate("() => window.__alerted === undefined") and page.locator("script").count() == n_scripts
-                  and page.locator("#explainer img[src='x'], #explainer svg animate").count() == 0)
+            ok = (
+                page.evaluate("() => window.__alerted === undefined")
+                and page.locator("script").count() == n_scripts
+                and page.locator("#explainer img[src='x'], #explainer svg animate").count() == 0
+            )
             handled.append(ok)
         assert all(handled), [p for p, ok in zip(BAD_PROMPTS, handled) if not ok]
         assert page.evaluate("() => window.__csp") == []

@@ -13,15 +13,20 @@ import pytest
 
 from txbuild.htmlsafe import CSP, markdown_text
 
-HOSTILE = '<img src=x onerror=alert(1)><script>alert(2)</script>'
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 CARD = {
     "trained": False,
-    "name": f'Evil{HOSTILE}[x](javascript:alert(3))',
+    "name": f"Evil{HOSTILE}[x](javascript:alert(3))",
     "default_prompt": f'Hi {HOSTILE} " onmouseover="alert(4)',
-    "example_prompts": [f'Hi {HOSTILE} " onmouseover="alert(4)', "<svg onload=alert(5)>",
-                        "[click](javascript:alert(6)) <a href='javascript:alert(7)'>a</a>"],
-    "description": {"en": f'{HOSTILE} <a href="javascript:alert(8)">x</a> $\\alert$',
-                    "ko": "<iframe src=javascript:alert(9)></iframe>"},
+    "example_prompts": [
+        f'Hi {HOSTILE} " onmouseover="alert(4)',
+        "<svg onload=alert(5)>",
+        "[click](javascript:alert(6)) <a href='javascript:alert(7)'>a</a>",
+    ],
+    "description": {
+        "en": f'{HOSTILE} <a href="javascript:alert(8)">x</a> $\\alert$',
+        "ko": "<iframe src=javascript:alert(9)></iframe>",
+    },
 }
 
 
@@ -34,8 +39,10 @@ def build_hostile(tmp_path_factory, cache_root) -> Path:
     ckpt = make_checkpoint(tmp_path_factory.mktemp("hostile-ckpt"), seed=1, embedding_scale=40)
     (ckpt / "txbuild.json").write_text(json.dumps(CARD))
     out = tmp_path_factory.mktemp("hostile-site") / "site"
-    build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                            cache_root=cache_root), Reporter(-1))
+    build_site(
+        BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",), cache_root=cache_root),
+        Reporter(-1),
+    )
     return out
 
 
@@ -102,9 +109,14 @@ def test_no_markup_from_the_checkpoint_reaches_any_page(hostile_site):
 
 def test_every_page_carries_the_content_security_policy(hostile_site):
     for name, t in pages(hostile_site).items():
-        metas = [a for tag, a in t.tags if tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy"]
+        metas = [
+            a for tag, a in t.tags if tag == "meta" and a.get("http-equiv", "").lower() == "content-security-policy"
+        ]
         assert [m["content"] for m in metas] == [CSP], name
-    assert "script-src 'self' 'wasm-unsafe-eval'" in CSP and "'unsafe-inline'" not in CSP.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self' 'wasm-unsafe-eval'" in CSP
+        and "'unsafe-inline'" not in CSP.split("script-src")[1].split(";")[0]
+    )
     for part in ("default-src 'self'", "object-src 'none'", "base-uri 'none'"):
         assert part in CSP
 
@@ -117,11 +129,14 @@ def test_the_service_worker_sends_the_same_policy():
     assert "; ".join(parts) == CSP
 
 
-@pytest.mark.parametrize("value, must_not", [
-    ("[x](javascript:alert(1))", "]("),
-    ("<b onclick=x>", "<b"),
-    ("*bold* _it_ `code` $x$", "*"),
-])
+@pytest.mark.parametrize(
+    "value, must_not",
+    [
+        ("[x](javascript:alert(1))", "]("),
+        ("<b onclick=x>", "<b"),
+        ("*bold* _it_ `code` $x$", "*"),
+    ],
+)
 def test_markdown_text_is_inert(value, must_not):
     import markdown
 

@@ -34,7 +34,11 @@ def tokenizer_chunk(site_dir):
     """The chunk main.js imports on demand for the tokenizer (the one that holds the BPE ranks)."""
     assets = json.loads((site_dir / "assets" / "assets.json").read_text())
     app = assets["app.js"].split("/")[-1]
-    chunks = [p for p in (site_dir / "assets").glob("*.js") if p.name != app and "ranks" in p.read_text(errors="ignore")[:2_000_000]]
+    chunks = [
+        p
+        for p in (site_dir / "assets").glob("*.js")
+        if p.name != app and "ranks" in p.read_text(errors="ignore")[:2_000_000]
+    ]
     biggest = max(chunks, key=lambda p: p.stat().st_size)
     assert biggest.name in (site_dir / "assets" / app).read_text(), biggest.name  # app-*.js imports it
     return biggest.name
@@ -101,8 +105,10 @@ def test_a_prompt_longer_than_a_link_stays_whole_across_a_reload(site):
         page.fill("#prompt", long)
         page.wait_for_selector("#prompt-link-note:not([hidden])")
         assert page.text_content("#prompt-link-note") == STRINGS["en"]["prompt_link_part"]
-        page.wait_for_function("() => new URLSearchParams(location.search).has('prompt')"
-                               " && Object.keys(sessionStorage).some((k) => k.startsWith('txb:prompt:'))")
+        page.wait_for_function(
+            "() => new URLSearchParams(location.search).has('prompt')"
+            " && Object.keys(sessionStorage).some((k) => k.startsWith('txb:prompt:'))"
+        )
         in_link = parse_qs(urlparse(page.url).query)["prompt"][0]
         assert long.startswith(in_link) and 0 < len(in_link) < len(long)
         link = page.url
@@ -155,8 +161,10 @@ def test_a_returning_visitor_after_a_rebuild_with_new_weights_gets_the_new_model
 
     def build(seed):
         make_checkpoint(ckpt, seed=seed, embedding_scale=40)
-        res = build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                                      cache_root=cache_root), Reporter(-1))
+        res = build_site(
+            BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",), cache_root=cache_root),
+            Reporter(-1),
+        )
         return json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
 
     old = build(seed=1)  # the shared site's weights (their graphs are in the cache), then others

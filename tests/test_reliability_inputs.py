@@ -61,15 +61,18 @@ def test_a_config_that_does_not_match_the_weights(good, tmp_path, previous, cli)
     assert (previous / "index.html").read_text() == "the previous build"
 
 
-@pytest.mark.parametrize("text, needle", [
-    ('{"name": "x", ', "invalid JSON"),
-    ('["a list"]', "expected a JSON object"),
-    ('{"name": 3}', "'name' must be a str"),
-    ('{"example_prompts": "one string"}', "'example_prompts' must be a list"),
-    ('{"example_prompts": []}', "is empty"),
-    ('{"default_prompt": ""}', "non-empty string"),
-    ('{"description": {"en": 5}}', "'description'"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ('{"name": "x", ', "invalid JSON"),
+        ('["a list"]', "expected a JSON object"),
+        ('{"name": 3}', "'name' must be a str"),
+        ('{"example_prompts": "one string"}', "'example_prompts' must be a list"),
+        ('{"example_prompts": []}', "is empty"),
+        ('{"default_prompt": ""}', "non-empty string"),
+        ('{"description": {"en": 5}}', "'description'"),
+    ],
+)
 def test_an_invalid_txbuild_json(good, tmp_path, previous, cli, text, needle):
     bad = variant_of(good, tmp_path, "card")
     (bad / "txbuild.json").write_text(text)

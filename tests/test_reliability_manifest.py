@@ -18,8 +18,10 @@ def sha(p):
 
 def test_graphs_and_shards_carry_their_sha256(tiny_checkpoint, tmp_path, cache_root):
     out = tmp_path / "site"
-    res = build_site(BuildOptions(model=str(tiny_checkpoint), out=out, precision="fp32", variants=("fp32",),
-                                  cache_root=cache_root), Reporter(-1))
+    res = build_site(
+        BuildOptions(model=str(tiny_checkpoint), out=out, precision="fp32", variants=("fp32",), cache_root=cache_root),
+        Reporter(-1),
+    )
     root = out / "model" / res.model.source.id
     m = json.loads((root / "manifest.json").read_text())
     for v in m["variants"].values():

@@ -20,8 +20,10 @@ from txbuild.site import BuildOptions, build_site
 
 
 def build(ckpt, out, cache_root):
-    return build_site(BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",),
-                                   cache_root=cache_root), Reporter(-1))
+    return build_site(
+        BuildOptions(model=str(ckpt), out=out, precision="fp32", variants=("fp32",), cache_root=cache_root),
+        Reporter(-1),
+    )
 
 
 def one_error_line(result):
@@ -107,10 +109,14 @@ def test_a_read_only_output_folder(tiny_checkpoint, tmp_path, cli, monkeypatch):
             if str(path).startswith(str(parent)):
                 raise PermissionError(13, "Permission denied", str(path))
             return real(path, *a, **k)
+
         monkeypatch.setattr(os, "open", refuse)
         real_mkdir = Path.mkdir
-        monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: refuse(self) if str(self).startswith(
-            str(parent)) else real_mkdir(self, *a, **k))
+        monkeypatch.setattr(
+            Path,
+            "mkdir",
+            lambda self, *a, **k: refuse(self) if str(self).startswith(str(parent)) else real_mkdir(self, *a, **k),
+        )
     try:
         r = cli("--model", str(tiny_checkpoint), "--out", str(parent / "site"))
     finally:
@@ -131,14 +137,16 @@ def test_export_does_not_replace_a_folder_it_did_not_write(tiny_checkpoint, tmp_
     mine = out / resolve(str(tiny_checkpoint)).id / "fp32"
     mine.mkdir(parents=True)
     (mine / "results.csv").write_text("my numbers")
-    r = CliRunner().invoke(main, ["export", "-q", "--model", str(tiny_checkpoint), "--out", str(out),
-                                  "--variants", "fp32"])
+    r = CliRunner().invoke(
+        main, ["export", "-q", "--model", str(tiny_checkpoint), "--out", str(out), "--variants", "fp32"]
+    )
     assert "refusing to replace it" in one_error_line(r)
     assert (mine / "results.csv").read_text() == "my numbers"
     # an export folder it wrote itself is replaced
     shutil.rmtree(mine)
     for _ in range(2):
-        r = CliRunner().invoke(main, ["export", "-q", "--model", str(tiny_checkpoint), "--out", str(out),
-                                      "--variants", "fp32"])
+        r = CliRunner().invoke(
+            main, ["export", "-q", "--model", str(tiny_checkpoint), "--out", str(out), "--variants", "fp32"]
+        )
         assert r.exit_code == 0, r.output
     assert (mine / "model.onnx").read_bytes() == b"graph"

@@ -61,8 +61,7 @@ def test_files_under_the_root_are_served(root):
         assert status(base, "assets/app.js")[0] == 200
 
 
-@pytest.mark.parametrize("path", ["leak.txt", "up/secret.txt", "..%2fsecret.txt",
-                                  "%2e%2e/secret.txt"])
+@pytest.mark.parametrize("path", ["leak.txt", "up/secret.txt", "..%2fsecret.txt", "%2e%2e/secret.txt"])
 def test_no_symlink_or_dot_dot_escape(root, path):
     with served(root) as base:
         code, body = status(base, path)

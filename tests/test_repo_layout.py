@@ -24,8 +24,11 @@ def in_a_git_checkout():
 
 
 def test_git_does_not_ignore_the_package():
-    files = [p.relative_to(ROOT).as_posix() for p in (ROOT / "build" / "txbuild").rglob("*")
-             if p.is_file() and "__pycache__" not in p.parts]
+    files = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "build" / "txbuild").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
     assert "build/txbuild/cli.py" in files and "build/txbuild/train/gpt2_tokenizer/vocab.json" in files
     ignored = git("check-ignore", "--no-index", *files)
     assert ignored.stdout.split() == [], ignored.stdout

@@ -45,9 +45,12 @@ def reference(logits, settings, seed, draws):
     before /= before.sum()
     cumulative = np.cumsum(before)
     finite = int(np.isfinite(scaled).sum())
-    kept = {"greedy": 1, "none": finite,
-            "topk": min(settings.get("topK", 0), finite),
-            "topp": min(int(np.searchsorted(cumulative, settings.get("topP", 1.0) - 1e-15)) + 1, finite)}[mode]
+    kept = {
+        "greedy": 1,
+        "none": finite,
+        "topk": min(settings.get("topK", 0), finite),
+        "topp": min(int(np.searchsorted(cumulative, settings.get("topP", 1.0) - 1e-15)) + 1, finite),
+    }[mode]
     probs = np.zeros_like(before)
     probs[:kept] = before[:kept] / before[:kept].sum()
     rng, ids, us = mulberry32(seed), [], []
@@ -56,13 +59,24 @@ def reference(logits, settings, seed, draws):
         rank = 0 if u is None else min(int(np.searchsorted(np.cumsum(probs[:kept]), u, side="right")), kept - 1)
         ids.append(int(order[rank]))
         us.append(u)
-    return {"order": order[:20].tolist(), "kept": kept, "probs": probs[:20].tolist(),
-            "cumulative": cumulative[:20].tolist(), "ids": ids, "us": us}
+    return {
+        "order": order[:20].tolist(),
+        "kept": kept,
+        "probs": probs[:20].tolist(),
+        "cumulative": cumulative[:20].tolist(),
+        "ids": ids,
+        "us": us,
+    }
 
 
 def js(cases):
-    proc = subprocess.run(["node", str(REPO_ROOT / "web" / "tools" / "sample.mjs")],
-                          input=json.dumps(cases), capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        ["node", str(REPO_ROOT / "web" / "tools" / "sample.mjs")],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout)
 
 
@@ -102,7 +116,6 @@ def test_js_sampling_matches_the_numpy_reference(model_logits):
 def test_top_p_is_computed_over_the_whole_vocabulary(model_logits):
     """With a hot temperature the nucleus spans more than 50 tokens: nothing may cap it."""
     softer = [v / 5 for v in model_logits]
-    case = {"logits": softer, "settings": {"mode": "topp", "temperature": 4.0, "topP": 0.99},
-            "seed": 1, "draws": 1}
+    case = {"logits": softer, "settings": {"mode": "topp", "temperature": 4.0, "topP": 0.99}, "seed": 1, "draws": 1}
     got = js([case])[0]
     assert got["kept"] == reference(case["logits"], case["settings"], 1, 1)["kept"] > 50

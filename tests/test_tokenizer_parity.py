@@ -32,8 +32,13 @@ PROBES = [
 def js_encode(texts):
     if shutil.which("node") is None:
         pytest.fail("node is required for the tokenizer parity test")
-    proc = subprocess.run(["node", str(REPO_ROOT / "web" / "tools" / "encode.mjs")],
-                          input=json.dumps(texts), capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        ["node", str(REPO_ROOT / "web" / "tools" / "encode.mjs")],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout)
 
 

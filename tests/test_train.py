@@ -16,22 +16,49 @@ from transformers import GPT2LMHeadModel
 from txbuild.train import IMPROVEMENT_BAR
 from txbuild.train.card import read_card_metrics
 from txbuild.train.cli import train
-from txbuild.train.corpus import (EOT_ID, build_corpus, clean_text, heldout_ids_from_text,
-                                  load_tokenizer,
-                                  split_document, strip_gutenberg, unigram_cross_entropy)
+from txbuild.train.corpus import (
+    EOT_ID,
+    build_corpus,
+    clean_text,
+    heldout_ids_from_text,
+    load_tokenizer,
+    split_document,
+    strip_gutenberg,
+    unigram_cross_entropy,
+)
 from txbuild.train.config import TrainConfig
 from txbuild.train.model import PROBE_IDS, make_model, param_groups
-from txbuild.train.quality import (QUICK_TOKENS, heldout_loss, load_model,
-                                   previous_token_scores)
+from txbuild.train.quality import QUICK_TOKENS, heldout_loss, load_model, previous_token_scores
 from txbuild.train.shards import merge, split
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "gpt2-shakespeare"
 HELDOUT = REPO / "tests" / "data" / "heldout.txt"
 
-TINY = ["--layers", "2", "--heads", "2", "--width", "32", "--context", "32",
-        "--batch-size", "8", "--lr", "3e-3", "--warmup", "5", "--eval-every", "10",
-        "--log-every", "10", "--threads", "1", "--seed", "7"]
+TINY = [
+    "--layers",
+    "2",
+    "--heads",
+    "2",
+    "--width",
+    "32",
+    "--context",
+    "32",
+    "--batch-size",
+    "8",
+    "--lr",
+    "3e-3",
+    "--warmup",
+    "5",
+    "--eval-every",
+    "10",
+    "--log-every",
+    "10",
+    "--threads",
+    "1",
+    "--seed",
+    "7",
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +83,17 @@ def corpus_args(files: list[Path]) -> list[str]:
 
 def test_tokenizer_is_gpt2():
     tok = load_tokenizer()
-    assert tok("Data visualization empowers users to").input_ids == [
-        6601, 32704, 795, 30132, 2985, 284]
+    assert tok("Data visualization empowers users to").input_ids == [6601, 32704, 795, 30132, 2985, 284]
     assert len(tok) == 50257
 
 
 def test_cleaning_strips_gutenberg_boilerplate():
-    raw = ("\ufeffThe Project Gutenberg EBook of Hamlet\r\nlicence text\r\n"
-           "*** START OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\r\n\r\n"
-           "HAMLET.   \r\nTo be, or not to be.\r\n\r\n\r\n\r\n\r\nExit.\r\n"
-           "*** END OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\r\nmore licence\r\n")
+    raw = (
+        "\ufeffThe Project Gutenberg EBook of Hamlet\r\nlicence text\r\n"
+        "*** START OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\r\n\r\n"
+        "HAMLET.   \r\nTo be, or not to be.\r\n\r\n\r\n\r\n\r\nExit.\r\n"
+        "*** END OF THIS PROJECT GUTENBERG EBOOK HAMLET ***\r\nmore licence\r\n"
+    )
     text = clean_text(raw)
     assert text == "HAMLET.\nTo be, or not to be.\n\n\nExit.\n"
     assert strip_gutenberg("plain text") == "plain text"
@@ -75,7 +103,7 @@ def test_split_cuts_at_a_paragraph_break():
     doc = "".join(f"Para {i}.\nline two.\n\n" for i in range(100))
     train_part, held = split_document(doc, 0.1)
     assert doc.startswith(train_part)
-    assert doc[len(train_part):].strip("\n") == held.strip("\n")
+    assert doc[len(train_part) :].strip("\n") == held.strip("\n")
     assert held.startswith("Para ") and train_part.endswith("\n\n")
     assert 0.05 < len(held) / len(doc) < 0.15
 
@@ -91,15 +119,13 @@ def test_build_corpus_and_unigram(tiny_corpus):
 
 def test_train_loss_falls_and_checkpoint_reloads(tmp_path, tiny_corpus):
     out = tmp_path / "model"
-    run_train(corpus_args(tiny_corpus) + TINY + ["--state-file", "", "--steps", "40",
-                                                  "--output", str(out)])
+    run_train(corpus_args(tiny_corpus) + TINY + ["--state-file", "", "--steps", "40", "--output", str(out)])
     m = json.loads((out / "metrics.json").read_text())
     hist = m["history"]
     assert [h["step"] for h in hist] == [0, 10, 20, 30, 40]
     assert hist[-1]["heldout_loss"] < hist[0]["heldout_loss"] - 1.0  # from ~ln(50257)
     assert hist[-1]["train_loss"] < hist[1]["train_loss"]
-    for name in ("config.json", "model.safetensors", "vocab.json", "merges.txt",
-                 "tokenizer_config.json", "README.md"):
+    for name in ("config.json", "model.safetensors", "vocab.json", "merges.txt", "tokenizer_config.json", "README.md"):
         assert (out / name).exists(), name
     card = (out / "README.md").read_text()
     assert "txbuild train" in card and "--steps 40" in card
@@ -140,8 +166,9 @@ def test_training_is_deterministic_and_resumable(tmp_path, tiny_corpus):
 
 
 def test_sinusoidal_position_init_and_attention_dropout():
-    cfg = TrainConfig(layers=1, heads=2, width=16, context=12, dropout=0.1, attn_dropout=0.0,
-                      position_init="sinusoidal")
+    cfg = TrainConfig(
+        layers=1, heads=2, width=16, context=12, dropout=0.1, attn_dropout=0.0, position_init="sinusoidal"
+    )
     model = make_model(cfg)
     assert model.config.attn_pdrop == 0.0 and model.config.resid_pdrop == 0.1
     wpe = model.transformer.wpe.weight.detach().numpy()
@@ -175,9 +202,25 @@ def test_embeddings_can_be_left_out_of_weight_decay():
 
 def test_training_logs_the_previous_token_head(tmp_path, tiny_corpus):
     out = tmp_path / "model"
-    run_train(corpus_args(tiny_corpus) + TINY + [
-        "--state-file", "", "--steps", "20", "--output", str(out), "--attn-dropout", "0",
-        "--position-init", "sinusoidal", "--no-decay-embeddings", "--prev-token-windows", "4"])
+    run_train(
+        corpus_args(tiny_corpus)
+        + TINY
+        + [
+            "--state-file",
+            "",
+            "--steps",
+            "20",
+            "--output",
+            str(out),
+            "--attn-dropout",
+            "0",
+            "--position-init",
+            "sinusoidal",
+            "--no-decay-embeddings",
+            "--prev-token-windows",
+            "4",
+        ]
+    )
     m = json.loads((out / "metrics.json").read_text())
     assert all("prev_token" in h for h in m["history"])
     card = (out / "README.md").read_text()
@@ -195,8 +238,7 @@ def test_training_logs_the_previous_token_head(tmp_path, tiny_corpus):
 def test_shards_roundtrip(tmp_path):
     from safetensors.torch import load_file, save_file
 
-    tensors = {"big": torch.randn(300, 64).half(), "small": torch.randn(7),
-               "mid": torch.randn(40, 40)}
+    tensors = {"big": torch.randn(300, 64).half(), "small": torch.randn(7), "mid": torch.randn(40, 40)}
     save_file(tensors, str(tmp_path / "m.safetensors"))
     parts = split(tmp_path / "m.safetensors", tmp_path / "parts", max_bytes=16_000)
     assert len(parts) > 2 and all(p.stat().st_size < 16_000 + 2_000 for p in parts)
@@ -208,6 +250,7 @@ def test_shards_roundtrip(tmp_path):
 
 # ---- the bundled checkpoint -------------------------------------------------------------
 
+
 def test_bundled_checkpoint_is_a_small_gpt2():
     card = read_card_metrics(MODEL)
     size = (MODEL / "model.safetensors").stat().st_size
@@ -215,7 +258,11 @@ def test_bundled_checkpoint_is_a_small_gpt2():
     cfg = json.loads((MODEL / "config.json").read_text())
     assert cfg["model_type"] == "gpt2" and cfg["vocab_size"] == 50257
     assert (cfg["n_layer"], cfg["n_head"], cfg["n_embd"], cfg["n_positions"]) == (
-        card["n_layer"], card["n_head"], card["n_embd"], card["n_positions"])
+        card["n_layer"],
+        card["n_head"],
+        card["n_embd"],
+        card["n_positions"],
+    )
     tok = load_tokenizer(MODEL)  # the checkpoint's own vocab.json / merges.txt
     assert tok.model_max_length == cfg["n_positions"]
     assert card["heldout_sha256"] == hashlib.sha256(HELDOUT.read_bytes()).hexdigest()
@@ -231,8 +278,9 @@ def test_bundled_heldout_loss_matches_card():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("TXBUILD_FULL_HELDOUT"),
-                    reason="about a minute on 2 cores; set TXBUILD_FULL_HELDOUT=1")
+@pytest.mark.skipif(
+    not os.environ.get("TXBUILD_FULL_HELDOUT"), reason="about a minute on 2 cores; set TXBUILD_FULL_HELDOUT=1"
+)
 def test_bundled_full_heldout_loss_matches_card():
     card = read_card_metrics(MODEL)
     loss, n = heldout_loss(MODEL, HELDOUT)
@@ -248,5 +296,7 @@ def test_bundled_previous_token_head_matches_card():
     ids = heldout_ids_from_text(tok, HELDOUT.read_text(encoding="utf-8"))
     scores, _ = previous_token_scores(load_model(MODEL), ids)
     assert (int(scores.argmax() // scores.shape[1]), int(scores.argmax() % scores.shape[1])) == (
-        head["layer"], head["head"])
+        head["layer"],
+        head["head"],
+    )
     assert scores.max() == pytest.approx(head["score"], abs=2e-3)

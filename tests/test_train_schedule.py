@@ -14,7 +14,9 @@ def test_warmup_is_linear_then_a_cosine_to_min_lr():
     assert [lr_at(s, total, lr, min_lr, warmup) for s in (0, 4, 9)] == pytest.approx([1e-4, 5e-4, 1e-3])
     assert lr_at(10, total, lr, min_lr, warmup) == pytest.approx(lr)  # the cosine starts at the peak
     assert lr_at(60, total, lr, min_lr, warmup) == pytest.approx((lr + min_lr) / 2)  # half way
-    assert lr_at(35, total, lr, min_lr, warmup) == pytest.approx(min_lr + (lr - min_lr) * (1 + math.cos(math.pi / 4)) / 2)
+    assert lr_at(35, total, lr, min_lr, warmup) == pytest.approx(
+        min_lr + (lr - min_lr) * (1 + math.cos(math.pi / 4)) / 2
+    )
     assert lr_at(110, total, lr, min_lr, warmup) == pytest.approx(min_lr)
     assert lr_at(500, total, lr, min_lr, warmup) == pytest.approx(min_lr)  # past the end: stays at min_lr
     rates = [lr_at(s, total, lr, min_lr, warmup) for s in range(10, 111)]

@@ -40,8 +40,8 @@ async function copyHashed(src, destDir) {
 // need to read hundreds of MB), any other file by its bytes.
 async function modelId(modelDir) {
   const h = createHash('sha256');
-  const walk = async (dir) => (await readdir(dir, { withFileTypes: true }).catch(() => []))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const walk = async (dir) =>
+    (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const d of await walk(modelDir)) {
     if (!d.isDirectory()) continue;
     const root = join(modelDir, d.name);
@@ -51,13 +51,23 @@ async function modelId(modelDir) {
       for (const v of Object.values(m.variants || {})) {
         for (const sh of v.shards || []) if (sh.sha256 && sh.path) known.set(sh.path, sh.sha256);
       }
-    } catch { /* no manifest: every file by its bytes */ }
+    } catch {
+      /* no manifest: every file by its bytes */
+    }
     const visit = async (dir) => {
       for (const e of await walk(dir)) {
         const p = join(dir, e.name);
         const rel = relative(root, p).split('\\').join('/');
         if (e.isDirectory()) await visit(p);
-        else h.update(`${d.name}/${rel}\0${known.get(rel) ?? createHash('sha256').update(await readFile(p)).digest('hex')}\n`);
+        else
+          h.update(
+            `${d.name}/${rel}\0${
+              known.get(rel) ??
+              createHash('sha256')
+                .update(await readFile(p))
+                .digest('hex')
+            }\n`,
+          );
       }
     };
     await visit(root);
@@ -139,8 +149,14 @@ async function main() {
     ...ort,
     'sw.js': 'sw.js',
   };
-  const files = [...new Set([...appFiles, ...outputsOf(worker.metafile, site), ...outputsOf(gpuWorker.metafile, site),
-    ...Object.values(map)])].sort();
+  const files = [
+    ...new Set([
+      ...appFiles,
+      ...outputsOf(worker.metafile, site),
+      ...outputsOf(gpuWorker.metafile, site),
+      ...Object.values(map),
+    ]),
+  ].sort();
   const assetsJson = `${JSON.stringify({ ...map, files }, null, 2)}\n`;
   await writeFile(join(assets, 'assets.json'), assetsJson);
 

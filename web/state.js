@@ -4,9 +4,10 @@
 // A subscriber's error is rethrown on its own (reported like any uncaught error) unless
 // onError is given. With `keys`, writing any other key throws (every key is declared once,
 // in web/src/app-state.js).
-const rethrowLater = (err) => queueMicrotask(() => {
-  throw err;
-});
+const rethrowLater = (err) =>
+  queueMicrotask(() => {
+    throw err;
+  });
 
 export function createStore(initial, { onError = rethrowLater, keys = null } = {}) {
   const known = keys && new Set(keys);

@@ -55,8 +55,7 @@ def shares(hf: GPT2LMHeadModel, tr: dict[str, np.ndarray], tok: int, pos: int = 
     return {"parts": (centred / sigma * gamma) @ w, "bias": float(beta @ w + b), "sigma": sigma}
 
 
-def shares_via_lens(lens: Callable[[np.ndarray], np.ndarray], p: np.ndarray, tok: int,
-                    eps: float = 1e-5) -> dict:
+def shares_via_lens(lens: Callable[[np.ndarray], np.ndarray], p: np.ndarray, tok: int, eps: float = 1e-5) -> dict:
     """The same shares from a logit-lens function (rows (n, C) float32 -> logits (n, V))."""
     x = p.sum(axis=0)
     sigma = float(np.sqrt(x.var() + eps))
@@ -70,5 +69,9 @@ def shares_via_lens(lens: Callable[[np.ndarray], np.ndarray], p: np.ndarray, tok
 def example_entry(hf: GPT2LMHeadModel, tr: dict[str, np.ndarray], tok: int) -> dict:
     """The manifest's attribution for an example trace: the page shows it before the model loads."""
     s = shares(hf, tr, tok)
-    return {"token": int(tok), "parts": [float(v) for v in s["parts"]], "bias": s["bias"],
-            "logit": float(tr["logits"][-1, tok])}
+    return {
+        "token": int(tok),
+        "parts": [float(v) for v in s["parts"]],
+        "bias": s["bias"],
+        "logit": float(tr["logits"][-1, tok]),
+    }

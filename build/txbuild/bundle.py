@@ -24,8 +24,9 @@ def bundle_web(site_dir: Path) -> dict[str, str]:
         raise BundleError("node is not installed; the browser code is bundled with esbuild under Node.js")
     if not (WEB / "node_modules").is_dir():
         raise BundleError("web/node_modules is missing: run `npm ci --prefix web` (make site does it)")
-    proc = subprocess.run([node, str(WEB / "build.mjs"), "--out", str(site_dir)],
-                          capture_output=True, text=True, cwd=WEB)
+    proc = subprocess.run(
+        [node, str(WEB / "build.mjs"), "--out", str(site_dir)], capture_output=True, text=True, cwd=WEB
+    )
     if proc.returncode != 0:
         raise BundleError(f"web/build.mjs failed: {(proc.stderr or proc.stdout).strip()[-2000:]}")
     return json.loads((site_dir / "assets" / "assets.json").read_text())

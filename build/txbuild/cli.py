@@ -14,8 +14,10 @@ from . import PRECISIONS
 from .report import Reporter, human_bytes, verify_table
 from .train.cli import train
 
-MODEL_HELP = ("'auto' (GPT-2 small if cached or the hub answers, else the bundled model), "
-              "'bundled', a Hugging Face id such as gpt2, or a checkpoint folder")
+MODEL_HELP = (
+    "'auto' (GPT-2 small if cached or the hub answers, else the bundled model), "
+    "'bundled', a Hugging Face id such as gpt2, or a checkpoint folder"
+)
 
 
 def _reporter(verbose: int, quiet: bool) -> Reporter:
@@ -36,8 +38,12 @@ common = [
     click.option("--model", "-m", default="auto", show_default=True, help=MODEL_HELP),
     click.option("-v", "--verbose", count=True, help="More detail."),
     click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors."),
-    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-                 help="Cache of the expensive stages  [default: $TXBUILD_CACHE, else ./.txbuild/cache]."),
+    click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Cache of the expensive stages  [default: $TXBUILD_CACHE, else ./.txbuild/cache].",
+    ),
 ]
 
 
@@ -56,12 +62,26 @@ def main():
 @main.command("site")
 @with_common
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
-@click.option("--precision", type=click.Choice(PRECISIONS), default=None,
-              help="The variant the page loads first  [default: chosen by measurement: bytes, verification, speed].")
-@click.option("--variants", "variants", default="all", show_default=True,
-              help="Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'.")
-@click.option("--max-tokens", type=click.IntRange(1, 1024), default=64, show_default=True,
-              help="Longest prompt the explainer runs in the browser.")
+@click.option(
+    "--precision",
+    type=click.Choice(PRECISIONS),
+    default=None,
+    help="The variant the page loads first  [default: chosen by measurement: bytes, verification, speed].",
+)
+@click.option(
+    "--variants",
+    "variants",
+    default="all",
+    show_default=True,
+    help="Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'.",
+)
+@click.option(
+    "--max-tokens",
+    type=click.IntRange(1, 1024),
+    default=64,
+    show_default=True,
+    help="Longest prompt the explainer runs in the browser.",
+)
 @click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every stage.")
 @click.option("--strict", is_flag=True, help="Turn warnings (missing translation, broken link) into failures.")
 def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tokens, clean, strict):
@@ -70,8 +90,16 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
     from .site import BuildOptions, build_site
 
     rep = _reporter(verbose, quiet)
-    opts = BuildOptions(model=model, out=out, precision=precision, variants=_variants(variants),
-                        clean=clean, strict=strict, max_tokens=max_tokens, cache_root=default_root(cache_dir))
+    opts = BuildOptions(
+        model=model,
+        out=out,
+        precision=precision,
+        variants=_variants(variants),
+        clean=clean,
+        strict=strict,
+        max_tokens=max_tokens,
+        cache_root=default_root(cache_dir),
+    )
     res = build_site(opts, rep)  # a TxbuildError is one line and exit 1 (click prints it)
     t = Table(title=f"txbuild site → {res.out}")
     for col in ("model", "variant", "bytes", "verify", "top-1", "logits rel err"):
@@ -81,8 +109,14 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
     for prec, v in res.variants.items():
         mark = " (default)" if prec == res.default_variant else ""
         r = res.reports[prec]
-        t.add_row(label, prec + mark, human_bytes(v.bytes), "[green]pass[/]" if r["passed"] else "[red]FAIL[/]",
-                  f"{r['top1']:.3f}", f"{r['outputs']['logits']['max_rel']:.1e}")
+        t.add_row(
+            label,
+            prec + mark,
+            human_bytes(v.bytes),
+            "[green]pass[/]" if r["passed"] else "[red]FAIL[/]",
+            f"{r['top1']:.3f}",
+            f"{r['outputs']['logits']['max_rel']:.1e}",
+        )
         label = ""
     rep.table(t)
     if res.kept:
@@ -152,7 +186,9 @@ def _port(ctx, param, value) -> int:
 
 
 @main.command("serve")
-@click.option("--dir", "root", type=click.Path(path_type=Path, file_okay=False), default=Path("site"), show_default=True)
+@click.option(
+    "--dir", "root", type=click.Path(path_type=Path, file_okay=False), default=Path("site"), show_default=True
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", "-p", default="8000", show_default=True, callback=_port, help="0 picks a free port.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")

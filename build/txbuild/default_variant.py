@@ -42,9 +42,18 @@ def choose(measured: dict[str, dict]) -> str:
 
 def from_build(variants: dict[str, dict], reports: dict[str, dict]) -> str:
     """The rule on a build's manifest entries (bytes) and verification reports (quality, speed)."""
-    return choose({p: {"bytes": v["bytes"], "passed": reports[p]["passed"], "max_tv": reports[p]["max_tv"],
-                       "init_ms": reports[p].get("native_init_ms"), "step_ms": reports[p].get("native_step_ms")}
-                   for p, v in variants.items()})
+    return choose(
+        {
+            p: {
+                "bytes": v["bytes"],
+                "passed": reports[p]["passed"],
+                "max_tv": reports[p]["max_tv"],
+                "init_ms": reports[p].get("native_init_ms"),
+                "step_ms": reports[p].get("native_step_ms"),
+            }
+            for p, v in variants.items()
+        }
+    )
 
 
 def timed_session(graph) -> tuple[float, object]:

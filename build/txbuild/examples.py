@@ -38,8 +38,12 @@ def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[manifest.TraceTen
 def read_trace(path: Path, index: list[dict]) -> dict[str, np.ndarray]:
     """The tensors `write_trace` wrote to `path`, by its index."""
     data = path.read_bytes()
-    return {e["name"]: np.frombuffer(data, dtype="<f4", count=e["length"], offset=e["offset"])
-            .reshape(e["dims"]).astype(np.float32) for e in index}
+    return {
+        e["name"]: np.frombuffer(data, dtype="<f4", count=e["length"], offset=e["offset"])
+        .reshape(e["dims"])
+        .astype(np.float32)
+        for e in index
+    }
 
 
 def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path) -> list[manifest.Example]:
@@ -49,15 +53,28 @@ def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], fol
         tr = trace.trace_ids(lm.model, ids)
         rel = f"examples/{i}.bin"
         # dla: the overview's direct logit attribution for the predicted token
-        out.append(manifest.example(prompt, lang, ids, tokens=[lm.tokenizer.decode([t]) for t in ids],
-                                    top=stages.top_tokens(lm.tokenizer, tr["logits"]),
-                                    dla=attribution.example_entry(lm.model, tr, int(tr["logits"][-1].argmax())),
-                                    path=rel, tensors=write_trace(tr, folder / rel)))
+        out.append(
+            manifest.example(
+                prompt,
+                lang,
+                ids,
+                tokens=[lm.tokenizer.decode([t]) for t in ids],
+                top=stages.top_tokens(lm.tokenizer, tr["logits"]),
+                dla=attribution.example_entry(lm.model, tr, int(tr["logits"][-1].argmax())),
+                path=rel,
+                tensors=write_trace(tr, folder / rel),
+            )
+        )
     return out
 
 
-def build_examples(lm: LoadedModel, prompts: list[str | tuple[str, str]], max_tokens: int, model_dir: Path,
-                   cache_root: Path | None = None) -> tuple[list[manifest.Example], dict[str, np.ndarray]]:
+def build_examples(
+    lm: LoadedModel,
+    prompts: list[str | tuple[str, str]],
+    max_tokens: int,
+    model_dir: Path,
+    cache_root: Path | None = None,
+) -> tuple[list[manifest.Example], dict[str, np.ndarray]]:
     """Manifest entries for `prompts` (files under model_dir/examples/) and the first trace.
     A prompt is a string (English) or (prompt, lang).
 
@@ -71,7 +88,9 @@ def build_examples(lm: LoadedModel, prompts: list[str | tuple[str, str]], max_to
         config = {"runs": [(p, lang, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, lang, ids in runs]}
         # numerics: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla
         # entries; manifest: their shape; preopt: the session level verify runs them at
-        key = stages.stage_key(lm, config, [sys.modules[__name__], attribution, manifest, numerics, preopt, trace, verify, sources])
+        key = stages.stage_key(
+            lm, config, [sys.modules[__name__], attribution, manifest, numerics, preopt, trace, verify, sources]
+        )
 
         def fill(tmp: Path) -> None:
             (tmp / "examples.json").write_text(json.dumps(_write_examples(lm, runs, tmp)))

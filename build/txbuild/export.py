@@ -29,9 +29,15 @@ def export_fp32(hf_model) -> onnx.ModelProto:
     with warnings.catch_warnings(), _quiet("torch.onnx", "torch.export", "torch._dynamo"):
         warnings.simplefilter("ignore")
         program = torch.onnx.export(
-            model, (ids, past_k, past_v), dynamo=True, opset_version=OPSET,
-            input_names=list(INPUTS), output_names=list(OUTPUTS),
-            dynamic_shapes=({1: seq}, {2: past}, {2: past}), verbose=False)
+            model,
+            (ids, past_k, past_v),
+            dynamo=True,
+            opset_version=OPSET,
+            input_names=list(INPUTS),
+            output_names=list(OUTPUTS),
+            dynamic_shapes=({1: seq}, {2: past}, {2: past}),
+            verbose=False,
+        )
     proto = program.model_proto
     onnx.checker.check_model(proto, full_check=False)
     return proto

@@ -35,8 +35,11 @@ def page_title(model: dict, lang: str, t: dict) -> str:
 
 def about_build(model: dict, lang: str, t: dict, source: str) -> dict:
     """The footnote: the build's name and source, and the card's build remarks."""
-    return {"name": str(model.get("name") or model.get("id") or ""), "source": source,
-            "note": _per_lang(model.get("build_note"), lang)}
+    return {
+        "name": str(model.get("name") or model.get("id") or ""),
+        "source": source,
+        "note": _per_lang(model.get("build_note"), lang),
+    }
 
 
 def reader_name(model: dict, lang: str) -> str:

@@ -12,8 +12,14 @@ from markupsafe import Markup
 
 _MD_SYNTAX = "\\`*_[](){}#!|$~^:"
 # One pass (str.translate), so the references it writes are never escaped again.
-_TABLE = {**{ord(c): f"&#{ord(c)};" for c in _MD_SYNTAX},
-          ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#39;"}
+_TABLE = {
+    **{ord(c): f"&#{ord(c)};" for c in _MD_SYNTAX},
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+    ord("'"): "&#39;",
+}
 
 
 def markdown_text(value) -> Markup:
@@ -29,15 +35,17 @@ def markdown_text(value) -> Markup:
 # file://; `txbuild serve` and the service worker send it as a header too). Scripts come from
 # the site only; 'wasm-unsafe-eval' lets onnxruntime-web compile its wasm. Inline styles stay
 # allowed: the figures and legends colour cells with style attributes, and they run no code.
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
 
 
 def static_script(templates_dir, name: str, files: dict[str, bytes]) -> str:

@@ -26,8 +26,9 @@ def read_utf8(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise InputError(f"{_rel(path)}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x}); "
-                         "save the file as UTF-8") from None
+        raise InputError(
+            f"{_rel(path)}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def load_toml(path: Path) -> dict:

@@ -92,10 +92,16 @@ class Variant:
             graph_sha256=sha256_file(model_dir / graph),
             graph_bytes=graph_bytes,
             bytes=graph_bytes + sum(s["bytes"] for s in shards),
-            shards=[Shard(name=s["name"], path=f"{prec}/{s['name']}", bytes=s["bytes"], sha256=s["sha256"])
-                    for s in shards],
-            lens=Lens(graph=lens_graph, sha256=sha256_file(model_dir / lens_graph),
-                      bytes=(model_dir / lens_graph).stat().st_size, input=lens["input"], output=lens["output"]),
+            shards=[
+                Shard(name=s["name"], path=f"{prec}/{s['name']}", bytes=s["bytes"], sha256=s["sha256"]) for s in shards
+            ],
+            lens=Lens(
+                graph=lens_graph,
+                sha256=sha256_file(model_dir / lens_graph),
+                bytes=(model_dir / lens_graph).stat().st_size,
+                input=lens["input"],
+                output=lens["output"],
+            ),
         )
 
 
@@ -133,15 +139,32 @@ class Example(TypedDict):
     trace: dict  # {"path": "examples/<i>.bin", "tensors": [TraceTensor]} little-endian float32
 
 
-def example(prompt: str, lang: str, ids: list[int], tokens: list[str], top: list[dict], dla: dict,
-            path: str, tensors: list[TraceTensor]) -> Example:
+def example(
+    prompt: str,
+    lang: str,
+    ids: list[int],
+    tokens: list[str],
+    top: list[dict],
+    dla: dict,
+    path: str,
+    tensors: list[TraceTensor],
+) -> Example:
     """An example's entry; `top` from stages.top_tokens, `dla` from attribution.example_entry
     (copied key by key: nothing else enters the manifest with them)."""
-    return Example(prompt=prompt, lang=lang, ids=[int(i) for i in ids], tokens=tokens,
-                   top=[TopToken(id=int(r["id"]), token=r["token"], prob=float(r["prob"])) for r in top],
-                   dla=Attribution(token=int(dla["token"]), parts=[float(v) for v in dla["parts"]],
-                                   bias=float(dla["bias"]), logit=float(dla["logit"])),
-                   trace={"path": path, "tensors": tensors})
+    return Example(
+        prompt=prompt,
+        lang=lang,
+        ids=[int(i) for i in ids],
+        tokens=tokens,
+        top=[TopToken(id=int(r["id"]), token=r["token"], prob=float(r["prob"])) for r in top],
+        dla=Attribution(
+            token=int(dla["token"]),
+            parts=[float(v) for v in dla["parts"]],
+            bias=float(dla["bias"]),
+            logit=float(dla["logit"]),
+        ),
+        trace={"path": path, "tensors": tensors},
+    )
 
 
 @dataclass(frozen=True)
@@ -182,14 +205,25 @@ class Manifest:
     variants: dict[str, Variant]
     examples: list[Example]
     tokenizer: dict = field(default_factory=lambda: {"js_encoding": "r50k_base"})  # gpt-tokenizer's name
-    inputs: list[Input] = field(default_factory=lambda: [
-        Input(name=n, dims=list(d), dtype=INPUT_DTYPES.get(n, "float32")) for n, d in INPUTS.items()])
+    inputs: list[Input] = field(
+        default_factory=lambda: [
+            Input(name=n, dims=list(d), dtype=INPUT_DTYPES.get(n, "float32")) for n, d in INPUTS.items()
+        ]
+    )
     outputs: list[Tensor] = field(default_factory=lambda: [Tensor(name=n, dims=list(d)) for n, d in OUTPUTS.items()])
     schema: int = SCHEMA
 
     @classmethod
-    def of(cls, lm, *, variants: dict[str, Variant], default_variant: str, max_tokens: int,
-           examples: list[Example], default_prompts: dict[str, str]) -> Manifest:
+    def of(
+        cls,
+        lm,
+        *,
+        variants: dict[str, Variant],
+        default_variant: str,
+        max_tokens: int,
+        examples: list[Example],
+        default_prompts: dict[str, str],
+    ) -> Manifest:
         """The manifest of `lm`; `default_prompts` {lang: prompt}, each one of the examples'
         (a language without its own default takes the English one's run)."""
         cfg = lm.model.config
@@ -211,8 +245,11 @@ class Manifest:
             build_note=_per_lang(card.get("build_note")),
             reader_name=_per_lang(card.get("reader_name")),
             dims=Dims.of(cfg),
-            config=Config(n_ctx=int(cfg.n_positions), n_params=int(sum(p.numel() for p in lm.model.parameters())),
-                          layer_norm_epsilon=float(cfg.layer_norm_epsilon)),
+            config=Config(
+                n_ctx=int(cfg.n_positions),
+                n_params=int(sum(p.numel() for p in lm.model.parameters())),
+                layer_norm_epsilon=float(cfg.layer_norm_epsilon),
+            ),
             max_tokens=max_tokens,
             default_example=default_example,
             default_variant=default_variant,
@@ -234,10 +271,23 @@ class Manifest:
         """The article's `model` (article/context.py PageContext): the same facts under the
         names its templates use (n_layer, n_head, ...)."""
         d, c = self.dims, self.config
-        return {"id": self.id, "name": self.name, "trained": self.trained, "source": self.source,
-                "description": self.description, "title": self.title, "build_note": self.build_note,
-                "reader_name": self.reader_name, "n_layer": d.layer, "n_head": d.head, "n_embd": d.embd,
-                "head_dim": d.head_dim, "vocab_size": d.vocab, "n_ctx": c.n_ctx, "n_params": c.n_params}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "trained": self.trained,
+            "source": self.source,
+            "description": self.description,
+            "title": self.title,
+            "build_note": self.build_note,
+            "reader_name": self.reader_name,
+            "n_layer": d.layer,
+            "n_head": d.head,
+            "n_embd": d.embd,
+            "head_dim": d.head_dim,
+            "vocab_size": d.vocab,
+            "n_ctx": c.n_ctx,
+            "n_params": c.n_params,
+        }
 
 
 def sha256_file(path: Path) -> str:

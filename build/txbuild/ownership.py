@@ -20,8 +20,19 @@ from .errors import TxbuildError
 
 MARKER = ".txbuild-site"
 # Top-level names a build writes; used for a folder marked by an older txbuild (no file list).
-LEGACY_NAMES = {"index.html", "en", "ko", "assets", "ort", "model", "sw.js", "coi-serviceworker.js",
-                "404.html", ".nojekyll", MARKER}
+LEGACY_NAMES = {
+    "index.html",
+    "en",
+    "ko",
+    "assets",
+    "ort",
+    "model",
+    "sw.js",
+    "coi-serviceworker.js",
+    "404.html",
+    ".nojekyll",
+    MARKER,
+}
 
 
 class OwnershipError(TxbuildError):
@@ -47,9 +58,12 @@ def read_marker(folder: Path) -> tuple[bool, list[str] | None]:
 
 
 def _legacy(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for name in LEGACY_NAMES
-                  for p in ([folder / name] if (folder / name).is_file() else (folder / name).rglob("*"))
-                  if p.is_file() or p.is_symlink())
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for name in LEGACY_NAMES
+        for p in ([folder / name] if (folder / name).is_file() else (folder / name).rglob("*"))
+        if p.is_file() or p.is_symlink()
+    )
 
 
 def files_in(folder: Path) -> list[str]:
@@ -99,12 +113,15 @@ def remove_owned(folder: Path, what: str) -> None:
         raise OwnershipError(f"{what} {folder} is not a folder txbuild wrote; refusing to remove it (move it away)")
     owned, files = read_marker(folder)
     if not owned:
-        raise OwnershipError(f"{what} {folder} exists and was not written by txbuild (no {MARKER}); "
-                             "refusing to remove it (move it away)")
+        raise OwnershipError(
+            f"{what} {folder} exists and was not written by txbuild (no {MARKER}); refusing to remove it (move it away)"
+        )
     others = foreign(folder)
     if others:
-        raise OwnershipError(f"{what} {folder} holds files txbuild did not write ({_names(others)}); "
-                             "refusing to remove it (move them away)")
+        raise OwnershipError(
+            f"{what} {folder} holds files txbuild did not write ({_names(others)}); "
+            "refusing to remove it (move them away)"
+        )
     shutil.rmtree(folder)
 
 
@@ -129,8 +146,10 @@ def swap_into_place(tmp: Path, out: Path) -> list[str]:
     kept = foreign(out) if out.is_dir() else []
     clash = [k for k in kept if (tmp / k.rstrip("/")).exists()]
     if clash:
-        raise OwnershipError(f"--out {out} holds files txbuild did not write where the new build writes its own "
-                             f"({_names(clash)}); move them away")
+        raise OwnershipError(
+            f"--out {out} holds files txbuild did not write where the new build writes its own "
+            f"({_names(clash)}); move them away"
+        )
     old = out.parent / f".{out.name}.old"
     remove_owned(old, "the previous build's backup")
     for k in kept:  # same file system: renames, nothing copied

@@ -52,8 +52,9 @@ def _optimise(src: Path, dst: Path, fold: bool) -> onnx.ModelProto:
     # every initializer of 1 KiB or more to one external file next to the graph (re-sharded later)
     so.add_session_config_entry("session.optimized_model_external_initializers_file_name", _EXTERNAL)
     so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
-    ort.InferenceSession(str(src), so, providers=["CPUExecutionProvider"],
-                         disabled_optimizers=None if fold else ["ConstantFolding"])
+    ort.InferenceSession(
+        str(src), so, providers=["CPUExecutionProvider"], disabled_optimizers=None if fold else ["ConstantFolding"]
+    )
     return onnx.load(dst, load_external_data=True)
 
 
@@ -77,8 +78,9 @@ def preoptimize(model: onnx.ModelProto) -> onnx.ModelProto:
             ops = _ops(optimised)
             again = Path(tmp) / f"pass{i}"
             again.mkdir()
-            onnx.save_model(optimised, again / "model.onnx", save_as_external_data=True, location=_EXTERNAL,
-                            size_threshold=1024)
+            onnx.save_model(
+                optimised, again / "model.onnx", save_as_external_data=True, location=_EXTERNAL, size_threshold=1024
+            )
             optimised = _optimise(again / "model.onnx", out / f"pass{i}.onnx", fold)
             if fold and weight_bytes(optimised) > before * GROWTH:  # fp16: casts folded into fp32 weights
                 fold = False

@@ -38,7 +38,9 @@ def _gemm_to_matmul(model: onnx.ModelProto) -> None:
         if node.op_type != "Gemm" or node.input[1] not in inits:
             continue
         attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-        assert attrs.get("alpha", 1.0) == 1.0 and attrs.get("beta", 1.0) == 1.0 and not attrs.get("transA", 0), node.name
+        assert attrs.get("alpha", 1.0) == 1.0 and attrs.get("beta", 1.0) == 1.0 and not attrs.get("transA", 0), (
+            node.name
+        )
         b = node.input[1]
         if attrs.get("transB", 0):
             # The tied output layer: a transposed copy for the quantizer (the fp32 one goes later).
@@ -47,8 +49,11 @@ def _gemm_to_matmul(model: onnx.ModelProto) -> None:
             g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(arr), b))
         at = list(g.node).index(node)
         out = node.output[0]
-        new = [helper.make_node("MatMul", [node.input[0], b], [out if len(node.input) < 3 else f"{out}__mm"],
-                                name=f"{node.name}__mm")]
+        new = [
+            helper.make_node(
+                "MatMul", [node.input[0], b], [out if len(node.input) < 3 else f"{out}__mm"], name=f"{node.name}__mm"
+            )
+        ]
         if len(node.input) == 3:
             new.append(helper.make_node("Add", [f"{out}__mm", node.input[2]], [out], name=f"{node.name}__bias"))
         g.node.remove(node)
@@ -114,8 +119,7 @@ def to_q4(fp32: onnx.ModelProto) -> onnx.ModelProto:
         level = logging.getLogger().level
         logging.getLogger().setLevel(logging.ERROR)
         try:
-            q = MatMulNBitsQuantizer(fp32, bits=BITS, block_size=BLOCK, is_symmetric=True,
-                                     quant_format=QuantFormat.QDQ)
+            q = MatMulNBitsQuantizer(fp32, bits=BITS, block_size=BLOCK, is_symmetric=True, quant_format=QuantFormat.QDQ)
             q.process()
         finally:
             logging.getLogger().setLevel(level)

@@ -22,9 +22,16 @@ from pathlib import Path
 from .errors import UsageError
 from .htmlsafe import CSP
 
-TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-         ".onnx": "application/octet-stream", ".data": "application/octet-stream",
-         ".json": "application/json", ".woff2": "font/woff2", ".svg": "image/svg+xml"}
+TYPES = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".onnx": "application/octet-stream",
+    ".data": "application/octet-stream",
+    ".json": "application/json",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+}
 
 MAX_THREADS = 32  # a local server: a browser opens ~6 connections per origin
 BACKLOG = 64

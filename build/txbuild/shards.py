@@ -43,12 +43,12 @@ def _split_big_initializers(model: onnx.ModelProto, max_bytes: int) -> None:
         for name, part in zip(names, parts):
             graph.initializer.append(numpy_helper.from_array(np.ascontiguousarray(part), name))
         # Recreate the original name as a node output, first in the graph.
-        graph.node.insert(0, helper.make_node("Concat", names, [init.name], axis=0,
-                                              name=f"{init.name}__join"))
+        graph.node.insert(0, helper.make_node("Concat", names, [init.name], axis=0, name=f"{init.name}__join"))
 
 
-def save_sharded(model: onnx.ModelProto, out_dir: Path, graph_name: str = "model.onnx",
-                 max_bytes: int = MAX_SHARD_BYTES) -> list[Shard]:
+def save_sharded(
+    model: onnx.ModelProto, out_dir: Path, graph_name: str = "model.onnx", max_bytes: int = MAX_SHARD_BYTES
+) -> list[Shard]:
     """Write `out_dir/graph_name` and its shards `graph_name.data.<i>`; return the shards."""
     out_dir.mkdir(parents=True, exist_ok=True)
     model = onnx.ModelProto.FromString(model.SerializeToString())  # the caller's copy stays intact

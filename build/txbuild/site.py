@@ -26,8 +26,7 @@ from .sources import LoadedModel, load, resolve
 
 GENERIC_PROMPTS = {
     "default": "Data visualization empowers users to",
-    "examples": ["Data visualization empowers users to", "The capital of France is",
-                 "Once upon a time, there was a"],
+    "examples": ["Data visualization empowers users to", "The capital of France is", "Once upon a time, there was a"],
     # the Korean page's examples (after its own, it offers the English ones); its default stays
     # the English one unless a card names a Korean default
     "examples_ko": ["대한민국의 수도는", "옛날 옛적에 한 마을에"],
@@ -123,20 +122,32 @@ def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def model_files(lm: LoadedModel, folders: dict[str, Path], reports: dict[str, dict], model_dir: Path,
-                opts: BuildOptions, rep: Reporter) -> tuple[Manifest, dict]:
+def model_files(
+    lm: LoadedModel,
+    folders: dict[str, Path],
+    reports: dict[str, dict],
+    model_dir: Path,
+    opts: BuildOptions,
+    rep: Reporter,
+) -> tuple[Manifest, dict]:
     """Everything under site/model/<id>/: the variants' files, the example runs, verify.json and
     the manifest (written in one call). Returns the manifest and the English default's trace."""
     variants = _place_variants(folders, model_dir)
     # by measurement unless --precision names it
     default_variant = opts.precision or default_rule.from_build(
-        {p: dataclasses.asdict(v) for p, v in variants.items()}, reports)
+        {p: dataclasses.asdict(v) for p, v in variants.items()}, reports
+    )
     prompts = prompts_for(lm)
     with rep.stage("examples", "precomputed example runs"):
-        examples, first_trace = build_examples(lm, example_runs(prompts), opts.max_tokens, model_dir,
-                                              opts.cache_root)
-    manifest = Manifest.of(lm, variants=variants, default_variant=default_variant, max_tokens=opts.max_tokens,
-                           examples=examples, default_prompts={"en": prompts["default"], "ko": prompts.get("default_ko")})
+        examples, first_trace = build_examples(lm, example_runs(prompts), opts.max_tokens, model_dir, opts.cache_root)
+    manifest = Manifest.of(
+        lm,
+        variants=variants,
+        default_variant=default_variant,
+        max_tokens=opts.max_tokens,
+        examples=examples,
+        default_prompts={"en": prompts["default"], "ko": prompts.get("default_ko")},
+    )
     manifest.write(model_dir)
     (model_dir / "verify.json").write_text(json.dumps(reports, indent=1))
     return manifest, first_trace
@@ -173,8 +184,9 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     reports = stages.verify_variants(lm, folders, opts.cache_root, rep)
     failed = [p for p, r in reports.items() if not r["passed"]]
     if failed:
-        raise BuildError("verification failed: " + "; ".join(
-            f"{p}: {', '.join(reports[p]['failures'])}" for p in failed))
+        raise BuildError(
+            "verification failed: " + "; ".join(f"{p}: {', '.join(reports[p]['failures'])}" for p in failed)
+        )
 
     tmp = out.parent / f".{out.name}.tmp"
     remove_owned(tmp, "a stale build folder")
@@ -190,11 +202,17 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         with rep.stage("bundle", "browser code (esbuild)"):
             assets = bundle.bundle_web(tmp)
         with rep.stage("render", "pages"):
-            ctx = PageContext(out_dir=tmp, model=manifest.page_model(),
-                              manifest_href=f"model/{lm.source.id}/manifest.json", assets=assets,
-                              example=manifest.examples[manifest.default_example["en"]], trace=first_trace,
-                              lens=lens_tops(lm, first_trace), strict=opts.strict,
-                              measured=measure_model(lm, prompts_for(lm)["examples"]))
+            ctx = PageContext(
+                out_dir=tmp,
+                model=manifest.page_model(),
+                manifest_href=f"model/{lm.source.id}/manifest.json",
+                assets=assets,
+                example=manifest.examples[manifest.default_example["en"]],
+                trace=first_trace,
+                lens=lens_tops(lm, first_trace),
+                strict=opts.strict,
+                measured=measure_model(lm, prompts_for(lm)["examples"]),
+            )
             try:
                 warnings = render_pages(ctx)
             except StrictError as e:
@@ -209,5 +227,14 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
             remove_owned(tmp, "the unfinished build folder")
         except TxbuildError as e:
             rep.warn(str(e))
-    return BuildResult(out, lm, manifest.variants, manifest.default_variant, _dir_bytes(out),
-                       time.perf_counter() - t0, warnings, kept, reports)
+    return BuildResult(
+        out,
+        lm,
+        manifest.variants,
+        manifest.default_variant,
+        _dir_bytes(out),
+        time.perf_counter() - t0,
+        warnings,
+        kept,
+        reports,
+    )

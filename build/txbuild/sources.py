@@ -84,9 +84,15 @@ def resolve(spec: str) -> ModelSource:
     if spec == "auto":
         if in_hf_cache("gpt2") or hub_reachable():
             return ModelSource("hub", "gpt2", "gpt2")
-        why = "HF_HUB_OFFLINE is set" if hub_offline() else "huggingface.co did not answer and gpt2 is not in the local cache"
+        why = (
+            "HF_HUB_OFFLINE is set"
+            if hub_offline()
+            else "huggingface.co did not answer and gpt2 is not in the local cache"
+        )
         src = resolve("bundled")
-        src.notes.append(f"--model auto: {why}; using the bundled model {BUNDLED_DIR.name} (pass --model gpt2 for GPT-2 small)")
+        src.notes.append(
+            f"--model auto: {why}; using the bundled model {BUNDLED_DIR.name} (pass --model gpt2 for GPT-2 small)"
+        )
         return src
     path = Path(spec).expanduser()
     if path.exists() or spec.startswith((".", "/", "~")):
@@ -106,8 +112,15 @@ def _weights_hash(model) -> str:
     return h.hexdigest()[:16]
 
 
-CARD_FIELDS = {"trained": bool, "name": str, "default_prompt": str, "example_prompts": list,
-               "default_prompt_ko": str, "example_prompts_ko": list, "description": (str, dict)}
+CARD_FIELDS = {
+    "trained": bool,
+    "name": str,
+    "default_prompt": str,
+    "example_prompts": list,
+    "default_prompt_ko": str,
+    "example_prompts_ko": list,
+    "description": (str, dict),
+}
 
 
 def _read_card(folder: Path | None) -> dict:
@@ -159,11 +172,15 @@ def _check_folder(folder: Path) -> None:
 def _weights_error(where: str, e: Exception) -> ModelError:
     text = str(e)
     if "mismatch" in text.lower() or "size mismatch" in text:
-        return ModelError(f"{where}: the shapes in config.json do not match the weights "
-                          "(n_embd, n_layer, n_head, vocab_size or n_positions differ)")
+        return ModelError(
+            f"{where}: the shapes in config.json do not match the weights "
+            "(n_embd, n_layer, n_head, vocab_size or n_positions differ)"
+        )
     if type(e).__name__ == "SafetensorError" or "deserializ" in text:
         return ModelError(f"{where}: the weights file is damaged or truncated ({text.splitlines()[0]})")
-    return ModelError(f"cannot load weights or tokenizer from {where}: {text.splitlines()[0] if text else type(e).__name__}")
+    return ModelError(
+        f"cannot load weights or tokenizer from {where}: {text.splitlines()[0] if text else type(e).__name__}"
+    )
 
 
 def load(source: ModelSource) -> LoadedModel:
@@ -183,7 +200,9 @@ def load(source: ModelSource) -> LoadedModel:
         config = AutoConfig.from_pretrained(where, **kwargs)
     except (OSError, ValueError) as e:
         tried = f"Hugging Face id {where!r}" if source.kind == "hub" else f"folder {where}"
-        reason = "offline and not in the local cache" if (source.kind == "hub" and hub_offline()) else str(e).splitlines()[0]
+        reason = (
+            "offline and not in the local cache" if (source.kind == "hub" and hub_offline()) else str(e).splitlines()[0]
+        )
         raise ModelError(f"cannot load {tried}: {reason}") from None
     if config.model_type != "gpt2":
         raise ModelError(f"{where} is a {config.model_type!r} checkpoint; txbuild explains GPT-2-family models only")
@@ -194,14 +213,15 @@ def load(source: ModelSource) -> LoadedModel:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = GPT2LMHeadModel.from_pretrained(where, attn_implementation="eager",
-                                                    dtype="float32", **kwargs)
+            model = GPT2LMHeadModel.from_pretrained(where, attn_implementation="eager", dtype="float32", **kwargs)
             tokenizer = GPT2TokenizerFast.from_pretrained(where, **kwargs)
     except Exception as e:  # safetensors, torch and transformers raise their own types
         raise _weights_error(where, e) from None
     if len(tokenizer) < 256 or len(tokenizer) > model.config.vocab_size:
-        raise ModelError(f"{where}: the tokenizer has {len(tokenizer)} tokens but the model "
-                         f"{model.config.vocab_size}; the tokenizer files do not belong to it")
+        raise ModelError(
+            f"{where}: the tokenizer has {len(tokenizer)} tokens but the model "
+            f"{model.config.vocab_size}; the tokenizer files do not belong to it"
+        )
     model.eval()
     card = {"trained": True, **card_extra}
     return LoadedModel(source, model, tokenizer, _weights_hash(model), card)

@@ -19,18 +19,22 @@ def stage_key(lm: LoadedModel, config: dict, modules: list) -> str:
     """A stage's cache key: the weights, the model's config (epsilon, activation, ...), the
     stage's config and the source of the modules that compute it, this one included."""
     model_config = {k: v for k, v in lm.model.config.to_dict().items() if k not in ("_name_or_path",)}
-    return cache.stage_key(lm.weights_hash, {**config, "model_config": model_config},
-                           [sys.modules[__name__], *modules])
+    return cache.stage_key(lm.weights_hash, {**config, "model_config": model_config}, [sys.modules[__name__], *modules])
 
 
 def dims_of(config) -> dict[str, int]:
-    return {"layer": config.n_layer, "head": config.n_head, "head_dim": config.n_embd // config.n_head,
-            "embd": config.n_embd, "mlp": config.n_inner or 4 * config.n_embd,
-            "vocab": config.vocab_size, "n_ctx": config.n_positions}
+    return {
+        "layer": config.n_layer,
+        "head": config.n_head,
+        "head_dim": config.n_embd // config.n_head,
+        "embd": config.n_embd,
+        "mlp": config.n_inner or 4 * config.n_embd,
+        "vocab": config.vocab_size,
+        "n_ctx": config.n_positions,
+    }
 
 
-def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
-                    rep: Reporter) -> dict[str, Path]:
+def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path, rep: Reporter) -> dict[str, Path]:
     """{precision: folder holding model.onnx, its shards and shards.json}, from the cache if it can."""
     fp32_proto = None
     out: dict[str, Path] = {}
@@ -51,8 +55,16 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path,
                 written = shards.save_sharded(proto, tmp, GRAPH)
             (tmp / "shards.json").write_text(json.dumps([s.__dict__ for s in written], indent=1))
             lens_shards = lens.extract_lens(tmp, GRAPH)
-            (tmp / "lens.json").write_text(json.dumps({"graph": lens.LENS_GRAPH, "input": lens.LENS_INPUT,
-                                                       "output": lens.LENS_OUTPUT, "shards": lens_shards}))
+            (tmp / "lens.json").write_text(
+                json.dumps(
+                    {
+                        "graph": lens.LENS_GRAPH,
+                        "input": lens.LENS_INPUT,
+                        "output": lens.LENS_OUTPUT,
+                        "shards": lens_shards,
+                    }
+                )
+            )
 
         folder, hit = cache.cached_dir(cache_root, f"onnx-{prec}", key, fill)
         if hit:
@@ -72,8 +84,7 @@ def probe_refs(lm: LoadedModel) -> list[tuple[list[int], dict]]:
     return refs
 
 
-def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
-                    rep: Reporter) -> dict[str, dict]:
+def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path, rep: Reporter) -> dict[str, dict]:
     """{precision: report dict}; each report is cached next to the graph it judged."""
     reports: dict[str, dict] = {}
     refs = None
@@ -88,7 +99,9 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
             with rep.stage("trace", "PyTorch reference on the probe prompts"):
                 refs = probe_refs(lm)
         with rep.stage("verify", prec):
-            report = verify.verify_variant(prec, folder / GRAPH, refs, dims, lens_graph=folder / lens.LENS_GRAPH).as_dict()
+            report = verify.verify_variant(
+                prec, folder / GRAPH, refs, dims, lens_graph=folder / lens.LENS_GRAPH
+            ).as_dict()
             # measurements for the default-variant rule (default_variant.py), cached with the report
             report["native_init_ms"], sess = default_variant.timed_session(folder / GRAPH)
             report["native_step_ms"] = default_variant.native_step_ms(sess, dims)

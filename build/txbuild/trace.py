@@ -73,8 +73,9 @@ class TracedGPT2(nn.Module):
         keys = torch.arange(P + T, device=input_ids.device)
         masked = keys[None, :] > pos[:, None]  # (T, P+T)
 
-        rec: dict[str, list[torch.Tensor]] = {n: [] for n in OUTPUTS if n not in
-                                               ("logits", "tok_emb", "pos_emb", "embed", "ln_f")}
+        rec: dict[str, list[torch.Tensor]] = {
+            n: [] for n in OUTPUTS if n not in ("logits", "tok_emb", "pos_emb", "embed", "ln_f")
+        }
         for i, block in enumerate(self.tr.h):
             a = block.ln_1(x)  # (T, C)
             q, k, v = block.attn.c_attn(a).split(self.n_embd, dim=-1)
@@ -95,11 +96,24 @@ class TracedGPT2(nn.Module):
             act = block.mlp.act(pre)
             out = block.mlp.c_proj(act)  # (T, C)
             x = x + out
-            for name, t in (("present_key", k_all), ("present_value", v_all), ("ln1", a),
-                            ("q", q), ("k", k), ("v", v), ("attn_scores", scores),
-                            ("attn_probs", probs), ("head_out", heads), ("attn_out", proj),
-                            ("resid_mid", resid_mid), ("ln2", m), ("mlp_pre", pre),
-                            ("mlp_act", act), ("mlp_out", out), ("resid_post", x)):
+            for name, t in (
+                ("present_key", k_all),
+                ("present_value", v_all),
+                ("ln1", a),
+                ("q", q),
+                ("k", k),
+                ("v", v),
+                ("attn_scores", scores),
+                ("attn_probs", probs),
+                ("head_out", heads),
+                ("attn_out", proj),
+                ("resid_mid", resid_mid),
+                ("ln2", m),
+                ("mlp_pre", pre),
+                ("mlp_act", act),
+                ("mlp_out", out),
+                ("resid_post", x),
+            ):
                 rec[name].append(t)
         ln_f = self.tr.ln_f(x)
         logits = self.lm_head(ln_f)  # (T, V)

@@ -81,15 +81,21 @@ def options(threads: int = 0):
     return opts
 
 
-def run(sess, ids: list[int], past: tuple[np.ndarray, np.ndarray] | None = None,
-        n_layer: int = 0, n_head: int = 0, head_dim: int = 0, outputs: list[str] | None = None):
+def run(
+    sess,
+    ids: list[int],
+    past: tuple[np.ndarray, np.ndarray] | None = None,
+    n_layer: int = 0,
+    n_head: int = 0,
+    head_dim: int = 0,
+    outputs: list[str] | None = None,
+):
     """One ORT run; returns {output name: array}. A missing past means an empty (length-0) one."""
     if past is None:
         empty = np.zeros((n_layer, n_head, 0, head_dim), dtype=np.float32)
         past = (empty, empty)
     names = outputs or list(OUTPUTS)
-    vals = sess.run(names, {"input_ids": np.array([ids], dtype=np.int64),
-                            "past_key": past[0], "past_value": past[1]})
+    vals = sess.run(names, {"input_ids": np.array([ids], dtype=np.int64), "past_key": past[0], "past_value": past[1]})
     return dict(zip(names, vals))
 
 
@@ -103,8 +109,9 @@ def _rel(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return mx, mx / max(scale, 1e-12)
 
 
-def verify_variant(precision: str, graph: Path, refs: list[tuple[list[int], dict]], dims: dict,
-                   lens_graph: Path | None = None) -> VariantReport:
+def verify_variant(
+    precision: str, graph: Path, refs: list[tuple[list[int], dict]], dims: dict, lens_graph: Path | None = None
+) -> VariantReport:
     """Compare one variant's graph with the PyTorch traces `refs` = [(ids, trace), ...]."""
     sess = session(graph)
     lens_sess = session(lens_graph) if lens_graph else None
@@ -135,15 +142,20 @@ def verify_variant(precision: str, graph: Path, refs: list[tuple[list[int], dict
         if len(ids) >= 2:
             cut = len(ids) // 2
             first = run(sess, ids[:cut], outputs=["present_key", "present_value"], **kw)
-            rest = run(sess, ids[cut:], past=(first["present_key"], first["present_value"]),
-                       outputs=["logits"], **kw)
+            rest = run(sess, ids[cut:], past=(first["present_key"], first["present_value"]), outputs=["logits"], **kw)
             kv = max(kv, _rel(rest["logits"], got["logits"][cut:])[1])
     report = VariantReport(
-        precision=precision, passed=True,
+        precision=precision,
+        passed=True,
         outputs={n: {"max_abs": e[0], "max_rel": e[1]} for n, e in errs.items()},
-        top1=float(np.mean(top1)), top5=float(np.mean(top5)), max_tv=max(tvs),
-        confident_top1=(conf_hits / conf_n) if conf_n else None, kv_max_rel=kv,
-        lens_max_rel=lens_err if lens_sess is not None else None, tolerance=TOLERANCE[precision])
+        top1=float(np.mean(top1)),
+        top5=float(np.mean(top5)),
+        max_tv=max(tvs),
+        confident_top1=(conf_hits / conf_n) if conf_n else None,
+        kv_max_rel=kv,
+        lens_max_rel=lens_err if lens_sess is not None else None,
+        tolerance=TOLERANCE[precision],
+    )
     report.failures = _judge(report)
     report.passed = not report.failures
     return report
@@ -152,8 +164,11 @@ def verify_variant(precision: str, graph: Path, refs: list[tuple[list[int], dict
 def _judge(r: VariantReport) -> list[str]:
     tol, bad = r.tolerance, []
     if "max_rel" in tol:
-        bad += [f"{n}: relative error {e['max_rel']:.2e} > {tol['max_rel']:.0e}"
-                for n, e in r.outputs.items() if e["max_rel"] > tol["max_rel"]]
+        bad += [
+            f"{n}: relative error {e['max_rel']:.2e} > {tol['max_rel']:.0e}"
+            for n, e in r.outputs.items()
+            if e["max_rel"] > tol["max_rel"]
+        ]
     if "max_tv" in tol and r.max_tv > tol["max_tv"]:
         bad.append(f"next-token distribution differs by {r.max_tv:.3f} (total variation) > {tol['max_tv']}")
     if "confident_top1" in tol and r.confident_top1 is not None and r.confident_top1 < tol["confident_top1"]:
@@ -162,5 +177,7 @@ def _judge(r: VariantReport) -> list[str]:
     if r.lens_max_rel is not None and r.lens_max_rel > lens_tol:
         bad.append(f"the logit-lens graph differs from PyTorch by {r.lens_max_rel:.2e} (relative) > {lens_tol:.0e}")
     if r.kv_max_rel > tol["kv_rel"]:
-        bad.append(f"logits with a past cache differ from a full run by {r.kv_max_rel:.2e} (relative) > {tol['kv_rel']:.0e}")
+        bad.append(
+            f"logits with a past cache differ from a full run by {r.kv_max_rel:.2e} (relative) > {tol['kv_rel']:.0e}"
+        )
     return bad

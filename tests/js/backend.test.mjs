@@ -5,7 +5,16 @@ import { availableBackends, pickBackend, threadCount } from '../../web/src/backe
 test('WebGPU is offered only when the browser gives an adapter', async () => {
   assert.deepEqual(await availableBackends({}), ['wasm']);
   assert.deepEqual(await availableBackends({ gpu: { requestAdapter: async () => null } }), ['wasm']);
-  assert.deepEqual(await availableBackends({ gpu: { requestAdapter: async () => { throw new Error('no'); } } }), ['wasm']);
+  assert.deepEqual(
+    await availableBackends({
+      gpu: {
+        requestAdapter: async () => {
+          throw new Error('no');
+        },
+      },
+    }),
+    ['wasm'],
+  );
   assert.deepEqual(await availableBackends({ gpu: { requestAdapter: async () => ({}) } }), ['webgpu', 'wasm']);
 });
 

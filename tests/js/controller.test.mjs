@@ -159,8 +159,24 @@ test('generation steps once per token (no full re-run each step); the comparison
   const m = goldenManifest();
   // the explained run asks for every output but the cache's
   const explained = m.outputs.filter((o) => !o.name.startsWith('present_')).length;
-  const store = createStore({ ...initialState(m, 'fp32'), gen: { ...initialState(m, 'fp32').gen, settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 } } }, { keys: STATE_KEYS });
-  const c = createController({ store, loadTokenizer: async () => tokenizer, createClient: steppingClient(log), ortPaths: {}, numThreads: 1, debounceMs: 0 });
+  const store = createStore(
+    {
+      ...initialState(m, 'fp32'),
+      gen: {
+        ...initialState(m, 'fp32').gen,
+        settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 },
+      },
+    },
+    { keys: STATE_KEYS },
+  );
+  const c = createController({
+    store,
+    loadTokenizer: async () => tokenizer,
+    createClient: steppingClient(log),
+    ortPaths: {},
+    numThreads: 1,
+    debounceMs: 0,
+  });
   await c.start('fp32');
   for (let i = 0; i < 5; i++) await tick();
   c.setPrompt('ab');
@@ -169,9 +185,15 @@ test('generation steps once per token (no full re-run each step); the comparison
   await c.generate(2);
   for (let i = 0; i < 5; i++) await tick();
   assert.deepEqual(store.get().gen.ids, [2, 3]);
-  assert.deepEqual(log.filter((x) => x.startsWith('step')), ['step 01 fed 2', 'step 012 fed 1', 'step 0123 fed 1']);
+  assert.deepEqual(
+    log.filter((x) => x.startsWith('step')),
+    ['step 01 fed 2', 'step 012 fed 1', 'step 0123 fed 1'],
+  );
   // the only full run after generating is the one re-explanation of the whole sequence
-  assert.deepEqual(log.filter((x) => x.startsWith('run')), [`run 0123 ${explained}`]);
+  assert.deepEqual(
+    log.filter((x) => x.startsWith('run')),
+    [`run 0123 ${explained}`],
+  );
   assert.deepEqual(store.get().gen.timings, [{ cached: 2 }, { cached: 2 }]);
   assert.equal(store.get().gen.compare, null);
 
@@ -183,6 +205,9 @@ test('generation steps once per token (no full re-run each step); the comparison
   assert.equal(cmp.timings.length, 3);
   assert.deepEqual(cmp.timings[0], { cached: 2, full: 10 });
   // each cached measurement fed exactly one token; each full one ran the whole sequence
-  assert.deepEqual(log.filter((x) => x.startsWith('step 0123')), ['step 0123 fed 1', 'step 0123 fed 1', 'step 0123 fed 1']);
+  assert.deepEqual(
+    log.filter((x) => x.startsWith('step 0123')),
+    ['step 0123 fed 1', 'step 0123 fed 1', 'step 0123 fed 1'],
+  );
   assert.equal(log.filter((x) => x === 'run 0123 1').length, 3); // logits only
 });

@@ -11,7 +11,9 @@ test('an example shown after the tokenizer arrived mid-download uses its labels'
   const rt = {
     store: { get: () => state },
     set: (patch) => (state = { ...state, ...patch }),
-    manifest: { examples: [{ prompt: '사', ids: [7, 8], tokens: ['\ufffd', '\ufffd'], top: [{ id: 1, token: 'x', prob: 1 }] }] },
+    manifest: {
+      examples: [{ prompt: '사', ids: [7, 8], tokens: ['\ufffd', '\ufffd'], top: [{ id: 1, token: 'x', prob: 1 }] }],
+    },
     loadExample: () => new Promise((r) => (release = r)),
     tok: null,
     label: (id) => ({ id, text: `<${id}>`, bytes: true, raw: [id] }),

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTrace, matrix, attentionSteps, concatHeads, blockInput, stats, rankAndProb } from '../../web/src/explainer/tensors.js';
+import {
+  parseTrace,
+  matrix,
+  attentionSteps,
+  concatHeads,
+  blockInput,
+  stats,
+  rankAndProb,
+} from '../../web/src/explainer/tensors.js';
 import { topK, gelu } from '../../web/src/numerics.js';
 import { groupTokens, utf8Text, hex } from '../../web/src/explainer/bytes.js';
 import { encodeText, tokenBytes } from '../../web/src/tokenizer.js';
@@ -9,7 +17,10 @@ const T = (dims, values) => ({ dims, data: Float32Array.from(values) });
 
 test('parseTrace reads the indexed float32 tensors and checks their sizes', () => {
   const buf = new Float32Array([1, 2, 3, 4, 5, 6]).buffer;
-  const out = parseTrace(buf, [{ name: 'a', dims: [2], offset: 0, length: 2 }, { name: 'b', dims: [2, 2], offset: 8, length: 4 }]);
+  const out = parseTrace(buf, [
+    { name: 'a', dims: [2], offset: 0, length: 2 },
+    { name: 'b', dims: [2, 2], offset: 8, length: 4 },
+  ]);
   assert.deepEqual([...out.a.data], [1, 2]);
   assert.deepEqual([...out.b.data], [3, 4, 5, 6]);
   assert.throws(() => parseTrace(buf, [{ name: 'c', dims: [3], offset: 0, length: 2 }]));
@@ -17,7 +28,10 @@ test('parseTrace reads the indexed float32 tensors and checks their sizes', () =
 });
 
 test('matrix slices the leading indices of a packed tensor', () => {
-  const t = T([2, 2, 3], Array.from({ length: 12 }, (_, i) => i));
+  const t = T(
+    [2, 2, 3],
+    Array.from({ length: 12 }, (_, i) => i),
+  );
   const m = matrix(t, 1);
   assert.equal(m.rows, 2);
   assert.equal(m.at(1, 2), 11);
@@ -65,7 +79,10 @@ test('byte-level tokens are grouped into the characters their bytes make', () =>
   const groups = groupTokens(tokens);
   assert.equal(groups.map((g) => g.text).join(''), text);
   assert.equal(groups.at(-1).end, ids.length);
-  assert.ok(groups.some((g) => !g.single && g.end - g.start > 1), 'a character spread over several tokens');
+  assert.ok(
+    groups.some((g) => !g.single && g.end - g.start > 1),
+    'a character spread over several tokens',
+  );
   for (const g of groups) assert.ok(!g.text.includes('\ufffd'));
   // cut inside a character: the group never completes
   assert.equal(groupTokens([{ bytes: [0xec, 0x95] }]).at(-1).text, null);

@@ -1,8 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planStep, slicePast, cacheNorms, cacheBytes, limits, stopReason, timingSummary } from '../../web/src/gen/kv-cache.js';
+import {
+  planStep,
+  slicePast,
+  cacheNorms,
+  cacheBytes,
+  limits,
+  stopReason,
+  timingSummary,
+} from '../../web/src/gen/kv-cache.js';
 import { lensRows, lensTop } from '../../web/src/gen/lens.js';
-import { parseUrlState, serializeUrlState, sliderToTemp, tempToSlider, SAMPLING_DEFAULTS } from '../../web/src/gen/url-state.js';
+import {
+  parseUrlState,
+  serializeUrlState,
+  sliderToTemp,
+  tempToSlider,
+  SAMPLING_DEFAULTS,
+} from '../../web/src/gen/url-state.js';
 
 test('planStep reuses the longest cached prefix and always feeds one token', () => {
   assert.deepEqual(planStep([], [1, 2, 3]), { reuse: 0, feed: [1, 2, 3] });
@@ -16,7 +30,10 @@ test('planStep reuses the longest cached prefix and always feeds one token', () 
 test('slicePast keeps the first positions of every layer and head', () => {
   // [L=2, H=1, P=3, D=2]: value = 100*l + 10*p + d
   const dims = [2, 1, 3, 2];
-  const data = Float32Array.from({ length: 12 }, (_, i) => 100 * Math.floor(i / 6) + 10 * Math.floor((i % 6) / 2) + (i % 2));
+  const data = Float32Array.from(
+    { length: 12 },
+    (_, i) => 100 * Math.floor(i / 6) + 10 * Math.floor((i % 6) / 2) + (i % 2),
+  );
   const s = slicePast(data, dims, 2);
   assert.deepEqual(s.dims, [2, 1, 2, 2]);
   assert.deepEqual(Array.from(s.data), [0, 1, 10, 11, 100, 101, 110, 111]);
@@ -66,26 +83,62 @@ test('lens rows: the embedding then each layer, for one token; top-k per row', (
   assert.throws(() => lensRows(tensors, 2));
   const logits = Float32Array.from([0, 5, 1, /* row 2 */ 9, 0, 0]);
   const top = lensTop(logits, [2, 3], 2);
-  assert.deepEqual(top.map((row) => row.map((x) => x.id)), [[1, 2], [0, 1]]);
+  assert.deepEqual(
+    top.map((row) => row.map((x) => x.id)),
+    [
+      [1, 2],
+      [0, 1],
+    ],
+  );
   for (const row of top) assert.ok(row[0].prob > row[1].prob);
 });
 
 const sizes = { layers: 6, heads: 8, stages: 9, vocab: 50257, maxGen: 256 };
 
 test('URL state round-trips', () => {
-  const st = { prompt: 'To be, or not', layer: 3, head: 7, stage: 4, pos: 2, mode: 'topp', temperature: 0.7, topK: 40, topP: 0.85, seed: 9, gen: [11, 198, 50256] };
+  const st = {
+    prompt: 'To be, or not',
+    layer: 3,
+    head: 7,
+    stage: 4,
+    pos: 2,
+    mode: 'topp',
+    temperature: 0.7,
+    topK: 40,
+    topP: 0.85,
+    seed: 9,
+    gen: [11, 198, 50256],
+  };
   const search = serializeUrlState('?variant=fp32', st, { prompt: 'x' });
   assert.match(search, /variant=fp32/);
   const { values, bad } = parseUrlState(search, sizes);
   assert.deepEqual(bad, []);
-  assert.deepEqual(values, { prompt: st.prompt, layer: 3, head: 7, stage: 4, pos: 2, mode: 'topp', temperature: 0.7, topP: 0.85, seed: 9, gen: st.gen });
+  assert.deepEqual(values, {
+    prompt: st.prompt,
+    layer: 3,
+    head: 7,
+    stage: 4,
+    pos: 2,
+    mode: 'topp',
+    temperature: 0.7,
+    topP: 0.85,
+    seed: 9,
+    gen: st.gen,
+  });
   // defaults are left out
-  const plain = serializeUrlState('', { prompt: 'x', layer: 0, head: 0, stage: 0, pos: null, ...SAMPLING_DEFAULTS, gen: [] }, { prompt: 'x' });
+  const plain = serializeUrlState(
+    '',
+    { prompt: 'x', layer: 0, head: 0, stage: 0, pos: null, ...SAMPLING_DEFAULTS, gen: [] },
+    { prompt: 'x' },
+  );
   assert.equal(plain, '');
 });
 
 test('malformed URL values fall back and are named', () => {
-  const { values, bad } = parseUrlState('?layer=0&head=abc&temp=9&mode=hot&k=0&p=1.5&seed=-1&gen=1,x,3&stage=99&prompt=ok', sizes);
+  const { values, bad } = parseUrlState(
+    '?layer=0&head=abc&temp=9&mode=hot&k=0&p=1.5&seed=-1&gen=1,x,3&stage=99&prompt=ok',
+    sizes,
+  );
   assert.deepEqual(values, { prompt: 'ok' });
   assert.deepEqual(bad.sort(), ['gen', 'head', 'k', 'layer', 'mode', 'p', 'seed', 'stage', 'temp'].sort());
   assert.deepEqual(parseUrlState('?gen=1,50257', sizes).bad, ['gen']);
@@ -108,7 +161,10 @@ test('draw n uses the n-th number of the seed; greedy takes the top token', asyn
   const seq = Array.from({ length: 5 }, () => rng());
   seq.forEach((u, n) => assert.equal(uniformAt(7, n), u));
   const logits = Float32Array.from([0, 3, 1, 2]);
-  assert.deepEqual([drawFor(logits, { mode: 'greedy', seed: 7 }, 3).id, drawFor(logits, { mode: 'greedy', seed: 7 }, 3).u], [1, null]);
+  assert.deepEqual(
+    [drawFor(logits, { mode: 'greedy', seed: 7 }, 3).id, drawFor(logits, { mode: 'greedy', seed: 7 }, 3).u],
+    [1, null],
+  );
   const d = drawFor(logits, { mode: 'none', temperature: 1, seed: 7 }, 2);
   assert.equal(d.u, seq[2]);
   assert.equal(d.id, d.steps.order[d.rank]);

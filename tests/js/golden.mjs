@@ -14,4 +14,5 @@ export const MANIFEST_URL = `http://127.0.0.1/model/${GOLDEN.id}/manifest.json`;
 export const goldenJson = () => structuredClone(GOLDEN);
 
 // The manifest as main.js hands it to the app: parsed, then for the page's language.
-export const goldenManifest = (lang = 'en', json = goldenJson()) => forLanguage(parseManifest(json, MANIFEST_URL), lang);
+export const goldenManifest = (lang = 'en', json = goldenJson()) =>
+  forLanguage(parseManifest(json, MANIFEST_URL), lang);

@@ -10,7 +10,10 @@ const FIX = fileURLToPath(new URL('./fixtures/', import.meta.url));
 test('the walker finds a cycle through import, export-from and import(); comments are not edges', () => {
   const r = cycles(join(FIX, 'cycle'));
   assert.deepEqual(r.cycles, [['a.js', 'b.js']]);
-  assert.deepEqual(edges(join(FIX, 'cycle', 'b.js')).map((f) => f.split('/').pop()), ['c.js', 'a.js']);
+  assert.deepEqual(
+    edges(join(FIX, 'cycle', 'b.js')).map((f) => f.split('/').pop()),
+    ['c.js', 'a.js'],
+  );
   assert.deepEqual(edges(join(FIX, 'cycle', 'leaf.js')), []);
   assert.deepEqual(cycles(join(FIX, 'acyclic')).cycles, []);
 });
@@ -28,7 +31,8 @@ test('views never import the controller or the shell (they read the store, not t
   const bad = [];
   for (const [f, es] of r.graph) {
     if (!f.includes('/viz/')) continue;
-    for (const e of es) if (/\/(controller|explainer\/shell|main)\.js$/.test(e) || e.includes('/src/run/')) bad.push(`${f} -> ${e}`);
+    for (const e of es)
+      if (/\/(controller|explainer\/shell|main)\.js$/.test(e) || e.includes('/src/run/')) bad.push(`${f} -> ${e}`);
   }
   assert.deepEqual(bad, []);
 });

@@ -9,8 +9,12 @@ import { goldenJson, MANIFEST_URL } from './golden.mjs';
 const ex = (prompt, lang, ids, tokens, prob) => ({ prompt, lang, ids, tokens, top: [{ id: 1, prob, token: 'x' }] });
 // examples chosen for the Korean note's cases (fragments, a less sure Korean prediction)
 const manifest = {
-  examples: [ex('Good morrow, my', 'en', [1, 2, 3], ['Good', ' morrow', ', my'], 0.5), ex('O Romeo', 'en', [4], ['O'], 0.2),
-    ex('가나', 'ko', [5, 6, 7], ['\ufffd', '\ufffd', '나'], 0.01), ex('오늘은', 'ko', [8], ['오늘은'], 0.3)],
+  examples: [
+    ex('Good morrow, my', 'en', [1, 2, 3], ['Good', ' morrow', ', my'], 0.5),
+    ex('O Romeo', 'en', [4], ['O'], 0.2),
+    ex('가나', 'ko', [5, 6, 7], ['\ufffd', '\ufffd', '나'], 0.01),
+    ex('오늘은', 'ko', [8], ['오늘은'], 0.3),
+  ],
 };
 
 test('the English page offers only the English examples; the Korean page its own first', () => {
@@ -31,7 +35,10 @@ test("each page's default prompt and the example that is its run (the golden man
   assert.equal(json.examples[ko.defaultExample].lang, 'ko');
   assert.deepEqual(ko.exampleOrder, [2, 3, 0, 1]); // the golden's examples: en, en, ko, ko
   // a card without a Korean default: the Korean page takes the English one's run
-  const noKoDefault = forLanguage(parseManifest({ ...json, default_example: { ...json.default_example, ko: json.default_example.en } }, MANIFEST_URL), 'ko');
+  const noKoDefault = forLanguage(
+    parseManifest({ ...json, default_example: { ...json.default_example, ko: json.default_example.en } }, MANIFEST_URL),
+    'ko',
+  );
   assert.equal(noKoDefault.defaultPrompt, en.defaultPrompt);
   assert.equal(noKoDefault.defaultExample, en.defaultExample);
   // a page language the manifest names no default for: the English page's

@@ -2,14 +2,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isLong, restorePrompt, remember, readStored, storageKey } from '../../web/src/gen/long-prompt.js';
-import { parseUrlState, serializeUrlState, MAX_PROMPT_URL_BYTES, SAMPLING_DEFAULTS } from '../../web/src/gen/url-state.js';
+import {
+  parseUrlState,
+  serializeUrlState,
+  MAX_PROMPT_URL_BYTES,
+  SAMPLING_DEFAULTS,
+} from '../../web/src/gen/url-state.js';
 
 const sizes = { layers: 2, heads: 4, stages: 10, vocab: 50257, maxGen: 128, maxPos: 128 };
 const st = (prompt) => ({ prompt, layer: 0, head: 0, stage: 0, pos: null, ...SAMPLING_DEFAULTS, gen: [] });
 
 function memoryStorage() {
   const m = new Map();
-  return { getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), removeItem: (k) => m.delete(k), m };
+  return {
+    getItem: (k) => (m.has(k) ? m.get(k) : null),
+    setItem: (k, v) => m.set(k, String(v)),
+    removeItem: (k) => m.delete(k),
+    m,
+  };
 }
 
 test('a long prompt written to the link and the tab comes back whole from both', () => {
@@ -42,7 +52,17 @@ test('a prompt that fits again is forgotten; a storage that throws is no storage
   remember(storage, 'k', 'short');
   assert.equal(storage.m.size, 0);
   assert.equal(isLong('short'), false);
-  const broken = { getItem() { throw new Error('denied'); }, setItem() { throw new Error('full'); }, removeItem() { throw new Error('x'); } };
+  const broken = {
+    getItem() {
+      throw new Error('denied');
+    },
+    setItem() {
+      throw new Error('full');
+    },
+    removeItem() {
+      throw new Error('x');
+    },
+  };
   assert.doesNotThrow(() => remember(broken, 'k', 'a'.repeat(5000)));
   assert.equal(readStored(broken, 'k'), null);
   assert.equal(readStored(undefined, 'k'), null);

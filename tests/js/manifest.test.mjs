@@ -14,9 +14,15 @@ test('paths resolve against the manifest URL; sizes add up', () => {
   const m = parse(j);
   const fp32 = j.variants.fp32;
   assert.equal(m.variants.fp32.graphUrl, `https://example.org/repo/model/tiny/${fp32.graph}?h=${fp32.graph_sha256}`);
-  assert.equal(m.variants.fp32.shards[0].url, `https://example.org/repo/model/tiny/${fp32.shards[0].path}?h=${fp32.shards[0].sha256}`);
+  assert.equal(
+    m.variants.fp32.shards[0].url,
+    `https://example.org/repo/model/tiny/${fp32.shards[0].path}?h=${fp32.shards[0].sha256}`,
+  );
   assert.equal(m.variants.fp32.shards[0].name, fp32.shards[0].name);
-  assert.equal(m.variants.fp32.lens.graphUrl, `https://example.org/repo/model/tiny/${fp32.lens.graph}?h=${fp32.lens.sha256}`);
+  assert.equal(
+    m.variants.fp32.lens.graphUrl,
+    `https://example.org/repo/model/tiny/${fp32.lens.graph}?h=${fp32.lens.sha256}`,
+  );
   for (const name of Object.keys(j.variants)) {
     const v = m.variants[name];
     assert.equal(v.graphBytes, j.variants[name].graph_bytes);
@@ -55,14 +61,48 @@ test('schema, tokenizer, logits, variants and examples are checked', () => {
 // Every field the app reads: without it the manifest is refused, by the field's name (the
 // app never fills one in with a guess).
 const REQUIRED = [
-  'id', 'trained', 'max_tokens', 'tokenizer', 'default_variant', 'variants', 'inputs', 'outputs', 'dims', 'config',
-  'examples', 'default_example', 'dims.layer', 'dims.head', 'dims.head_dim', 'dims.embd', 'dims.mlp', 'dims.vocab',
-  'config.n_ctx', 'config.layer_norm_epsilon', 'default_example.en', 'default_example.ko',
-  'variants.fp32.shards', 'variants.fp32.bytes', 'variants.fp32.graph_bytes', 'variants.fp32.lens',
-  'variants.fp32.lens.bytes', 'variants.fp32.lens.input', 'variants.fp32.lens.output',
-  'examples.0.prompt', 'examples.0.lang', 'examples.0.ids', 'examples.0.tokens', 'examples.0.top', 'examples.0.dla',
-  'examples.0.dla.token', 'examples.0.dla.parts', 'examples.0.dla.bias', 'examples.0.dla.logit', 'examples.0.trace',
-  'examples.0.trace.path', 'examples.0.trace.tensors',
+  'id',
+  'trained',
+  'max_tokens',
+  'tokenizer',
+  'default_variant',
+  'variants',
+  'inputs',
+  'outputs',
+  'dims',
+  'config',
+  'examples',
+  'default_example',
+  'dims.layer',
+  'dims.head',
+  'dims.head_dim',
+  'dims.embd',
+  'dims.mlp',
+  'dims.vocab',
+  'config.n_ctx',
+  'config.layer_norm_epsilon',
+  'default_example.en',
+  'default_example.ko',
+  'variants.fp32.shards',
+  'variants.fp32.bytes',
+  'variants.fp32.graph_bytes',
+  'variants.fp32.lens',
+  'variants.fp32.lens.bytes',
+  'variants.fp32.lens.input',
+  'variants.fp32.lens.output',
+  'examples.0.prompt',
+  'examples.0.lang',
+  'examples.0.ids',
+  'examples.0.tokens',
+  'examples.0.top',
+  'examples.0.dla',
+  'examples.0.dla.token',
+  'examples.0.dla.parts',
+  'examples.0.dla.bias',
+  'examples.0.dla.logit',
+  'examples.0.trace',
+  'examples.0.trace.path',
+  'examples.0.trace.tensors',
 ];
 
 test('a manifest missing a required field is refused with its name', () => {
@@ -75,7 +115,11 @@ test('a manifest missing a required field is refused with its name', () => {
     assert.ok(Object.hasOwn(parent, last), `the golden manifest has ${path}`);
     delete parent[last];
     const named = path.replace(/^examples\.(\d+)/, 'examples[$1]');
-    assert.throws(() => parse(j), (err) => err.message === `manifest: ${named} is missing`, path);
+    assert.throws(
+      () => parse(j),
+      (err) => err.message === `manifest: ${named} is missing`,
+      path,
+    );
   }
 });
 
@@ -102,7 +146,10 @@ test('variant: query overrides the default only when it exists', () => {
 });
 
 test('named dims resolve from manifest dims and run sizes', () => {
-  assert.deepEqual(resolveDims(['layer', 'head', 'past', 'head_dim'], { layer: 2, head: 4, head_dim: 8, past: 0 }), [2, 4, 0, 8]);
+  assert.deepEqual(
+    resolveDims(['layer', 'head', 'past', 'head_dim'], { layer: 2, head: 4, head_dim: 8, past: 0 }),
+    [2, 4, 0, 8],
+  );
   assert.throws(() => resolveDims(['mystery'], {}), /unknown dim/);
 });
 

@@ -49,7 +49,8 @@ test('softmax: large logits do not overflow, −∞ gives 0, plain arrays work',
 test('softmaxRows is a softmax per row', () => {
   const x = logitsOf(4 * 7, 8, 9);
   const p = softmaxRows(x, 7, 0.8);
-  for (let r = 0; r < 4; r++) close(p.subarray(r * 7, r * 7 + 7), naiveSoftmax(x.subarray(r * 7, r * 7 + 7), 0.8), 1e-15, `row ${r}`);
+  for (let r = 0; r < 4; r++)
+    close(p.subarray(r * 7, r * 7 + 7), naiveSoftmax(x.subarray(r * 7, r * 7 + 7), 0.8), 1e-15, `row ${r}`);
   close(softmaxRows([0, -Infinity, 0, 0], 2), [1, 0, 0.5, 0.5], 0, 'masked rows');
 });
 
@@ -63,20 +64,30 @@ test('topK matches a full stable sort: largest first, ties by lower index', () =
 });
 
 test('topPCount matches the brute-force nucleus', () => {
-  for (const [seed, scale] of [[1, 2], [2, 8], [3, 30]]) {
+  for (const [seed, scale] of [
+    [1, 2],
+    [2, 8],
+    [3, 30],
+  ]) {
     const x = logitsOf(500, scale, seed);
     const p = softmax(x);
     const inRank = ranked(x).map((i) => p[i]);
-    for (const cut of [0, 0.1, 0.5, 0.9, 0.99, 1]) assert.equal(topPCount(inRank, cut), naiveTopP(inRank, cut), `seed ${seed} p=${cut}`);
+    for (const cut of [0, 0.1, 0.5, 0.9, 0.99, 1])
+      assert.equal(topPCount(inRank, cut), naiveTopP(inRank, cut), `seed ${seed} p=${cut}`);
   }
   // by hand: 0.5, 0.3, 0.1, 0.1
-  assert.deepEqual([0, 0.5, 0.79, 0.81, 0.95].map((cut) => topPCount([0.5, 0.3, 0.1, 0.1], cut)), [1, 1, 2, 3, 4]);
+  assert.deepEqual(
+    [0, 0.5, 0.79, 0.81, 0.95].map((cut) => topPCount([0.5, 0.3, 0.1, 0.1], cut)),
+    [1, 1, 2, 3, 4],
+  );
   assert.equal(topPCount([0.5, 0.3, 0.1, 0.1], 0.95, 2), 2); // never past the limit (−∞ ranks)
 });
 
 test('GELU is the tanh form GPT-2 uses', () => {
   // torch.nn.functional.gelu(torch.tensor([-3., -1., -0.5, 0., 0.5, 1., 3.], dtype=torch.float64), approximate='tanh')
-  const torchTanh = [-0.0036373920817729943, -0.15880800939172324, -0.15428599017485606, 0, 0.34571400982514394,
-    0.8411919906082768, 2.996362607918227];
+  const torchTanh = [
+    -0.0036373920817729943, -0.15880800939172324, -0.15428599017485606, 0, 0.34571400982514394, 0.8411919906082768,
+    2.996362607918227,
+  ];
   close([-3, -1, -0.5, 0, 0.5, 1, 3].map(gelu), torchTanh, 1e-15, 'gelu');
 });

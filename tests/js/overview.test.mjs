@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { partList, selectionFor, strongestLinks, residualParts, lensRows, sharesFromLens, byPart, PART_STAGE } from '../../web/viz/overview-data.js';
+import {
+  partList,
+  selectionFor,
+  strongestLinks,
+  residualParts,
+  lensRows,
+  sharesFromLens,
+  byPart,
+  PART_STAGE,
+} from '../../web/viz/overview-data.js';
 import { STEPS, TEXT, stepPatch, facts } from '../../web/src/tour/steps.js';
 import { parseUrlState, serializeUrlState } from '../../web/src/gen/url-state.js';
 import { createT } from '../../web/src/strings.js';
@@ -9,7 +18,7 @@ import { createT } from '../../web/src/strings.js';
 const STAGE_IDS = ['tokens', 'embedding', 'blocks', 'qkv', 'attention', 'attn_output', 'mlp', 'norm', 'output'];
 
 // a small deterministic generator (no Math.random in tests)
-const lcg = (seed) => () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+const lcg = (seed) => () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
 
 test('the overview has every part of every block, each opening an existing stage', () => {
   const parts = partList(3);
@@ -85,7 +94,19 @@ test('?tour=N is read 1-based, bounded by the number of steps, and written back'
   assert.equal(parseUrlState('?tour=5', sizes).values.tour, 4);
   assert.deepEqual(parseUrlState(`?tour=${STEPS.length + 1}`, sizes).bad, ['tour']);
   assert.deepEqual(parseUrlState('?tour=0', sizes).bad, ['tour']);
-  const st = { prompt: 'a', layer: 0, head: 0, stage: 0, pos: null, mode: 'topk', temperature: 1, topK: 40, topP: 0.9, seed: 42, gen: [] };
+  const st = {
+    prompt: 'a',
+    layer: 0,
+    head: 0,
+    stage: 0,
+    pos: null,
+    mode: 'topk',
+    temperature: 1,
+    topK: 40,
+    topP: 0.9,
+    seed: 42,
+    gen: [],
+  };
   assert.equal(serializeUrlState('', { ...st, tour: 4 }, { prompt: 'a' }), '?tour=5');
   assert.equal(serializeUrlState('?tour=5', { ...st, tour: undefined }, { prompt: 'a' }), '');
 });
@@ -97,11 +118,24 @@ test('the tour has 12-20 steps, each with words in both languages and a valid st
     return Object.fromEntries([...text.matchAll(/^(\w+) = "(.*)"$/gm)].map((m) => [m[1], JSON.parse(`"${m[2]}"`)]));
   };
   const manifest = { dims: { layer: 3, head: 2, head_dim: 4, embd: 8, vocab: 50 } }; // the 3-layer state below
-  const probs = { dims: [3, 2, 2, 2], data: Float32Array.from([1, 0, 0.5, 0.5, 1, 0, 0.2, 0.8, 1, 0, 0.9, 0.1, 1, 0, 0.3, 0.7, 1, 0, 0.4, 0.6, 1, 0, 0.5, 0.5]) };
+  const probs = {
+    dims: [3, 2, 2, 2],
+    data: Float32Array.from([
+      1, 0, 0.5, 0.5, 1, 0, 0.2, 0.8, 1, 0, 0.9, 0.1, 1, 0, 0.3, 0.7, 1, 0, 0.4, 0.6, 1, 0, 0.5, 0.5,
+    ]),
+  };
   const s = {
-    manifest, sel: { stage: 0, layer: 0, head: 0, pos: null }, gen: { settings: { mode: 'topk', temperature: 1, topK: 40 } },
+    manifest,
+    sel: { stage: 0, layer: 0, head: 0, pos: null },
+    gen: { settings: { mode: 'topk', temperature: 1, topK: 40 } },
     trace: { ids: [1, 2], tokens: [{ text: 'a' }, { text: ' b' }], tensors: { attn_probs: probs } },
-    top: { rows: [{ id: 7, text: ' c', prob: 0.5 }, { id: 8, text: ' d', prob: 0.3 }, { id: 9, text: ' e', prob: 0.1 }] },
+    top: {
+      rows: [
+        { id: 7, text: ' c', prob: 0.5 },
+        { id: 8, text: ' d', prob: 0.3 },
+        { id: 9, text: ' e', prob: 0.1 },
+      ],
+    },
     dla: { ids: [1, 2], token: 7, parts: [0.5, -1, 2, 0.25, -0.5, 3, 1], bias: 0.1, logit: 5.35 },
     next: { logits: Float32Array.from([2, 1, 0]) },
   };
@@ -121,7 +155,8 @@ test('the tour has 12-20 steps, each with words in both languages and a valid st
       const patch = stepPatch(step, f, s, STAGE_IDS);
       assert.equal(STAGE_IDS[patch.sel.stage], step.stage);
       assert.ok(patch.sel.layer >= 0 && patch.sel.layer < 3);
-      for (const key of step.hl(f)) assert.match(key, /^(tokens|embed|lnf|logits|probs|(ln1|attn|add1|ln2|mlp|add2|block)-\d)$/);
+      for (const key of step.hl(f))
+        assert.match(key, /^(tokens|embed|lnf|logits|probs|(ln1|attn|add1|ln2|mlp|add2|block)-\d)$/);
     }
   }
 });

@@ -43,8 +43,16 @@ test('streamed download: every chunk reported, bytes intact, same-origin mode', 
 });
 
 test('a size that disagrees with the manifest fails; unknown size grows', async () => {
-  await assert.rejects(fetchBytes('http://x/a', { expectedBytes: 5, fetchImpl: fakeFetch([[1, 2, 3]]).impl }), /manifest says 5/);
-  const buf = await fetchBytes('http://x/a', { fetchImpl: fakeFetch([[1, 2], [3, 4, 5]]).impl });
+  await assert.rejects(
+    fetchBytes('http://x/a', { expectedBytes: 5, fetchImpl: fakeFetch([[1, 2, 3]]).impl }),
+    /manifest says 5/,
+  );
+  const buf = await fetchBytes('http://x/a', {
+    fetchImpl: fakeFetch([
+      [1, 2],
+      [3, 4, 5],
+    ]).impl,
+  });
   assert.deepEqual([...buf], [1, 2, 3, 4, 5]);
   await assert.rejects(fetchBytes('http://x/a', { fetchImpl: fakeFetch([], { status: 404 }).impl }), /HTTP 404/);
 });

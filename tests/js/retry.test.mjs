@@ -18,7 +18,10 @@ test('Retry after a failed load asks the worker for a reload; the first load doe
   const store = createStore(initialState(manifest, 'fp32'), { keys: STATE_KEYS });
   const c = createController({
     store,
-    loadTokenizer: async () => ({ encodeText: (s) => [...s].map(() => 0), tokenLabel: () => ({ text: 'a', bytes: false }) }),
+    loadTokenizer: async () => ({
+      encodeText: (s) => [...s].map(() => 0),
+      tokenLabel: () => ({ text: 'a', bytes: false }),
+    }),
     createClient: () => ({
       async load(msg) {
         loads.push(msg.reload);
@@ -63,17 +66,36 @@ test('the worker fetches every model file with cache: reload on a Retry, default
   try {
     const send = fakeWorker();
     const variant = {
-      name: 'fp32', graphUrl: 'http://h/g.onnx', graphBytes: 4, graphSha256: 'a'.repeat(64), bytes: 8,
+      name: 'fp32',
+      graphUrl: 'http://h/g.onnx',
+      graphBytes: 4,
+      graphSha256: 'a'.repeat(64),
+      bytes: 8,
       shards: [{ name: 'g.onnx.data.0', url: 'http://h/g.onnx.data.0', bytes: 4, sha256: 'b'.repeat(64) }],
     };
     const first = await send({ id: 1, type: 'load', variant, inputs: [], dims: {}, ort: {}, numThreads: 1 });
     assert.equal(first.type, 'error');
     assert.match(first.message, /HTTP 404/);
-    const retry = await send({ id: 2, type: 'load', variant, inputs: [], dims: {}, ort: {}, numThreads: 1, reload: true });
+    const retry = await send({
+      id: 2,
+      type: 'load',
+      variant,
+      inputs: [],
+      dims: {},
+      ort: {},
+      numThreads: 1,
+      reload: true,
+    });
     assert.equal(retry.type, 'error');
     const modes = (from) => seen.filter(([u]) => u.startsWith(from));
-    assert.deepEqual(seen.slice(0, 2).map(([, m]) => m), ['default', 'default']);
-    assert.deepEqual(seen.slice(2).map(([, m]) => m), ['reload', 'reload']);
+    assert.deepEqual(
+      seen.slice(0, 2).map(([, m]) => m),
+      ['default', 'default'],
+    );
+    assert.deepEqual(
+      seen.slice(2).map(([, m]) => m),
+      ['reload', 'reload'],
+    );
     assert.equal(modes('http://h/g.onnx').length, 4); // the graph and its shard, twice
   } finally {
     globalThis.fetch = realFetch;

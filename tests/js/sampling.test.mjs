@@ -10,7 +10,11 @@ function logitsOf(n, seed = 7) {
   const rng = seededRandom(seed);
   return Float32Array.from({ length: n }, () => (rng() - 0.5) * 12);
 }
-const sum = (a, n = a.length) => { let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; };
+const sum = (a, n = a.length) => {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i];
+  return s;
+};
 
 test('probabilities sum to 1 in every mode', () => {
   const x = logitsOf(1000);
@@ -73,7 +77,8 @@ test('ties keep the lower id first, and −∞ is never drawn', () => {
   const s = samplingSteps(x, { mode: 'none', temperature: 1 });
   assert.deepEqual(Array.from(s.order), [1, 2, 4, 0, 3, 5]);
   assert.equal(s.kept, 4);
-  for (let i = 0; i < 200; i++) assert.notEqual(x[drawFor(x, { mode: 'none', temperature: 1, seed: 11 }, i).id], -Infinity);
+  for (let i = 0; i < 200; i++)
+    assert.notEqual(x[drawFor(x, { mode: 'none', temperature: 1, seed: 11 }, i).id], -Infinity);
   assert.throws(() => samplingSteps(Float32Array.from([-Infinity, -Infinity]), { mode: 'none', temperature: 1 }));
 });
 
@@ -91,7 +96,10 @@ test('the seeded generator is reproducible and uniform enough', () => {
   const a = seededRandom(42);
   const b = seededRandom(42);
   const xs = Array.from({ length: 10000 }, () => a());
-  assert.deepEqual(xs.slice(0, 50), Array.from({ length: 50 }, () => b()));
+  assert.deepEqual(
+    xs.slice(0, 50),
+    Array.from({ length: 50 }, () => b()),
+  );
   assert.ok(xs.every((u) => u >= 0 && u < 1));
   const mean = sum(xs) / xs.length;
   assert.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean}`);

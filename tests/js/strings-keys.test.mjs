@@ -31,8 +31,12 @@ test('web/strings-keys.md lists exactly the t() keys of web/, with their placeho
   assert.ok(used.size > 10);
   const doc = await readFile(join(WEB, 'strings-keys.md'), 'utf8');
   assert.doesNotMatch(doc, /```toml/, 'the strings live in content/*/strings.toml only, not copied here');
-  const rows = new Map([...doc.matchAll(/^\| `([a-z0-9_]+)` \|([^|]*)\|/gm)]
-    .map((m) => [m[1], [...m[2].matchAll(/`\{(\w+)\}`/g)].map((p) => p[1]).sort()]));
+  const rows = new Map(
+    [...doc.matchAll(/^\| `([a-z0-9_]+)` \|([^|]*)\|/gm)].map((m) => [
+      m[1],
+      [...m[2].matchAll(/`\{(\w+)\}`/g)].map((p) => p[1]).sort(),
+    ]),
+  );
   assert.deepEqual([...rows.keys()].sort(), [...used].sort(), 'table keys vs keys the code uses');
   for (const lang of ['en', 'ko']) {
     const have = await strings(lang);

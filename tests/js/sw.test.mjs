@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cacheNames, staleCaches, classify, cacheable, withIsolation, navigationFallbacks, ISOLATION_HEADERS,
+  cacheNames,
+  staleCaches,
+  classify,
+  cacheable,
+  withIsolation,
+  navigationFallbacks,
+  ISOLATION_HEADERS,
 } from '../../web/src/sw-core.js';
 
 const SCOPE = 'https://user.github.io/repo/';
@@ -26,8 +32,10 @@ test('only same-origin GETs inside the scope are handled', () => {
 test('cache names carry the build ids; activation drops only our stale caches', () => {
   const names = cacheNames({ site: 'aaa', model: 'bbb' });
   assert.deepEqual(names, { site: 'txb-site-aaa', model: 'txb-model-bbb' });
-  assert.deepEqual(staleCaches(['txb-site-old', 'txb-site-aaa', 'txb-model-bbb', 'txb-model-old', 'someone-else'], names),
-    ['txb-site-old', 'txb-model-old']);
+  assert.deepEqual(
+    staleCaches(['txb-site-old', 'txb-site-aaa', 'txb-model-bbb', 'txb-model-old', 'someone-else'], names),
+    ['txb-site-old', 'txb-model-old'],
+  );
 });
 
 test('errors, opaque and partial responses are never cached', () => {
@@ -43,7 +51,9 @@ test('errors, opaque and partial responses are never cached', () => {
 });
 
 test('responses get COOP/COEP/CORP, keeping status, headers and body', async () => {
-  const res = withIsolation(new Response('hello', { status: 201, statusText: 'Made', headers: { 'Content-Type': 'text/plain' } }));
+  const res = withIsolation(
+    new Response('hello', { status: 201, statusText: 'Made', headers: { 'Content-Type': 'text/plain' } }),
+  );
   assert.equal(res.status, 201);
   assert.equal(res.statusText, 'Made');
   assert.equal(res.headers.get('content-type'), 'text/plain');

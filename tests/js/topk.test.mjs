@@ -5,7 +5,10 @@ import { softmaxTopK, lastRow } from '../../web/src/topk.js';
 test('softmax over the full vector, top-k in descending order', () => {
   const logits = Float32Array.from([1, 3, 2, 0, 3.5]);
   const top = softmaxTopK(logits, 3);
-  assert.deepEqual(top.map((r) => r.id), [4, 1, 2]);
+  assert.deepEqual(
+    top.map((r) => r.id),
+    [4, 1, 2],
+  );
   const z = [...logits].reduce((a, x) => a + Math.exp(x - 3.5), 0);
   assert.ok(Math.abs(top[0].prob - 1 / z) < 1e-15);
   const all = softmaxTopK(logits, 5);
@@ -14,7 +17,10 @@ test('softmax over the full vector, top-k in descending order', () => {
 
 test('large logits do not overflow', () => {
   const top = softmaxTopK(Float32Array.from([1000, 1000, -1000]), 2);
-  assert.deepEqual(top.map((r) => r.id), [0, 1]); // ties keep the lower id first
+  assert.deepEqual(
+    top.map((r) => r.id),
+    [0, 1],
+  ); // ties keep the lower id first
   assert.ok(Math.abs(top[0].prob - 0.5) < 1e-12);
 });
 
@@ -32,7 +38,10 @@ test('matches a full sort on a vocabulary-sized vector', () => {
     logits[i] = (x / 2 ** 31) * 20 - 10;
   }
   const sorted = [...logits.keys()].sort((a, b) => logits[b] - logits[a] || a - b).slice(0, 10);
-  assert.deepEqual(softmaxTopK(logits, 10).map((r) => r.id), sorted);
+  assert.deepEqual(
+    softmaxTopK(logits, 10).map((r) => r.id),
+    sorted,
+  );
 });
 
 test('lastRow picks the last position of [seq, vocab]', () => {

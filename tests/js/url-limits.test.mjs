@@ -1,7 +1,13 @@
 // Issue 13, section 5: the URL holds at most what the page restores; odd values are named.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUrlState, serializeUrlState, fitPrompt, MAX_PROMPT_URL_BYTES, SAMPLING_DEFAULTS } from '../../web/src/gen/url-state.js';
+import {
+  parseUrlState,
+  serializeUrlState,
+  fitPrompt,
+  MAX_PROMPT_URL_BYTES,
+  SAMPLING_DEFAULTS,
+} from '../../web/src/gen/url-state.js';
 
 const sizes = { layers: 2, heads: 4, stages: 10, vocab: 50257, maxGen: 128, maxPos: 128, variants: ['fp32', 'int8'] };
 const st = (prompt) => ({ prompt, layer: 0, head: 0, stage: 0, pos: null, ...SAMPLING_DEFAULTS, gen: [] });
@@ -33,6 +39,9 @@ test('a long prompt: the link holds its first part, within the same limit the pa
 
 test('fitPrompt never splits a character', () => {
   const s = fitPrompt('🎉'.repeat(1000), 50);
-  assert.equal([...s].every((c) => c === '🎉'), true);
+  assert.equal(
+    [...s].every((c) => c === '🎉'),
+    true,
+  );
   assert.ok(encodeURIComponent(s).length <= 50);
 });

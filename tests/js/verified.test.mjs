@@ -19,14 +19,18 @@ test('a file whose bytes do not match, or with no sha256, is refused', async () 
   assert.equal(await verifiedBytes('m.onnx', b, hex(b), undefined), b);
   const tampered = b.slice();
   tampered[3] ^= 1;
-  await assert.rejects(verifiedBytes('m.onnx', tampered, hex(b), undefined), /m.onnx: sha256 [0-9a-f]{64}, the manifest says/);
+  await assert.rejects(
+    verifiedBytes('m.onnx', tampered, hex(b), undefined),
+    /m.onnx: sha256 [0-9a-f]{64}, the manifest says/,
+  );
   await assert.rejects(verifiedBytes('m.onnx', b, undefined), /no sha256/);
 });
 
 import { cacheKey, promisedHash, storable, withIsolation, CSP } from '../../web/src/sw-core.js';
 
 const SCOPE = 'https://user.github.io/repo/';
-const basic = (body) => { // a complete same-origin answer
+const basic = (body) => {
+  // a complete same-origin answer
   const r = new Response(body);
   Object.defineProperty(r, 'type', { value: 'basic' });
   return r;

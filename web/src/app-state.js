@@ -26,7 +26,13 @@ export function initialState(manifest, variant) {
     tokenCount: null, // tokens of the whole prompt text (before the max_tokens cap)
     promptLength: null, // how many of `ids` are the prompt's (the rest are generated)
     model: { phase: 'idle', loaded: 0, total: manifest.variants[variant].bytes },
-    top: { kind: 'example', ids: ex.ids, variant: null, rows: ex.top.map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false })), status: 'example' },
+    top: {
+      kind: 'example',
+      ids: ex.ids,
+      variant: null,
+      rows: ex.top.map((r) => ({ id: r.id, prob: r.prob, text: r.token, bytes: false })),
+      status: 'example',
+    },
     // the run the views draw: {kind: 'example'|'live', ids, tokens, variant, tensors, example}
     trace: null,
     exampleWanted: false, // an example was chosen before the model ran: its trace may replace a live one
@@ -40,8 +46,17 @@ export function initialState(manifest, variant) {
     // generation: the generated ids (after the prompt's), the sampling settings, the cache and
     // the timings of the last generation; `message` says why it stopped early; `compare` the
     // last with/without-cache measurement (null until the reader asks for one)
-    gen: { ids: [], settings: { ...SAMPLING_DEFAULTS }, running: false, message: null, error: null, compare: null,
-      timings: [], cache: null, last: null },
+    gen: {
+      ids: [],
+      settings: { ...SAMPLING_DEFAULTS },
+      running: false,
+      message: null,
+      error: null,
+      compare: null,
+      timings: [],
+      cache: null,
+      last: null,
+    },
     // the overview's direct logit attribution for the predicted token (web/src/attribution.js):
     // {kind: 'example'|'live'|'error', ids, variant, token, parts, bias, logit}
     dla: null,
@@ -55,5 +70,16 @@ export function initialState(manifest, variant) {
 }
 
 // the declared keys (the manifest's shape does not matter for the list)
-export const STATE_KEYS = Object.freeze(Object.keys(initialState(
-  { defaultPrompt: '', defaultExample: 0, examples: [{ ids: [], tokens: [], top: [] }], variants: { v: { bytes: 0 } } }, 'v')));
+export const STATE_KEYS = Object.freeze(
+  Object.keys(
+    initialState(
+      {
+        defaultPrompt: '',
+        defaultExample: 0,
+        examples: [{ ids: [], tokens: [], top: [] }],
+        variants: { v: { bytes: 0 } },
+      },
+      'v',
+    ),
+  ),
+);

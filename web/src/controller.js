@@ -14,13 +14,20 @@ export { sameIds } from './ids.js';
 export { uniformAt, drawFor } from './gen/draw.js';
 
 export function createController({
-  store, loadTokenizer, createClient, ortPaths, numThreads, debounceMs = 250, mark = () => {},
+  store,
+  loadTokenizer,
+  createClient,
+  ortPaths,
+  numThreads,
+  debounceMs = 250,
+  mark = () => {},
   loadExample = null,
 }) {
   const rt = createSession(store, { mark, loadExample });
   const predictor = createPredictor(rt, debounceMs);
   const schedule = predictor.schedule;
-  const load = (name, reload = false) => loadVariant(rt, name, { createClient, ortPaths, numThreads, reload, onReady: () => schedule(0) });
+  const load = (name, reload = false) =>
+    loadVariant(rt, name, { createClient, ortPaths, numThreads, reload, onReady: () => schedule(0) });
   const example = (i) => showExample(rt, i).catch((err) => console.warn('example trace:', err));
 
   async function generateN(n) {
@@ -55,14 +62,19 @@ export function createController({
           rt.tok = t;
           // the manifest's token strings were only a stand-in until the tokenizer arrived
           const top = store.get().top;
-          if (top.kind === 'example') rt.set({ top: { ...top, rows: top.rows.map((r) => ({ ...r, ...t.tokenLabel(r.id) })) } });
+          if (top.kind === 'example')
+            rt.set({ top: { ...top, rows: top.rows.map((r) => ({ ...r, ...t.tokenLabel(r.id) })) } });
           const tr = store.get().trace;
           if (tr) rt.set({ trace: { ...tr, tokens: tr.ids.map(rt.label) } });
           tokenize(rt, store.get().prompt, store.get().gen.ids);
           schedule(0);
         },
         // without it no prompt can be read: the model panel says so (not "Running in your browser")
-        (err) => rt.set({ tokenizerError: String(err?.message || err), top: { ...store.get().top, error: String(err?.message || err) } }),
+        (err) =>
+          rt.set({
+            tokenizerError: String(err?.message || err),
+            top: { ...store.get().top, error: String(err?.message || err) },
+          }),
       );
       example(rt.manifest.defaultExample);
       return load(variant);

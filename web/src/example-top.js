@@ -13,5 +13,5 @@ export function exampleTop(ex, label = null) {
 }
 
 // Whether the list should switch to example `ex`'s own: not when a live run already answers it.
-export const wantsExampleTop = (top, ex) => !(top?.kind === 'live' && top.ids?.length === ex.ids.length
-  && top.ids.every((x, i) => x === ex.ids[i]));
+export const wantsExampleTop = (top, ex) =>
+  !(top?.kind === 'live' && top.ids?.length === ex.ids.length && top.ids.every((x, i) => x === ex.ids[i]));

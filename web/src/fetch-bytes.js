@@ -5,7 +5,10 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 
 // `cache: 'reload'` (a Retry) goes past the HTTP cache, which may hold the bytes that failed.
-export async function fetchBytes(url, { expectedBytes = 0, onBytes = () => {}, signal, fetchImpl = fetch, cache = 'default' } = {}) {
+export async function fetchBytes(
+  url,
+  { expectedBytes = 0, onBytes = () => {}, signal, fetchImpl = fetch, cache = 'default' } = {},
+) {
   // mode 'same-origin' makes the browser itself refuse anything off the site's origin.
   const res = await fetchImpl(url, { mode: 'same-origin', credentials: 'same-origin', signal, cache });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);

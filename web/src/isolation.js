@@ -61,8 +61,13 @@ function controlled(win, sw, waitMs) {
 export function keepOffline(win, worker, modelUrls, { site: extra = [], timeoutMs = 120_000 } = {}) {
   if (!worker) return Promise.resolve(false);
   const origin = win.location.origin;
-  const site = [...(win.performance?.getEntriesByType?.('resource') || []).map((e) => e.name), ...extra]
-    .filter((u) => { try { return new URL(u).origin === origin; } catch { return false; } });
+  const site = [...(win.performance?.getEntriesByType?.('resource') || []).map((e) => e.name), ...extra].filter((u) => {
+    try {
+      return new URL(u).origin === origin;
+    } catch {
+      return false;
+    }
+  });
   const page = `${origin}${win.location.pathname}`;
   return new Promise((resolve) => {
     const channel = new win.MessageChannel();

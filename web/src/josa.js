@@ -5,10 +5,24 @@
 // consonant; Latin letters and digits are read by their Korean names (l 엘, 3 삼).
 
 const PAIRS = {
-  은: ['은', '는'], 는: ['은', '는'], 이: ['이', '가'], 가: ['이', '가'], 을: ['을', '를'], 를: ['을', '를'],
-  과: ['과', '와'], 와: ['과', '와'], 으로: ['으로', '로'], 로: ['으로', '로'], 이다: ['이다', '다'],
-  이고: ['이고', '고'], 이나: ['이나', '나'], 이라는: ['이라는', '라는'], 라는: ['이라는', '라는'],
-  이며: ['이며', '며'], 아: ['아', '야'], 야: ['아', '야'],
+  은: ['은', '는'],
+  는: ['은', '는'],
+  이: ['이', '가'],
+  가: ['이', '가'],
+  을: ['을', '를'],
+  를: ['을', '를'],
+  과: ['과', '와'],
+  와: ['과', '와'],
+  으로: ['으로', '로'],
+  로: ['으로', '로'],
+  이다: ['이다', '다'],
+  이고: ['이고', '고'],
+  이나: ['이나', '나'],
+  이라는: ['이라는', '라는'],
+  라는: ['이라는', '라는'],
+  이며: ['이며', '며'],
+  아: ['아', '야'],
+  야: ['아', '야'],
 };
 
 const L = 'ㄹ';
@@ -46,9 +60,24 @@ export function particle(word, p) {
 }
 
 // the both-ways forms a Korean string may write after a value -> the particle to choose
-const BOTH = { '이(가)': '이', '가(이)': '이', '을(를)': '을', '를(을)': '을', '은(는)': '은', '는(은)': '은',
-  '과(와)': '과', '와(과)': '과', '(으)로': '으로', '(이)라는': '이라는' };
-const BOTH_RE = new RegExp(Object.keys(BOTH).map((k) => k.replace(/[()]/g, '\\$&')).join('|'), 'g');
+const BOTH = {
+  '이(가)': '이',
+  '가(이)': '이',
+  '을(를)': '을',
+  '를(을)': '을',
+  '은(는)': '은',
+  '는(은)': '은',
+  '과(와)': '과',
+  '와(과)': '과',
+  '(으)로': '으로',
+  '(이)라는': '이라는',
+};
+const BOTH_RE = new RegExp(
+  Object.keys(BOTH)
+    .map((k) => k.replace(/[()]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
 
 // Every both-ways particle in a filled string, resolved by the text just before it.
 export function resolveParticles(text) {

@@ -14,6 +14,13 @@ export function exampleOrder(manifest, lang) {
 // shows it before the model runs): the manifest names one per language; another language
 // takes the English page's.
 export function forLanguage(manifest, lang) {
-  const defaultExample = Object.hasOwn(manifest.defaultExamples, lang) ? manifest.defaultExamples[lang] : manifest.defaultExamples.en;
-  return { ...manifest, defaultPrompt: manifest.examples[defaultExample].prompt, defaultExample, exampleOrder: exampleOrder(manifest, lang) };
+  const defaultExample = Object.hasOwn(manifest.defaultExamples, lang)
+    ? manifest.defaultExamples[lang]
+    : manifest.defaultExamples.en;
+  return {
+    ...manifest,
+    defaultPrompt: manifest.examples[defaultExample].prompt,
+    defaultExample,
+    exampleOrder: exampleOrder(manifest, lang),
+  };
 }

@@ -29,7 +29,7 @@ function hatch(doc, ink) {
   g.globalAlpha = 0.25;
   g.lineWidth = 1.5;
   g.beginPath();
-  for (const o of [-8, 0, 8]) g.moveTo(o, 8), g.lineTo(o + 8, 0);
+  for (const o of [-8, 0, 8]) (g.moveTo(o, 8), g.lineTo(o + 8, 0));
   g.stroke();
   return g.createPattern(tile, 'repeat');
 }
@@ -70,7 +70,11 @@ const VIEWS = {
       view.list.style('--txb-bar', BAR); // the build-time figure's bar colour
       view.list.attr('data-ids', trace.ids.join(','));
       const rest = Math.max(0, 1 - shown.reduce((a, r) => a + r.prob, 0));
-      return t('live_fig_probs_note', { prompt, n: (s.manifest.dims.vocab - shown.length).toLocaleString(), rest: formatProb(rest) });
+      return t('live_fig_probs_note', {
+        prompt,
+        n: (s.manifest.dims.vocab - shown.length).toLocaleString(),
+        rest: formatProb(rest),
+      });
     },
   },
   attention: {
@@ -102,11 +106,26 @@ const VIEWS = {
       const cell = Math.max(6, Math.min(22, Math.floor(360 / n)));
       const seq = viridis(1); // the build-time figure's scale
       const masked = hatch(fig.ownerDocument, fig.ownerDocument.defaultView.getComputedStyle(fig).color);
-      view.m.draw({ rows: n, cols: n, rowLabels: names, colLabels: names, cellW: cell, cellH: cell,
-        value: (i, j) => p.at(start + i, start + j), color: seq, colorAt: (i, j, v) => (j > i ? masked : seq(v)) });
+      view.m.draw({
+        rows: n,
+        cols: n,
+        rowLabels: names,
+        colLabels: names,
+        cellW: cell,
+        cellH: cell,
+        value: (i, j) => p.at(start + i, start + j),
+        color: seq,
+        colorAt: (i, j, v) => (j > i ? masked : seq(v)),
+      });
       Object.assign(view.m.el.dataset, { layer, head, start });
       view.m.foot.replaceChildren(legend(fig.ownerDocument, seq, { title: t('legend_weight') }));
-      const note = t('live_fig_attention_note', { prompt, layer: layer + 1, L: dims.layer, head: head + 1, H: dims.head });
+      const note = t('live_fig_attention_note', {
+        prompt,
+        layer: layer + 1,
+        L: dims.layer,
+        head: head + 1,
+        H: dims.head,
+      });
       return start > 0 ? `${note} ${t('live_fig_window', { n })}` : note;
     },
   },
@@ -193,8 +212,9 @@ function builtPrompt(manifest, ids) {
 }
 
 export function mount(doc, ctx) {
-  const figs = [...doc.querySelectorAll('figure.viz-figure[data-viz][data-ids]')]
-    .filter((fig) => VIEWS[fig.dataset.viz] && fig.querySelector(':scope > .viz') && fig.querySelector(':scope > figcaption'));
+  const figs = [...doc.querySelectorAll('figure.viz-figure[data-viz][data-ids]')].filter(
+    (fig) => VIEWS[fig.dataset.viz] && fig.querySelector(':scope > .viz') && fig.querySelector(':scope > figcaption'),
+  );
   const items = figs.map((fig) => createItem(doc, fig, VIEWS[fig.dataset.viz], ctx));
   if (!items.length) return null;
   const update = (s) => items.forEach((it) => it.update(s));

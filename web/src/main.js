@@ -60,15 +60,23 @@ async function boot(win) {
     const backends = await availableBackends(win.navigator);
     const longKey = storageKey(win.location.pathname);
     const stored = readStored(win.sessionStorage, longKey); // a prompt too long for the link
-    const store = createStore({ ...fromUrl(initialState(manifest, variant), win.location.search, stored),
-      backends, backend: pickBackend(backends, win.location.search) }, { keys: STATE_KEYS });
+    const store = createStore(
+      {
+        ...fromUrl(initialState(manifest, variant), win.location.search, stored),
+        backends,
+        backend: pickBackend(backends, win.location.search),
+      },
+      { keys: STATE_KEYS },
+    );
     const ortPaths = { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href };
     const workerUrl = new URL(__TXB_WORKER__, here);
     // one worker (and ORT build) per backend; the client loads with that backend's runtime files
     const runtimes = {
       wasm: { worker: workerUrl, ort: ortPaths },
-      webgpu: { worker: new URL(__TXB_WORKER_WEBGPU__, here),
-        ort: { mjs: new URL(__TXB_ORT_GPU_MJS__, here).href, wasm: new URL(__TXB_ORT_GPU_WASM__, here).href } },
+      webgpu: {
+        worker: new URL(__TXB_WORKER_WEBGPU__, here),
+        ort: { mjs: new URL(__TXB_ORT_GPU_MJS__, here).href, wasm: new URL(__TXB_ORT_GPU_WASM__, here).href },
+      },
     };
     const controller = createController({
       store,
@@ -79,7 +87,11 @@ async function boot(win) {
         return { ...c, load: (o) => c.load({ ...o, ort: rt.ort }) };
       },
       ortPaths,
-      numThreads: threadCount({ isolated: win.crossOriginIsolated, cores: win.navigator.hardwareConcurrency, search: win.location.search }),
+      numThreads: threadCount({
+        isolated: win.crossOriginIsolated,
+        cores: win.navigator.hardwareConcurrency,
+        search: win.location.search,
+      }),
       mark: (name) => win.performance.mark(name),
       // the build-time trace of example i: one binary file, indexed by the manifest
       async loadExample(i) {
@@ -126,14 +138,25 @@ async function boot(win) {
     stickBelowHeader(doc, app);
     const ctx = { state: store, t, actions, lang, stageIds: STAGES.map((x) => x.id) };
     // first screen: the prompt, the overview of the whole model (front-door.js); then the details
-    [mountPrompt, mountFrontDoor, mountModelPanel, mountExamples, mountTokens, mountBackLink, mountExplorer, mountTopTokens, mountGeneration].forEach((mount) => mount(app, ctx));
+    [
+      mountPrompt,
+      mountFrontDoor,
+      mountModelPanel,
+      mountExamples,
+      mountTokens,
+      mountBackLink,
+      mountExplorer,
+      mountTopTokens,
+      mountGeneration,
+    ].forEach((mount) => mount(app, ctx));
     // the article's figures follow the explainer's run once it is of another text
     mountLiveFigures(doc, ctx);
     syncUrl(win, store, (prompt) => remember(win.sessionStorage, longKey, prompt));
     // On a first visit, let the service worker take over first so that it stores the model
     // as it downloads (a few hundred ms; never more than registerWorker's wait).
     const worker = await sw.worker();
-    const traces = manifest.examples.map((e) => e.trace.path)
+    const traces = manifest.examples
+      .map((e) => e.trace.path)
       .map((p) => sameOriginUrl(p, manifestUrl, win.location.origin));
     const rt = runtimes[store.get().backend];
     watchOffline(win, store, worker, { site: [manifestUrl, rt.worker.href, rt.ort.mjs, rt.ort.wasm], model: traces });
@@ -163,15 +186,25 @@ function watchOffline(win, store, worker, extra) {
 function fromUrl(s, search, storedPrompt) {
   const m = s.manifest;
   const { values: v, bad } = parseUrlState(search, {
-    layers: m.dims.layer, heads: m.dims.head, stages: STAGES.length, vocab: m.dims.vocab, maxGen: limits(m).total,
-    maxPos: limits(m).total, variants: m.variantNames, tourSteps: TOUR_STEPS.length,
+    layers: m.dims.layer,
+    heads: m.dims.head,
+    stages: STAGES.length,
+    vocab: m.dims.vocab,
+    maxGen: limits(m).total,
+    maxPos: limits(m).total,
+    variants: m.variantNames,
+    tourSteps: TOUR_STEPS.length,
   });
   const pick = (keys) => Object.fromEntries(keys.filter((k) => k in v).map((k) => [k, v[k]]));
   return {
     ...s,
     prompt: restorePrompt(v.prompt, storedPrompt) ?? s.prompt,
     sel: { ...s.sel, ...pick(['layer', 'head', 'stage', 'pos']) },
-    gen: { ...s.gen, ids: v.gen ?? [], settings: { ...s.gen.settings, ...pick(['mode', 'temperature', 'topK', 'topP', 'seed']) } },
+    gen: {
+      ...s.gen,
+      ids: v.gen ?? [],
+      settings: { ...s.gen.settings, ...pick(['mode', 'temperature', 'topK', 'topP', 'seed']) },
+    },
     tour: 'tour' in v ? { step: v.tour } : null,
     urlBad: bad,
   };
@@ -185,15 +218,31 @@ function syncUrl(win, store, keepPrompt) {
   const write = () => {
     const s = store.get();
     keepPrompt(s.prompt);
-    const search = serializeUrlState(win.location.search, {
-      prompt: s.prompt, ...s.sel, ...s.gen.settings, gen: s.gen.ids, tour: s.tour?.step,
-    }, defaults);
-    if (search !== win.location.search) win.history.replaceState(null, '', `${win.location.pathname}${search}${win.location.hash}`);
+    const search = serializeUrlState(
+      win.location.search,
+      {
+        prompt: s.prompt,
+        ...s.sel,
+        ...s.gen.settings,
+        gen: s.gen.ids,
+        tour: s.tour?.step,
+      },
+      defaults,
+    );
+    if (search !== win.location.search)
+      win.history.replaceState(null, '', `${win.location.pathname}${search}${win.location.hash}`);
   };
   store.subscribe((s, prev) => {
     if (s.gen.running) return;
-    if (s.prompt === prev.prompt && s.sel === prev.sel && s.gen.settings === prev.gen.settings && s.gen.ids === prev.gen.ids
-      && s.gen.running === prev.gen.running && s.tour === prev.tour) return;
+    if (
+      s.prompt === prev.prompt &&
+      s.sel === prev.sel &&
+      s.gen.settings === prev.gen.settings &&
+      s.gen.ids === prev.gen.ids &&
+      s.gen.running === prev.gen.running &&
+      s.tour === prev.tour
+    )
+      return;
     clearTimeout(timer);
     timer = setTimeout(write, 300);
   });

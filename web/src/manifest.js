@@ -39,12 +39,20 @@ function parseVariant(name, v, base) {
   const shards = field(v, 'shards', Array.isArray, at).map((s) => {
     need(isText(s.name) && isText(s.path), `variant ${name}: shard without name/path`);
     need(isCount(s.bytes), `variant ${name}: shard ${s.name} without bytes`);
-    return { name: s.name, url: hashed(`variant ${name}: shard ${s.name}`, s.path, s.sha256, base), bytes: s.bytes, sha256: s.sha256 };
+    return {
+      name: s.name,
+      url: hashed(`variant ${name}: shard ${s.name}`, s.path, s.sha256, base),
+      bytes: s.bytes,
+      sha256: s.sha256,
+    };
   });
   // `bytes` is the variant's whole download (graph + shards), `graph_bytes` the graph alone
   const bytes = field(v, 'bytes', isCount, at);
   const graphBytes = field(v, 'graph_bytes', isCount, at);
-  need(bytes === graphBytes + shards.reduce((a, s) => a + s.bytes, 0), `${at}bytes is not graph_bytes + the shards' bytes`);
+  need(
+    bytes === graphBytes + shards.reduce((a, s) => a + s.bytes, 0),
+    `${at}bytes is not graph_bytes + the shards' bytes`,
+  );
   // the logit lens: a second small graph reading the same shard files (no extra download)
   const lens = field(v, 'lens', isObject, at);
   need(isText(lens.graph), `variant ${name}: lens has no graph`);
@@ -55,14 +63,19 @@ function parseVariant(name, v, base) {
     graphBytes,
     bytes,
     shards,
-    lens: { graphUrl: hashed(`variant ${name}: lens graph`, lens.graph, lens.sha256, base), sha256: lens.sha256,
-      bytes: field(lens, 'bytes', isCount, `${at}lens.`), input: field(lens, 'input', isText, `${at}lens.`),
-      output: field(lens, 'output', isText, `${at}lens.`) },
+    lens: {
+      graphUrl: hashed(`variant ${name}: lens graph`, lens.graph, lens.sha256, base),
+      sha256: lens.sha256,
+      bytes: field(lens, 'bytes', isCount, `${at}lens.`),
+      input: field(lens, 'input', isText, `${at}lens.`),
+      output: field(lens, 'output', isText, `${at}lens.`),
+    },
   };
 }
 
 const isTensorDims = listOf((d) => isText(d) || isCount(d));
-const isIo = (withDtype) => listOf((x) => isObject(x) && isText(x.name) && isTensorDims(x.dims) && (!withDtype || isText(x.dtype)));
+const isIo = (withDtype) =>
+  listOf((x) => isObject(x) && isText(x.name) && isTensorDims(x.dims) && (!withDtype || isText(x.dtype)));
 
 function parseExample(ex, i) {
   const at = `examples[${i}].`;
@@ -72,7 +85,12 @@ function parseExample(ex, i) {
   const ids = field(ex, 'ids', listOf(isCount), at);
   need(ids.length > 0, `${at}ids is empty`);
   need(field(ex, 'tokens', listOf(isText), at).length === ids.length, `${at}tokens do not match its ids`);
-  field(ex, 'top', listOf((r) => isObject(r) && isCount(r.id) && isText(r.token) && isNumber(r.prob)), at);
+  field(
+    ex,
+    'top',
+    listOf((r) => isObject(r) && isCount(r.id) && isText(r.token) && isNumber(r.prob)),
+    at,
+  );
   const dla = field(ex, 'dla', isObject, at);
   field(dla, 'token', isCount, `${at}dla.`);
   field(dla, 'parts', listOf(isNumber), `${at}dla.`);
@@ -80,8 +98,12 @@ function parseExample(ex, i) {
   field(dla, 'logit', isNumber, `${at}dla.`);
   const trace = field(ex, 'trace', isObject, at);
   field(trace, 'path', isText, `${at}trace.`);
-  field(trace, 'tensors', listOf((t) => isObject(t) && isText(t.name) && listOf(isCount)(t.dims) && isCount(t.offset)
-    && isCount(t.length)), `${at}trace.`);
+  field(
+    trace,
+    'tensors',
+    listOf((t) => isObject(t) && isText(t.name) && listOf(isCount)(t.dims) && isCount(t.offset) && isCount(t.length)),
+    `${at}trace.`,
+  );
   return ex;
 }
 
@@ -96,7 +118,10 @@ export function parseManifest(json, manifestUrl) {
   const defaultVariant = field(json, 'default_variant', isText, '');
   need(names.includes(defaultVariant), `default_variant ${defaultVariant} is not among the variants`);
   const outputs = field(json, 'outputs', isIo(false), '');
-  need(outputs.some((o) => o.name === 'logits'), 'no logits output');
+  need(
+    outputs.some((o) => o.name === 'logits'),
+    'no logits output',
+  );
   const dims = field(json, 'dims', isObject, '');
   for (const k of ['layer', 'head', 'head_dim', 'embd', 'mlp', 'vocab']) field(dims, k, isCount, 'dims.');
   const config = field(json, 'config', isObject, '');

@@ -13,7 +13,7 @@ export function softmax(x, temperature = 1) {
     if (out[i] > max) max = out[i];
   }
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (out[i] = Math.exp(out[i] - max));
+  for (let i = 0; i < n; i++) sum += out[i] = Math.exp(out[i] - max);
   for (let i = 0; i < n; i++) out[i] /= sum;
   return out;
 }

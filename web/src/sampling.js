@@ -9,7 +9,7 @@ import { softmax, topPCount } from './numerics.js';
 export function rankByLogit(logits) {
   const order = new Int32Array(logits.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => (logits[b] - logits[a]) || (a - b));
+  return order.sort((a, b) => logits[b] - logits[a] || a - b);
 }
 
 function checkSettings({ temperature, topK, topP, mode }, vocab) {
@@ -41,7 +41,7 @@ export function samplingSteps(logits, settings) {
   const before = softmax(scaled);
   const cumulative = new Float64Array(vocab);
   let run = 0;
-  for (let r = 0; r < vocab; r++) cumulative[r] = (run += before[r]);
+  for (let r = 0; r < vocab; r++) cumulative[r] = run += before[r];
 
   let finite = vocab;
   while (finite > 0 && scaled[finite - 1] === -Infinity) finite--; // −∞ is never kept

@@ -6,7 +6,16 @@
 // Only same-origin GETs inside the scope are handled; everything else goes to the network as
 // if there were no worker. __TXB_SW_SITE__ / __TXB_SW_MODEL__ come from build.mjs.
 
-import { cacheNames, staleCaches, classify, cacheable, withIsolation, navigationFallbacks, cacheKey, storable } from './sw-core.js';
+import {
+  cacheNames,
+  staleCaches,
+  classify,
+  cacheable,
+  withIsolation,
+  navigationFallbacks,
+  cacheKey,
+  storable,
+} from './sw-core.js';
 
 const NAMES = cacheNames({ site: __TXB_SW_SITE__, model: __TXB_SW_MODEL__ });
 const pending = new Set(); // cache writes still streaming
@@ -14,11 +23,13 @@ const pending = new Set(); // cache writes still streaming
 self.addEventListener('install', () => self.skipWaiting());
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    const keys = await caches.keys();
-    await Promise.all(staleCaches(keys, NAMES).map((k) => caches.delete(k)));
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      const keys = await caches.keys();
+      await Promise.all(staleCaches(keys, NAMES).map((k) => caches.delete(k)));
+      await self.clients.claim();
+    })(),
+  );
 });
 
 function remember(name, key, res, event) {
@@ -77,15 +88,20 @@ async function keep(msg) {
   const site = await caches.open(NAMES.site);
   const model = await caches.open(NAMES.model);
   const page = ours([msg.page]).map((u) => cacheKey(u, 'navigate'));
-  const want = [...page.map((u) => [site, u, true]), ...ours(msg.site).map((u) => [site, u, false]),
-    ...ours(msg.model).map((u) => [model, u, false])];
+  const want = [
+    ...page.map((u) => [site, u, true]),
+    ...ours(msg.site).map((u) => [site, u, false]),
+    ...ours(msg.model).map((u) => [model, u, false]),
+  ];
   const has = (cache, url, anyQuery) => cache.match(url, { ignoreSearch: anyQuery });
   for (const [cache, url, anyQuery] of want) {
     if (await has(cache, url, anyQuery)) continue;
     try {
       const res = await fetch(url, { credentials: 'same-origin' });
       if (await storable(url, res.clone())) await cache.put(url, res);
-    } catch { /* offline or gone: the answer below says so */ }
+    } catch {
+      /* offline or gone: the answer below says so */
+    }
   }
   await Promise.allSettled([...pending]);
   const need = [...page.map((u) => [site, u, true]), ...ours(msg.model).map((u) => [model, u, false])];
@@ -98,5 +114,9 @@ self.addEventListener('message', (event) => {
   const msg = event.data;
   if (!msg || msg.type !== 'keep') return;
   const port = event.ports[0];
-  event.waitUntil(keep(msg).catch(() => false).then((offline) => port?.postMessage({ offline })));
+  event.waitUntil(
+    keep(msg)
+      .catch(() => false)
+      .then((offline) => port?.postMessage({ offline })),
+  );
 });

@@ -48,7 +48,12 @@ async function load(msg, post) {
   // failed file stops the others instead of downloading hundreds of MB for nothing.
   const abort = new AbortController();
   const get = async ({ url, bytes, sha256 }) => {
-    const data = await fetchBytes(url, { expectedBytes: bytes, onBytes, signal: abort.signal, cache: msg.reload ? 'reload' : 'default' });
+    const data = await fetchBytes(url, {
+      expectedBytes: bytes,
+      onBytes,
+      signal: abort.signal,
+      cache: msg.reload ? 'reload' : 'default',
+    });
     await verifiedBytes(url, data, sha256); // graphs and shards alike (issue 13)
     return data;
   };
@@ -56,8 +61,10 @@ async function load(msg, post) {
   // disables the logit lens only (its view says why); the model still loads.
   let lensError = null;
   const lensGraphP = variant.lens
-    ? get({ url: variant.lens.graphUrl, bytes: variant.lens.bytes, sha256: variant.lens.sha256 })
-      .catch((err) => { lensError = String(err.message || err); return null; })
+    ? get({ url: variant.lens.graphUrl, bytes: variant.lens.bytes, sha256: variant.lens.sha256 }).catch((err) => {
+        lensError = String(err.message || err);
+        return null;
+      })
     : null;
   let [graph, ...shards] = await Promise.all([
     get({ url: variant.graphUrl, bytes: variant.graphBytes, sha256: variant.graphSha256 }),
@@ -123,8 +130,18 @@ async function step(model, msg) {
   logits.dispose?.();
   const [L, H, P, D] = cache.past[0].dims;
   const result = {
-    logits: last, ms, fed: feed.length, reused: reuse, cacheDims: [L, H, P, D],
-    norms: msg.norms === false ? null : { key: cacheNorms(cache.past[0].data, cache.past[0].dims), value: cacheNorms(cache.past[1].data, cache.past[1].dims) },
+    logits: last,
+    ms,
+    fed: feed.length,
+    reused: reuse,
+    cacheDims: [L, H, P, D],
+    norms:
+      msg.norms === false
+        ? null
+        : {
+            key: cacheNorms(cache.past[0].data, cache.past[0].dims),
+            value: cacheNorms(cache.past[1].data, cache.past[1].dims),
+          },
   };
   return { result, transfer: [last.buffer] };
 }

@@ -80,7 +80,10 @@ export function mount(el, { state, t, actions }) {
 
   function tokenTexts(names, rowH) {
     const parts = [];
-    for (const [side, x, anchor] of [['q', 114, 'end'], ['k', 246, 'start']]) {
+    for (const [side, x, anchor] of [
+      ['q', 114, 'end'],
+      ['k', 246, 'start'],
+    ]) {
       names.forEach((name, i) => {
         const g = doc.createElementNS(NS, 'text');
         g.setAttribute('x', x);

@@ -8,13 +8,21 @@ import { elem } from '../src/explainer/view.js';
 const PLAY_MS = 1600;
 
 export function createStepper(doc, { t, steps, heads, onStep, onHead }) {
-  const root = elem(doc, 'div', 'txb-stepper', '', { id: 'attn-step', role: 'group', 'aria-label': t('attn_step_label') });
+  const root = elem(doc, 'div', 'txb-stepper', '', {
+    id: 'attn-step',
+    role: 'group',
+    'aria-label': t('attn_step_label'),
+  });
   const modeWrap = elem(doc, 'label', 'txb-stepper-mode');
   const mode = elem(doc, 'select', 'txb-select', '', { id: 'attn-step-mode' });
   mode.append(new Option(t('attn_step_mode_steps'), 'steps'), new Option(t('attn_step_mode_heads'), 'heads'));
   modeWrap.append(`${t('attn_step_walk')} `, mode);
   const prev = elem(doc, 'button', 'txb-step', `‹ ${t('attn_step_prev')}`, { type: 'button', id: 'attn-step-prev' });
-  const play = elem(doc, 'button', 'txb-step txb-play', '', { type: 'button', id: 'attn-step-play', 'aria-pressed': 'false' });
+  const play = elem(doc, 'button', 'txb-step txb-play', '', {
+    type: 'button',
+    id: 'attn-step-play',
+    'aria-pressed': 'false',
+  });
   const next = elem(doc, 'button', 'txb-step', `${t('attn_step_next')} ›`, { type: 'button', id: 'attn-step-next' });
   const status = elem(doc, 'span', 'txb-stepper-status', '', { id: 'attn-step-status', 'aria-live': 'polite' });
   root.append(modeWrap, prev, play, next, status);
@@ -36,7 +44,9 @@ export function createStepper(doc, { t, steps, heads, onStep, onHead }) {
     prev.disabled = inSteps ? k === 0 : head === 0;
     next.disabled = inSteps ? k === steps.length - 1 : head === heads() - 1;
     status.textContent = inSteps
-      ? (k === null ? t('attn_step_all') : t('attn_step_of', { i: k + 1, n: steps.length, name: steps[k] }))
+      ? k === null
+        ? t('attn_step_all')
+        : t('attn_step_of', { i: k + 1, n: steps.length, name: steps[k] })
       : t('attn_step_head_of', { i: i + 1, n: n() });
   }
 

@@ -36,26 +36,50 @@ export function createTrace(doc, { t }) {
       ['attn_scaled', d.scaled[n], t('attn_trace_scaled', { raw: fv(d.raw[n]), d: d.d, x: fv(d.scaled[n]) })],
       ['attn_scores', score, j > i ? t('attn_trace_masked') : t('attn_trace_kept', { x: fv(score) })],
       ['attn_probs', w, t('attn_trace_probs', { x: fv(score), w: fv(w) })],
-      ['head_out', d.out.at(i, c), t('attn_trace_out', { c, w: fv(w), v: fv(d.v.at(j, c)), share: fv(share), out: fv(d.out.at(i, c)) })],
+      [
+        'head_out',
+        d.out.at(i, c),
+        t('attn_trace_out', { c, w: fv(w), v: fv(d.v.at(j, c)), share: fv(share), out: fv(d.out.at(i, c)) }),
+      ],
     ];
-    list.replaceChildren(...lines.map(([name, value, text], s) => {
-      const li = elem(doc, 'li', `txb-attn-trace-step${s === k ? ' is-current' : ''}`, '', { 'data-step': name, 'data-value': String(value) });
-      li.hidden = k !== null && s > k;
-      li.append(elem(doc, 'span', 'txb-attn-trace-name', t(`attention_${name}`)), elem(doc, 'span', 'txb-attn-trace-text', text));
-      if (name === 'head_out') li.dataset.share = String(share);
-      return li;
-    }));
+    list.replaceChildren(
+      ...lines.map(([name, value, text], s) => {
+        const li = elem(doc, 'li', `txb-attn-trace-step${s === k ? ' is-current' : ''}`, '', {
+          'data-step': name,
+          'data-value': String(value),
+        });
+        li.hidden = k !== null && s > k;
+        li.append(
+          elem(doc, 'span', 'txb-attn-trace-name', t(`attention_${name}`)),
+          elem(doc, 'span', 'txb-attn-trace-text', text),
+        );
+        if (name === 'head_out') li.dataset.share = String(share);
+        return li;
+      }),
+    );
     // the query's row, strongest keys first
     rowTitle.textContent = t('attn_row_title', { query: q(cur, i) });
-    const keys = topK(Float64Array.from({ length: i + 1 }, (_, x) => d.probs.at(i, x)), ROW_KEYS);
-    row.replaceChildren(...keys.map((x) => {
-      const li = elem(doc, 'li', `txb-attn-row-key${x === j ? ' is-key' : ''}`, '', { 'data-key': String(x), 'data-value': String(d.probs.at(i, x)) });
-      const bar = elem(doc, 'span', 'txb-attn-row-bar');
-      bar.style.width = `${width(d.probs.at(i, x))}%`;
-      li.append(elem(doc, 'span', 'txb-attn-row-tok', q(cur, x)), elem(doc, 'span', 'txb-attn-row-track'), elem(doc, 'span', 'txb-attn-row-val', fv(d.probs.at(i, x))));
-      li.children[1].append(bar);
-      return li;
-    }));
+    const keys = topK(
+      Float64Array.from({ length: i + 1 }, (_, x) => d.probs.at(i, x)),
+      ROW_KEYS,
+    );
+    row.replaceChildren(
+      ...keys.map((x) => {
+        const li = elem(doc, 'li', `txb-attn-row-key${x === j ? ' is-key' : ''}`, '', {
+          'data-key': String(x),
+          'data-value': String(d.probs.at(i, x)),
+        });
+        const bar = elem(doc, 'span', 'txb-attn-row-bar');
+        bar.style.width = `${width(d.probs.at(i, x))}%`;
+        li.append(
+          elem(doc, 'span', 'txb-attn-row-tok', q(cur, x)),
+          elem(doc, 'span', 'txb-attn-row-track'),
+          elem(doc, 'span', 'txb-attn-row-val', fv(d.probs.at(i, x))),
+        );
+        li.children[1].append(bar);
+        return li;
+      }),
+    );
   }
   return { el: root, show };
 }

@@ -21,8 +21,11 @@ export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
   const CAP = Object.fromEntries(STEPS.map((n) => [n, t(`attention_${n}`)]));
   const NOTE = {
-    attn_raw: t('attention_attn_raw_note'), attn_scaled: t('attention_attn_scaled_note'), attn_scores: t('attention_attn_scores_note'),
-    attn_probs: t('attention_attn_probs_note'), head_out: t('attention_head_out_note'),
+    attn_raw: t('attention_attn_raw_note'),
+    attn_scaled: t('attention_attn_scaled_note'),
+    attn_scores: t('attention_attn_scores_note'),
+    attn_probs: t('attention_attn_probs_note'),
+    head_out: t('attention_head_out_note'),
   };
   const root = block(el, 'txb-attention', t('attention_heading'));
   let cur = null;
@@ -34,9 +37,10 @@ export function mount(el, { state, t, actions }) {
     createMatrix(doc, {
       name,
       caption: CAP[name],
-      describe: (i, j, v) => (name === 'head_out'
-        ? `${q(cur, i)} · ${t('dim')} ${j}: ${fv(v)}`
-        : `${t('query')} ${q(cur, i)} → ${t('key')} ${q(cur, j)}: ${fv(v)}`),
+      describe: (i, j, v) =>
+        name === 'head_out'
+          ? `${q(cur, i)} · ${t('dim')} ${j}: ${fv(v)}`
+          : `${t('query')} ${q(cur, i)} → ${t('key')} ${q(cur, j)}: ${fv(v)}`,
       onActive: (cell) => hover(name, cell),
     }),
   );
@@ -44,8 +48,11 @@ export function mount(el, { state, t, actions }) {
   const sync = linked(square);
 
   const stepper = createStepper(doc, {
-    t, steps: STEPS.map((n) => CAP[n]), heads: () => state.get().manifest.dims.head,
-    onStep: (k) => showStep(k), onHead: (h) => actions.select({ head: h }),
+    t,
+    steps: STEPS.map((n) => CAP[n]),
+    heads: () => state.get().manifest.dims.head,
+    onStep: (k) => showStep(k),
+    onHead: (h) => actions.select({ head: h }),
   });
   const trace = createTrace(doc, { t });
   const scaleWrap = elem(doc, 'label', 'txb-attn-scale');
@@ -77,7 +84,8 @@ export function mount(el, { state, t, actions }) {
       li.classList.toggle('is-current', s === k);
     });
     root.dataset.step = k === null ? 'all' : STEPS[k];
-    if (k !== null && traced) mats[k].setActive(k === 4 ? { i: traced.i, j: traced.c } : { i: traced.i, j: traced.j }, { silent: true });
+    if (k !== null && traced)
+      mats[k].setActive(k === 4 ? { i: traced.i, j: traced.c } : { i: traced.i, j: traced.j }, { silent: true });
     trace.show(data, traced, k);
   }
 
@@ -87,14 +95,29 @@ export function mount(el, { state, t, actions }) {
     traced = name === 'head_out' ? { ...traced, i: cell.i, c: cell.j } : { ...traced, i: cell.i, j: cell.j };
     trace.show(data, traced, shownStep);
     if (name === 'head_out') {
-      return actions.hover({ q: cell.i, value: cell.value, lines: [[t('query'), q(cur, cell.i)], [t('dim'), String(cell.j)], [t('attention_head_out'), fv(cell.value)]] });
+      return actions.hover({
+        q: cell.i,
+        value: cell.value,
+        lines: [
+          [t('query'), q(cur, cell.i)],
+          [t('dim'), String(cell.j)],
+          [t('attention_head_out'), fv(cell.value)],
+        ],
+      });
     }
     const n = cell.i * data.T + cell.j;
     actions.hover({
-      q: cell.i, k: cell.j, value: cell.value,
-      lines: [[t('query'), q(cur, cell.i)], [t('key'), q(cur, cell.j)],
-        [t('attention_attn_raw'), fv(data.raw[n])], [t('attention_attn_scaled'), fv(data.scaled[n])],
-        [t('attention_attn_scores'), fv(data.scores.at(cell.i, cell.j))], [t('attention_attn_probs'), fv(data.probs.at(cell.i, cell.j))]],
+      q: cell.i,
+      k: cell.j,
+      value: cell.value,
+      lines: [
+        [t('query'), q(cur, cell.i)],
+        [t('key'), q(cur, cell.j)],
+        [t('attention_attn_raw'), fv(data.raw[n])],
+        [t('attention_attn_scaled'), fv(data.scaled[n])],
+        [t('attention_attn_scores'), fv(data.scores.at(cell.i, cell.j))],
+        [t('attention_attn_probs'), fv(data.probs.at(cell.i, cell.j))],
+      ],
     });
   }
 
@@ -119,7 +142,8 @@ export function mount(el, { state, t, actions }) {
     const v = matrix(cur.tensors.v, layer, head);
     data = { ...st, cur, scores, probs, out, v };
     const key = [s.trace, s.sel.pos];
-    if (!traced || traced.i >= T || traced.c >= out.cols || key.some((x, n) => x !== lastKey[n])) traced = defaultCell(s, probs);
+    if (!traced || traced.i >= T || traced.c >= out.cols || key.some((x, n) => x !== lastKey[n]))
+      traced = defaultCell(s, probs);
     lastKey = key;
     if (!scaleChosen) scale.value = T > ROW_SCALE_FROM ? 'row' : 'abs';
     const rowLabels = labels(cur);
@@ -144,13 +168,18 @@ export function mount(el, { state, t, actions }) {
     mats[0].foot.replaceChildren(legend(doc, div, { title: t('legend_score') }));
     mats[1].foot.replaceChildren(legend(doc, sdiv, { title: t('legend_score') }));
     mats[2].foot.replaceChildren(legend(doc, sdiv, { title: t('legend_score'), masked: t('legend_masked') }));
-    mats[3].foot.replaceChildren(legend(doc, seq, { title: perRow ? t('attn_scale_row_legend') : t('legend_weight') }),
-      para(doc, 'txb-note', t('attention_row_sums', { min: fv(Math.min(...sums)), max: fv(Math.max(...sums)) })));
+    mats[3].foot.replaceChildren(
+      legend(doc, seq, { title: perRow ? t('attn_scale_row_legend') : t('legend_weight') }),
+      para(doc, 'txb-note', t('attention_row_sums', { min: fv(Math.min(...sums)), max: fv(Math.max(...sums)) })),
+    );
     mats[4].foot.replaceChildren(legend(doc, od, { title: t('legend_value') }));
     showStep(shownStep);
   }
   const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head, s.sel.pos], draw);
-  return { update: draw, destroy: () => (unsubscribe(), stepper.destroy(), mats.forEach((m) => m.destroy()), root.remove()) };
+  return {
+    update: draw,
+    destroy: () => (unsubscribe(), stepper.destroy(), mats.forEach((m) => m.destroy()), root.remove()),
+  };
 }
 
 // cells stay at least 12 px (labels readable at 64 tokens; the matrix scrolls, with a cue)

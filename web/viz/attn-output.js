@@ -12,8 +12,13 @@ export function mount(el, { state, t, actions }) {
   root.append(note);
   const heads = createLinked(root, { t, actions, defs: [{ name: 'concat', label: t('attn_output_concat') }] });
   const sum = createLinked(root, {
-    t, actions,
-    defs: [{ name: 'resid_in', label: t('attn_output_x') }, { name: 'attn_out', label: t('attn_output_proj') }, { name: 'resid_mid', label: t('attn_output_sum') }],
+    t,
+    actions,
+    defs: [
+      { name: 'resid_in', label: t('attn_output_x') },
+      { name: 'attn_out', label: t('attn_output_proj') },
+      { name: 'resid_mid', label: t('attn_output_sum') },
+    ],
   });
 
   function draw(s) {

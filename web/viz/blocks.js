@@ -22,7 +22,18 @@ export function mount(el, { state, t, actions }) {
     name: 'resid_post',
     caption: t('blocks_after'),
     describe: (i, j, v) => `${q(cur, i)} · ${t('dim')} ${j}: ${fv(v)}`,
-    onActive: (c) => actions.hover(c && { q: c.i, value: c.value, lines: [[t('token_pick'), q(cur, c.i)], [t('dim'), String(c.j)], [t('blocks_after'), fv(c.value)]] }),
+    onActive: (c) =>
+      actions.hover(
+        c && {
+          q: c.i,
+          value: c.value,
+          lines: [
+            [t('token_pick'), q(cur, c.i)],
+            [t('dim'), String(c.j)],
+            [t('blocks_after'), fv(c.value)],
+          ],
+        },
+      ),
   });
   root.append(para(doc, 'txb-note', t('blocks_stream_note')), stream, path, mat.el);
   stream.addEventListener('click', (ev) => {
@@ -52,7 +63,11 @@ export function mount(el, { state, t, actions }) {
     const p = posOf(s);
     const L = s.manifest.dims.layer;
     const tn = cur.tensors;
-    const row = (tensor, l) => (l === undefined ? matrix(tensor) : matrix(tensor, l)).data.subarray(p * s.manifest.dims.embd, (p + 1) * s.manifest.dims.embd);
+    const row = (tensor, l) =>
+      (l === undefined ? matrix(tensor) : matrix(tensor, l)).data.subarray(
+        p * s.manifest.dims.embd,
+        (p + 1) * s.manifest.dims.embd,
+      );
     const items = [item(t('blocks_embed'), `‖x‖ = ${fv(norm(row(tn.embed)))}`, 'txb-stream-emb')];
     for (let l = 0; l < L; l++) {
       const li = doc.createElement('li');
@@ -82,17 +97,19 @@ export function mount(el, { state, t, actions }) {
       [t('blocks_mlp'), norm(row(tn.mlp_out, l)), 6],
       [t('blocks_add2'), norm(row(tn.resid_post, l)), 7],
     ];
-    path.replaceChildren(...steps.map(([key, n, stage]) => {
-      const li = doc.createElement('li');
-      const b = doc.createElement(stage === null ? 'span' : 'button');
-      if (stage !== null) {
-        b.type = 'button';
-        b.dataset.stage = stage;
-      }
-      b.textContent = `${key}: ‖·‖ = ${fv(n)}`;
-      li.append(b);
-      return li;
-    }));
+    path.replaceChildren(
+      ...steps.map(([key, n, stage]) => {
+        const li = doc.createElement('li');
+        const b = doc.createElement(stage === null ? 'span' : 'button');
+        if (stage !== null) {
+          b.type = 'button';
+          b.dataset.stage = stage;
+        }
+        b.textContent = `${key}: ‖·‖ = ${fv(n)}`;
+        li.append(b);
+        return li;
+      }),
+    );
     path.setAttribute('aria-label', t('blocks_path', { layer: l + 1, token: q(cur, p) }));
     const m = matrix(tn.resid_post, l);
     const color = diverging(maxAbs(m.data));

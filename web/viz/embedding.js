@@ -32,9 +32,15 @@ export function mount(el, { state, t, actions }) {
         if (!cell) return actions.hover(null);
         const m = PARTS.map(([n]) => matrix(cur.tensors[n]).at(cell.i, cell.j));
         actions.hover({
-          q: cell.i, value: cell.value,
-          lines: [[t('token_pick'), q(cur, cell.i)], [t('dim'), String(cell.j)],
-            [PARTS[0][1], fv(m[0])], [PARTS[1][1], fv(m[1])], [PARTS[2][1], fv(m[2])]],
+          q: cell.i,
+          value: cell.value,
+          lines: [
+            [t('token_pick'), q(cur, cell.i)],
+            [t('dim'), String(cell.j)],
+            [PARTS[0][1], fv(m[0])],
+            [PARTS[1][1], fv(m[1])],
+            [PARTS[2][1], fv(m[2])],
+          ],
         });
       },
     }),

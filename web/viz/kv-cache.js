@@ -21,9 +21,12 @@ export function mount(el, { state, t, actions }) {
   const table = doc.createElement('table');
   table.className = 'txb-stats';
   table.id = 'kv-timing';
-  table.innerHTML = '<caption></caption><thead><tr><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th></tr></thead><tbody><tr data-kind="cached"><th scope="row"></th><td></td><td></td><td></td></tr><tr data-kind="full"><th scope="row"></th><td></td><td></td><td></td></tr></tbody>';
+  table.innerHTML =
+    '<caption></caption><thead><tr><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th></tr></thead><tbody><tr data-kind="cached"><th scope="row"></th><td></td><td></td><td></td></tr><tr data-kind="full"><th scope="row"></th><td></td><td></td><td></td></tr></tbody>';
   table.caption.textContent = t('kv_timing_caption');
-  [t('kv_col_run'), t('kv_col_ms'), t('kv_col_tps'), t('kv_col_n')].forEach((text, i) => (table.tHead.rows[0].cells[i].textContent = text));
+  [t('kv_col_run'), t('kv_col_ms'), t('kv_col_tps'), t('kv_col_n')].forEach(
+    (text, i) => (table.tHead.rows[0].cells[i].textContent = text),
+  );
   table.tBodies[0].rows[0].cells[0].textContent = t('kv_cached');
   table.tBodies[0].rows[1].cells[0].textContent = t('kv_full');
   const ratio = para(doc, 'txb-note');
@@ -79,8 +82,20 @@ export function mount(el, { state, t, actions }) {
     } else {
       const [L, H, P, D] = cache.dims;
       root.dataset.positions = String(P);
-      size.textContent = t('kv_size', { P, L, H, D, bytes: formatBytes(cacheBytes(dims, P)), fed: cache.fed, reused: cache.reused });
-      if (cache.norms) grids.replaceChildren(grid(t('kv_keys'), cache.norms.key, cache.fed), grid(t('kv_values'), cache.norms.value, cache.fed));
+      size.textContent = t('kv_size', {
+        P,
+        L,
+        H,
+        D,
+        bytes: formatBytes(cacheBytes(dims, P)),
+        fed: cache.fed,
+        reused: cache.reused,
+      });
+      if (cache.norms)
+        grids.replaceChildren(
+          grid(t('kv_keys'), cache.norms.key, cache.fed),
+          grid(t('kv_values'), cache.norms.value, cache.fed),
+        );
     }
     // the measurement, while it is of the current sequence; else the generation's own steps
     const fresh = compare && !compare.running && compare.positions === s.ids?.length && compare.timings;

@@ -31,7 +31,8 @@ export function mount(el, { state, t, actions }) {
   async function draw(s) {
     const tr = s.trace;
     const mine = ++seq;
-    if (!tr || !tr.tensors.embed || !tr.tensors.resid_post) { // no run (an empty prompt): nothing stale
+    if (!tr || !tr.tensors.embed || !tr.tensors.resid_post) {
+      // no run (an empty prompt): nothing stale
       table.replaceChildren();
       note.textContent = '';
       table.dataset.status = 'none';

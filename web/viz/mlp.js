@@ -18,7 +18,14 @@ export function mount(el, { state, t, actions }) {
   const note = para(doc, 'txb-note');
   root.append(note);
   const inp = createLinked(root, { t, actions, defs: [{ name: 'ln2', label: t('mlp_ln2') }] });
-  const wide = createLinked(root, { t, actions, defs: [{ name: 'mlp_pre', label: t('mlp_pre') }, { name: 'mlp_act', label: t('mlp_act') }] });
+  const wide = createLinked(root, {
+    t,
+    actions,
+    defs: [
+      { name: 'mlp_pre', label: t('mlp_pre') },
+      { name: 'mlp_act', label: t('mlp_act') },
+    ],
+  });
   const plotBox = doc.createElement('figure');
   plotBox.className = 'txb-gelu';
   const cap = doc.createElement('figcaption');
@@ -33,7 +40,14 @@ export function mount(el, { state, t, actions }) {
   top.className = 'txb-acts';
   top.id = 'mlp-top';
   root.append(plotBox, topHead, top);
-  const back = createLinked(root, { t, actions, defs: [{ name: 'mlp_out', label: t('mlp_out') }, { name: 'resid_post', label: t('mlp_resid') }] });
+  const back = createLinked(root, {
+    t,
+    actions,
+    defs: [
+      { name: 'mlp_out', label: t('mlp_out') },
+      { name: 'resid_post', label: t('mlp_resid') },
+    ],
+  });
 
   function plot(pre, act) {
     let lo = -4;
@@ -72,7 +86,10 @@ export function mount(el, { state, t, actions }) {
       c.setAttribute('class', 'txb-dot');
       parts.push(c);
     }
-    for (const [x, text] of [[lo, fv(lo)], [hi, fv(hi)]]) {
+    for (const [x, text] of [
+      [lo, fv(lo)],
+      [hi, fv(hi)],
+    ]) {
       const tx = doc.createElementNS(NS, 'text');
       tx.setAttribute('x', X(x));
       tx.setAttribute('y', 198);
@@ -101,14 +118,16 @@ export function mount(el, { state, t, actions }) {
     svg.setAttribute('aria-label', t('mlp_gelu', { token: q(tr, p), n: d.mlp }));
     plot(rp, ra);
     topHead.textContent = t('mlp_top', { token: q(tr, p), k: TOP });
-    top.replaceChildren(...topK(ra, TOP).map((i) => {
-      const li = doc.createElement('li');
-      li.dataset.neuron = i;
-      li.dataset.value = String(ra[i]);
-      li.dataset.pre = String(rp[i]);
-      li.textContent = t('mlp_neuron', { i, pre: fv(rp[i]), act: fv(ra[i]) });
-      return li;
-    }));
+    top.replaceChildren(
+      ...topK(ra, TOP).map((i) => {
+        const li = doc.createElement('li');
+        li.dataset.neuron = i;
+        li.dataset.value = String(ra[i]);
+        li.dataset.pre = String(rp[i]);
+        li.textContent = t('mlp_neuron', { i, pre: fv(rp[i]), act: fv(ra[i]) });
+        return li;
+      }),
+    );
     back.draw(tr, [matrix(tr.tensors.mlp_out, l), matrix(tr.tensors.resid_post, l)], { shared: false });
   }
   const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.pos], draw);

@@ -17,8 +17,13 @@ export function mount(el, { state, t, actions }) {
   const rnote = para(doc, 'txb-note');
   root.append(table, drop, rh, rnote);
   const resid = createLinked(root, {
-    t, actions,
-    defs: [{ name: 'x', label: t('residual_x') }, { name: 'fx', label: t('residual_fx') }, { name: 'sum', label: t('residual_sum') }],
+    t,
+    actions,
+    defs: [
+      { name: 'x', label: t('residual_x') },
+      { name: 'fx', label: t('residual_fx') },
+      { name: 'sum', label: t('residual_sum') },
+    ],
   });
 
   function draw(s) {
@@ -30,8 +35,10 @@ export function mount(el, { state, t, actions }) {
     const row = (m) => m.data.subarray(p * C, (p + 1) * C);
     const x = blockInput(tr.tensors, l);
     const rows = [
-      ['ln1_in', t('norm_ln1_in'), x], ['ln1_out', t('norm_ln1_out'), matrix(tr.tensors.ln1, l)],
-      ['ln2_in', t('norm_ln2_in'), matrix(tr.tensors.resid_mid, l)], ['ln2_out', t('norm_ln2_out'), matrix(tr.tensors.ln2, l)],
+      ['ln1_in', t('norm_ln1_in'), x],
+      ['ln1_out', t('norm_ln1_out'), matrix(tr.tensors.ln1, l)],
+      ['ln2_in', t('norm_ln2_in'), matrix(tr.tensors.resid_mid, l)],
+      ['ln2_out', t('norm_ln2_out'), matrix(tr.tensors.ln2, l)],
     ];
     const head = doc.createElement('tr');
     for (const k of [t('norm_vector'), t('norm_mean'), t('norm_var')]) {
@@ -42,22 +49,26 @@ export function mount(el, { state, t, actions }) {
     }
     const cap = doc.createElement('caption');
     cap.textContent = t('norm_caption', { token: q(tr, p), layer: l + 1 });
-    table.replaceChildren(cap, head, ...rows.map(([key, name, m]) => {
-      const st = stats(row(m));
-      const r = doc.createElement('tr');
-      r.dataset.name = key;
-      r.dataset.mean = String(st.mean);
-      r.dataset.variance = String(st.variance);
-      const th = doc.createElement('th');
-      th.scope = 'row';
-      th.textContent = name;
-      const a = doc.createElement('td');
-      a.textContent = fv(st.mean);
-      const b = doc.createElement('td');
-      b.textContent = fv(st.variance);
-      r.append(th, a, b);
-      return r;
-    }));
+    table.replaceChildren(
+      cap,
+      head,
+      ...rows.map(([key, name, m]) => {
+        const st = stats(row(m));
+        const r = doc.createElement('tr');
+        r.dataset.name = key;
+        r.dataset.mean = String(st.mean);
+        r.dataset.variance = String(st.variance);
+        const th = doc.createElement('th');
+        th.scope = 'row';
+        th.textContent = name;
+        const a = doc.createElement('td');
+        a.textContent = fv(st.mean);
+        const b = doc.createElement('td');
+        b.textContent = fv(st.variance);
+        r.append(th, a, b);
+        return r;
+      }),
+    );
     rnote.textContent = t('residual_text', { layer: l + 1 });
     resid.draw(tr, [x, matrix(tr.tensors.attn_out, l), matrix(tr.tensors.resid_mid, l)]);
   }

@@ -46,7 +46,14 @@ export function mount(el, { state, t, actions }) {
     result.dataset.prob = String(r.prob);
     result.dataset.logit = String(r.logit);
     const name = tokenDisplay({ ...tok.tokenLabel(id) });
-    const vars = { token: name, id, rank: r.rank.toLocaleString(), V: logits.length.toLocaleString(), prob: formatProb(r.prob), logit: fv(r.logit) };
+    const vars = {
+      token: name,
+      id,
+      rank: r.rank.toLocaleString(),
+      V: logits.length.toLocaleString(),
+      prob: formatProb(r.prob),
+      logit: fv(r.logit),
+    };
     result.textContent = ids.length > 1 ? t('output_lookup_first', vars) : t('output_lookup_result', vars);
   }
   input.addEventListener('input', lookup);
@@ -61,22 +68,34 @@ export function mount(el, { state, t, actions }) {
     head.textContent = t('output_top', { token: q(tr, p), k: TOP });
     const best = topK(logits, TOP);
     const probs = softmax(logits);
-    bars.replaceChildren(...best.map((id) => {
-      const r = rankAndProb(logits, id, probs);
-      const li = doc.createElement('li');
-      li.className = 'txb-row';
-      li.dataset.tokenId = id;
-      li.dataset.logit = String(r.logit);
-      li.dataset.prob = String(r.prob);
-      const label = tok?.tokenLabel(id) ?? (tr.ids.includes(id) ? tr.tokens[tr.ids.indexOf(id)] : { text: String(id), bytes: false });
-      li.innerHTML = '<span class="txb-row-token"></span><span class="txb-row-id"></span><span class="txb-row-bar"><span class="txb-row-fill"></span></span><span class="txb-row-prob"></span>';
-      li.children[0].textContent = tokenDisplay(label);
-      li.children[1].textContent = `${t('logit')} ${fv(r.logit)}`;
-      li.children[2].firstChild.style.width = `${x(r.prob)}%`;
-      li.children[3].textContent = formatProb(r.prob);
-      return li;
-    }));
-    if (!tok) import('../src/tokenizer.js').then((m) => { tok = m; draw(state.get()); }, () => {});
+    bars.replaceChildren(
+      ...best.map((id) => {
+        const r = rankAndProb(logits, id, probs);
+        const li = doc.createElement('li');
+        li.className = 'txb-row';
+        li.dataset.tokenId = id;
+        li.dataset.logit = String(r.logit);
+        li.dataset.prob = String(r.prob);
+        const label =
+          tok?.tokenLabel(id) ??
+          (tr.ids.includes(id) ? tr.tokens[tr.ids.indexOf(id)] : { text: String(id), bytes: false });
+        li.innerHTML =
+          '<span class="txb-row-token"></span><span class="txb-row-id"></span><span class="txb-row-bar"><span class="txb-row-fill"></span></span><span class="txb-row-prob"></span>';
+        li.children[0].textContent = tokenDisplay(label);
+        li.children[1].textContent = `${t('logit')} ${fv(r.logit)}`;
+        li.children[2].firstChild.style.width = `${x(r.prob)}%`;
+        li.children[3].textContent = formatProb(r.prob);
+        return li;
+      }),
+    );
+    if (!tok)
+      import('../src/tokenizer.js').then(
+        (m) => {
+          tok = m;
+          draw(state.get());
+        },
+        () => {},
+      );
     lookup();
   }
   const unsubscribe = watch(state, (s) => [s.trace, s.sel.pos], draw);

@@ -9,13 +9,25 @@ export const formatLogit = (v) => format('+.2f')(v).replace('-', '−');
 
 // Stage indices follow web/src/explainer/shell.js STAGES (by id, so a reordering is caught).
 export const PART_STAGE = {
-  tokens: 'tokens', embed: 'embedding', ln1: 'norm', attn: 'attention', add1: 'attn_output',
-  ln2: 'norm', mlp: 'mlp', add2: 'blocks', lnf: 'norm', logits: 'output', probs: 'output',
+  tokens: 'tokens',
+  embed: 'embedding',
+  ln1: 'norm',
+  attn: 'attention',
+  add1: 'attn_output',
+  ln2: 'norm',
+  mlp: 'mlp',
+  add2: 'blocks',
+  lnf: 'norm',
+  logits: 'output',
+  probs: 'output',
 };
 
 // Every part in reading order: {key, part, layer|null}. The key is also the element's id suffix.
 export function partList(L) {
-  const out = [{ key: 'tokens', part: 'tokens', layer: null }, { key: 'embed', part: 'embed', layer: null }];
+  const out = [
+    { key: 'tokens', part: 'tokens', layer: null },
+    { key: 'embed', part: 'embed', layer: null },
+  ];
   for (let l = 0; l < L; l++) {
     for (const part of ['ln1', 'attn', 'add1', 'ln2', 'mlp', 'add2']) out.push({ key: `${part}-${l}`, part, layer: l });
   }

@@ -68,7 +68,8 @@ export function mount(host, { state, t, actions, stageIds }) {
     const i = l + 1;
     for (const [a, mid, b, name, lnLabel, addLabel] of [
       ['ln1', 'attn', 'add1', t('ov_attn'), t('ov_ln1_label', { i }), t('ov_add1_label', { i })],
-      ['ln2', 'mlp', 'add2', t('ov_mlp'), t('ov_ln2_label', { i }), t('ov_add2_label', { i })]]) {
+      ['ln2', 'mlp', 'add2', t('ov_mlp'), t('ov_ln2_label', { i }), t('ov_add2_label', { i })],
+    ]) {
       const row = el(doc, 'div', 'ov-row');
       const ln = part(byKey[`${a}-${l}`], 'ov-small', t('ov_ln'));
       ln.setAttribute('aria-label', lnLabel);
@@ -108,7 +109,14 @@ export function mount(host, { state, t, actions, stageIds }) {
   const order = parts.map((p) => p.key);
   const onKey = (e) => {
     const i = order.indexOf(current);
-    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: order.length - 1 }[e.key];
+    const to = {
+      ArrowRight: i + 1,
+      ArrowDown: i + 1,
+      ArrowLeft: i - 1,
+      ArrowUp: i - 1,
+      Home: 0,
+      End: order.length - 1,
+    }[e.key];
     if (to === undefined) return;
     e.preventDefault();
     focusKey(order[Math.max(0, Math.min(order.length - 1, to))]);
@@ -145,7 +153,9 @@ export function mount(host, { state, t, actions, stageIds }) {
   function drawTokens(tr, pos) {
     // a Korean character's byte tokens read "안 (1/2)", as the token chips do, not as hex
     const names = tokenNames(tr?.tokens ?? []);
-    tokenList.replaceChildren(...names.map((name, i) => el(doc, 'span', i === pos ? 'ov-chip ov-chip-sel' : 'ov-chip', name)));
+    tokenList.replaceChildren(
+      ...names.map((name, i) => el(doc, 'span', i === pos ? 'ov-chip ov-chip-sel' : 'ov-chip', name)),
+    );
     tokens.setAttribute('aria-label', t('ov_tokens_label', { n: tr?.ids.length ?? 0 }));
   }
 
@@ -158,7 +168,13 @@ export function mount(host, { state, t, actions, stageIds }) {
       if (!k) continue;
       const names = tokenNames(tr.tokens);
       const span = el(doc, 'span', 'ov-link', t('ov_link', { token: names[k.key], prob: formatProb(k.prob) }));
-      Object.assign(span.dataset, { attnLayer: l, attnHead: k.head, attnKey: k.key, attnQuery: pos, attnProb: String(k.prob) });
+      Object.assign(span.dataset, {
+        attnLayer: l,
+        attnHead: k.head,
+        attnKey: k.key,
+        attnQuery: pos,
+        attnProb: String(k.prob),
+      });
       span.title = t('ov_link_title', { head: k.head + 1, from: names[pos], token: names[k.key] });
       b.append(span);
     }
@@ -182,17 +198,23 @@ export function mount(host, { state, t, actions, stageIds }) {
 
   function drawOut(s) {
     const rows = s.top.rows.slice(0, 3);
-    probList.replaceChildren(...rows.map((r) => {
-      const li = el(doc, 'li', '', `${tokenDisplay(r)} ${formatProb(r.prob)}`);
-      li.dataset.tokenId = String(r.id);
-      li.dataset.prob = String(r.prob);
-      return li;
-    }));
+    probList.replaceChildren(
+      ...rows.map((r) => {
+        const li = el(doc, 'li', '', `${tokenDisplay(r)} ${formatProb(r.prob)}`);
+        li.dataset.tokenId = String(r.id);
+        li.dataset.prob = String(r.prob);
+        return li;
+      }),
+    );
     probList.dataset.status = s.top.status;
     const best = s.top.rows[0];
-    predict.textContent = best ? t('ov_predict', { token: tokenDisplay(best), prob: formatProb(best.prob) }) : t('top_loading');
+    predict.textContent = best
+      ? t('ov_predict', { token: tokenDisplay(best), prob: formatProb(best.prob) })
+      : t('top_loading');
     const d = s.dla && s.dla.parts && sameIds(s.dla.ids, s.trace?.ids) ? byPart(s.dla) : null;
-    const max = d ? Math.max(...d.layers.flatMap((x) => [Math.abs(x.attn), Math.abs(x.mlp)]), Math.abs(d.embed), Math.abs(d.bias)) : 1;
+    const max = d
+      ? Math.max(...d.layers.flatMap((x) => [Math.abs(x.attn), Math.abs(x.mlp)]), Math.abs(d.embed), Math.abs(d.bias))
+      : 1;
     bar(embed, d ? d.embed : null, max);
     for (let l = 0; l < L; l++) {
       bar(buttons.get(`attn-${l}`).b, d ? d.layers[l].attn : null, max);
@@ -218,7 +240,8 @@ export function mount(host, { state, t, actions, stageIds }) {
       const want = selectionFor(p, stageIds, L);
       const on = want.stage === sel.stage && (want.layer === undefined || want.layer === sel.layer);
       b.classList.toggle('ov-current', on);
-      if (on) b.setAttribute('aria-current', 'step'); else b.removeAttribute('aria-current');
+      if (on) b.setAttribute('aria-current', 'step');
+      else b.removeAttribute('aria-current');
     }
   }
 
@@ -230,7 +253,9 @@ export function mount(host, { state, t, actions, stageIds }) {
     highlight(keys) {
       const on = new Set(keys || []);
       for (const [key, { b }] of buttons) b.classList.toggle('ov-hl', on.has(key));
-      blocks.querySelectorAll('.ov-block').forEach((blk) => blk.classList.toggle('ov-hl', on.has(`block-${blk.dataset.layer}`)));
+      blocks
+        .querySelectorAll('.ov-block')
+        .forEach((blk) => blk.classList.toggle('ov-hl', on.has(`block-${blk.dataset.layer}`)));
     },
     tools,
     destroy() {

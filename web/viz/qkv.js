@@ -12,7 +12,13 @@ export function mount(el, { state, t, actions }) {
   root.append(note);
   const input = createLinked(root, { t, actions, defs: [{ name: 'ln1', label: t('qkv_ln1') }] });
   const qkv = createLinked(root, {
-    t, actions, defs: [{ name: 'q', label: t('qkv_q') }, { name: 'k', label: t('qkv_k') }, { name: 'v', label: t('qkv_v') }],
+    t,
+    actions,
+    defs: [
+      { name: 'q', label: t('qkv_q') },
+      { name: 'k', label: t('qkv_k') },
+      { name: 'v', label: t('qkv_v') },
+    ],
     sameShape: true,
   });
 
@@ -21,9 +27,20 @@ export function mount(el, { state, t, actions }) {
     if (!tr) return;
     const { layer, head } = s.sel;
     const d = s.manifest.dims;
-    note.textContent = t('qkv_sizes', { C: d.embd, C3: 3 * d.embd, H: d.head, d: d.head_dim, layer: layer + 1, head: head + 1 });
+    note.textContent = t('qkv_sizes', {
+      C: d.embd,
+      C3: 3 * d.embd,
+      H: d.head,
+      d: d.head_dim,
+      layer: layer + 1,
+      head: head + 1,
+    });
     input.draw(tr, [matrix(tr.tensors.ln1, layer)]);
-    qkv.draw(tr, ['q', 'k', 'v'].map((n) => matrix(tr.tensors[n], layer, head)), { shared: false });
+    qkv.draw(
+      tr,
+      ['q', 'k', 'v'].map((n) => matrix(tr.tensors[n], layer, head)),
+      { shared: false },
+    );
   }
   const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head], draw);
   return { update: draw, destroy: () => (unsubscribe(), input.destroy(), qkv.destroy(), root.remove()) };

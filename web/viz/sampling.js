@@ -12,7 +12,12 @@ import { MODES, TEMP_MIN, TEMP_MAX, sliderToTemp, tempToSlider, roundTo } from '
 import { formatProb, tokenDisplay } from './scales.js';
 
 const ROWS = 12;
-const MODE_TEXT = { greedy: (t) => t('sampling_mode_greedy'), topk: (t) => t('sampling_mode_topk'), topp: (t) => t('sampling_mode_topp'), none: (t) => t('sampling_mode_none') };
+const MODE_TEXT = {
+  greedy: (t) => t('sampling_mode_greedy'),
+  topk: (t) => t('sampling_mode_topk'),
+  topp: (t) => t('sampling_mode_topp'),
+  none: (t) => t('sampling_mode_none'),
+};
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
@@ -87,9 +92,18 @@ export function mount(el, { state, t, actions }) {
   table.id = 'sampling-table';
   const cap = doc.createElement('caption');
   const thead = doc.createElement('thead');
-  thead.innerHTML = '<tr><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th></tr>';
-  [t('sampling_col_rank'), t('sampling_col_token'), t('sampling_col_logit'), t('sampling_col_scaled'), t('sampling_col_before'),
-    t('sampling_col_cum'), t('sampling_col_kept'), t('sampling_col_prob')].forEach((text, i) => (thead.rows[0].cells[i].textContent = text));
+  thead.innerHTML =
+    '<tr><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th><th scope="col"></th></tr>';
+  [
+    t('sampling_col_rank'),
+    t('sampling_col_token'),
+    t('sampling_col_logit'),
+    t('sampling_col_scaled'),
+    t('sampling_col_before'),
+    t('sampling_col_cum'),
+    t('sampling_col_kept'),
+    t('sampling_col_prob'),
+  ].forEach((text, i) => (thead.rows[0].cells[i].textContent = text));
   const tbody = doc.createElement('tbody');
   table.append(cap, thead, tbody);
   wrap.append(table);
@@ -142,7 +156,7 @@ export function mount(el, { state, t, actions }) {
       bar.replaceChildren();
       summary.textContent = cap.textContent = '';
       drawEl.dataset.u = drawEl.dataset.tokenId = drawEl.dataset.rank = '';
-      drawText.textContent = (s.ids?.length === 0 ? t('prompt_empty') : t('sampling_waiting'));
+      drawText.textContent = s.ids?.length === 0 ? t('prompt_empty') : t('sampling_waiting');
       return;
     }
     const n = s.gen.ids.length;
@@ -157,11 +171,25 @@ export function mount(el, { state, t, actions }) {
       tr.className = kept ? 'is-kept' : 'is-removed';
       if (r === d.rank) tr.classList.add('is-drawn');
       Object.assign(tr.dataset, {
-        tokenId: id, rank: r, logit: String(next.logits[id]), scaled: String(steps.scaled[r]),
-        before: String(steps.before[r]), prob: String(steps.probs[r]), cum: String(steps.cumulative[r]), kept: String(kept),
+        tokenId: id,
+        rank: r,
+        logit: String(next.logits[id]),
+        scaled: String(steps.scaled[r]),
+        before: String(steps.before[r]),
+        prob: String(steps.probs[r]),
+        cum: String(steps.cumulative[r]),
+        kept: String(kept),
       });
-      const cells = [r + 1, name(s, id), fv(next.logits[id]), fv(steps.scaled[r]), formatProb(steps.before[r]),
-        formatProb(steps.cumulative[r]), kept ? t('sampling_kept') : t('sampling_removed'), kept ? formatProb(steps.probs[r]) : '0'];
+      const cells = [
+        r + 1,
+        name(s, id),
+        fv(next.logits[id]),
+        fv(steps.scaled[r]),
+        formatProb(steps.before[r]),
+        formatProb(steps.cumulative[r]),
+        kept ? t('sampling_kept') : t('sampling_removed'),
+        kept ? formatProb(steps.probs[r]) : '0',
+      ];
       for (const c of cells) tr.insertCell().textContent = String(c);
       tr.cells[1].className = 'txb-row-token';
       tr.cells[6].className = 'txb-words'; // kept / removed: words, not numbers (a mono font may lack Hangul)
@@ -170,7 +198,11 @@ export function mount(el, { state, t, actions }) {
     tbody.replaceChildren(...rows);
     let keptMass = 0;
     for (let r = 0; r < steps.kept; r++) keptMass += steps.before[r];
-    summary.textContent = t('sampling_summary', { kept: steps.kept.toLocaleString(), V: steps.order.length.toLocaleString(), mass: formatProb(keptMass) });
+    summary.textContent = t('sampling_summary', {
+      kept: steps.kept.toLocaleString(),
+      V: steps.order.length.toLocaleString(),
+      mass: formatProb(keptMass),
+    });
 
     // the cumulative bar of the kept tokens (the first few named, the rest as one tail)
     const segs = [];
@@ -180,15 +212,17 @@ export function mount(el, { state, t, actions }) {
       acc += steps.probs[r];
     }
     if (acc < 1 - 1e-9) segs.push({ r: d.rank >= segs.length ? d.rank : -1, from: acc, w: 1 - acc, tail: true });
-    bar.replaceChildren(...segs.map((g) => {
-      const seg = doc.createElement('span');
-      seg.className = `txb-seg${g.r === d.rank ? ' is-drawn' : ''}`;
-      seg.style.left = `${100 * g.from}%`;
-      seg.style.width = `${100 * g.w}%`;
-      seg.classList.toggle('is-tail', !!g.tail);
-      seg.textContent = g.tail ? (g.w > 0.05 ? '…' : '') : g.w > 0.08 ? name(s, steps.order[g.r]) : '';
-      return seg;
-    }));
+    bar.replaceChildren(
+      ...segs.map((g) => {
+        const seg = doc.createElement('span');
+        seg.className = `txb-seg${g.r === d.rank ? ' is-drawn' : ''}`;
+        seg.style.left = `${100 * g.from}%`;
+        seg.style.width = `${100 * g.w}%`;
+        seg.classList.toggle('is-tail', !!g.tail);
+        seg.textContent = g.tail ? (g.w > 0.05 ? '…' : '') : g.w > 0.08 ? name(s, steps.order[g.r]) : '';
+        return seg;
+      }),
+    );
     if (d.u !== null) {
       const mark = doc.createElement('span');
       mark.className = 'txb-u';
@@ -198,10 +232,24 @@ export function mount(el, { state, t, actions }) {
     drawEl.dataset.u = d.u === null ? '' : String(d.u);
     drawEl.dataset.tokenId = String(d.id);
     drawEl.dataset.rank = String(d.rank);
-    drawText.textContent = d.u === null
-      ? t('sampling_draw_greedy', { token: name(s, d.id) })
-      : t('sampling_draw_text', { n: n + 1, seed: st.seed, u: d.u.toFixed(4), token: name(s, d.id), rank: d.rank + 1 });
-    if (!tok) import('../src/tokenizer.js').then((m) => { tok = m; draw(state.get()); }, () => {});
+    drawText.textContent =
+      d.u === null
+        ? t('sampling_draw_greedy', { token: name(s, d.id) })
+        : t('sampling_draw_text', {
+            n: n + 1,
+            seed: st.seed,
+            u: d.u.toFixed(4),
+            token: name(s, d.id),
+            rank: d.rank + 1,
+          });
+    if (!tok)
+      import('../src/tokenizer.js').then(
+        (m) => {
+          tok = m;
+          draw(state.get());
+        },
+        () => {},
+      );
   }
 
   let last = null;

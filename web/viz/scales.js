@@ -39,7 +39,10 @@ export const MASKED = '#b9b9b9';
 // A diverging colour for values in [-m, m] (m: the largest magnitude shown, never 0).
 export function diverging(m) {
   const d = m > 0 && Number.isFinite(m) ? m : 1;
-  const s = scaleLinear().domain([-d, -d / 2, 0, d / 2, d]).range(DIVERGING).clamp(true);
+  const s = scaleLinear()
+    .domain([-d, -d / 2, 0, d / 2, d])
+    .range(DIVERGING)
+    .clamp(true);
   s.kind = 'diverging';
   return s;
 }
@@ -48,7 +51,10 @@ export function diverging(m) {
 // sequential() interpolates the build-time figures' viridis).
 function evenStops(stops, max) {
   const d = max > 0 ? max : 1;
-  const s = scaleLinear().domain(stops.map((_, i) => (d * i) / (stops.length - 1))).range(stops).clamp(true);
+  const s = scaleLinear()
+    .domain(stops.map((_, i) => (d * i) / (stops.length - 1)))
+    .range(stops)
+    .clamp(true);
   s.kind = 'sequential';
   return s;
 }
@@ -70,7 +76,9 @@ export function formatValue(v) {
 export function inkOn(bg) {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(bg) || /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(bg);
   if (!m) return 'inherit';
-  const [r, g, b] = m.slice(1, 4).map((x) => (x.length === 2 && bg.startsWith('#') ? parseInt(x, 16) : Number(x)) / 255)
+  const [r, g, b] = m
+    .slice(1, 4)
+    .map((x) => (x.length === 2 && bg.startsWith('#') ? parseInt(x, 16) : Number(x)) / 255)
     .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
   // the crossing point where #111 and #fff give the same contrast
@@ -82,7 +90,10 @@ export function legend(doc, scale, { title, masked = null } = {}) {
   const el = doc.createElement('div');
   el.className = 'txb-legend';
   const [lo, hi] = [scale.domain()[0], scale.domain().at(-1)];
-  const stops = scale.range().map((c, i, a) => `${c} ${(100 * i) / (a.length - 1)}%`).join(', ');
+  const stops = scale
+    .range()
+    .map((c, i, a) => `${c} ${(100 * i) / (a.length - 1)}%`)
+    .join(', ');
   const mid = scale.kind === 'diverging' ? '<span>0</span>' : '';
   el.innerHTML = `<span class="txb-legend-title"></span><span class="txb-legend-ramp" style="background: linear-gradient(90deg, ${stops})"></span><span class="txb-legend-ticks"><span>${formatValue(lo)}</span>${mid}<span>${formatValue(hi)}</span></span>`;
   el.firstChild.textContent = title || '';

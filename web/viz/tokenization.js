@@ -27,7 +27,9 @@ export function mount(el, { state, t }) {
       th.textContent = k;
       head.append(th);
     }
-    const rows = groupTokens(tr.tokens.map((tok) => ({ bytes: tok.raw ?? [...new TextEncoder().encode(tok.text)] }))).map((g) => {
+    const rows = groupTokens(
+      tr.tokens.map((tok) => ({ bytes: tok.raw ?? [...new TextEncoder().encode(tok.text)] })),
+    ).map((g) => {
       const row = doc.createElement('tr');
       row.className = g.single ? 'txb-group-single' : 'txb-group-multi';
       const text = doc.createElement('td');

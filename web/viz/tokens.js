@@ -18,7 +18,11 @@ export function mount(el, { state, t, actions }) {
   const h = elem(doc, 'h3', 'txb-h', t('tokens_heading'), { id: 'tokens-heading' });
   const list = elem(doc, 'ol', 'txb-chips', '', { id: 'tokens', 'aria-labelledby': 'tokens-heading' });
   const note = elem(doc, 'p', 'txb-note', '', { 'aria-live': 'polite', id: 'tokens-count' });
-  const more = elem(doc, 'button', 'txb-step txb-tokens-more', '', { type: 'button', id: 'tokens-more', 'aria-expanded': 'false' });
+  const more = elem(doc, 'button', 'txb-step txb-tokens-more', '', {
+    type: 'button',
+    id: 'tokens-more',
+    'aria-expanded': 'false',
+  });
   let expanded = false;
   more.addEventListener('click', () => {
     expanded = !expanded;
@@ -60,20 +64,23 @@ export function mount(el, { state, t, actions }) {
       more.textContent = expanded ? t('tokens_fewer') : t('tokens_all', { n: s.tokens.length });
       more.setAttribute('aria-expanded', String(expanded));
       list.dataset.collapsed = String(long && !expanded);
-      list.replaceChildren(...groups.map((g, gi) => {
-        const item = group(s, g);
-        // collapsed: the first and the last chips, and a gap mark between them
-        if (long && !expanded && gi >= KEEP && gi < groups.length - KEEP) item.hidden = true;
-        if (long && !expanded && gi === groups.length - KEEP) item.classList.add('txb-gap-before');
-        return item;
-      }));
+      list.replaceChildren(
+        ...groups.map((g, gi) => {
+          const item = group(s, g);
+          // collapsed: the first and the last chips, and a gap mark between them
+          if (long && !expanded && gi >= KEEP && gi < groups.length - KEEP) item.hidden = true;
+          if (long && !expanded && gi === groups.length - KEEP) item.classList.add('txb-gap-before');
+          return item;
+        }),
+      );
       const gen = s.tokens.length - (s.promptLength ?? s.tokens.length);
       const count = (s.tokenCount ?? s.tokens.length - gen) + gen;
-      note.textContent = gen > 0
-        ? t('tokens_count_gen', { n: count, p: count - gen, g: gen })
-        : s.truncated
-          ? t('tokens_truncated', { n: count, max: s.manifest.maxTokens })
-          : t('tokens_count', { n: count, max: s.manifest.maxTokens });
+      note.textContent =
+        gen > 0
+          ? t('tokens_count_gen', { n: count, p: count - gen, g: gen })
+          : s.truncated
+            ? t('tokens_truncated', { n: count, max: s.manifest.maxTokens })
+            : t('tokens_count', { n: count, max: s.manifest.maxTokens });
     }
     // highlights only when the chips are the tokens the views draw
     const same = s.trace && s.trace.ids.length === s.tokens.length && s.trace.ids.every((x, i) => x === s.tokens[i].id);
@@ -122,7 +129,14 @@ export function mount(el, { state, t, actions }) {
     ev.preventDefault();
     const visible = [...list.querySelectorAll('[data-pos]')].filter((c) => !c.closest('[hidden]'));
     const at = visible.indexOf(ev.target);
-    const to = visible[ev.key === 'Home' ? 0 : ev.key === 'End' ? visible.length - 1 : Math.max(0, Math.min(visible.length - 1, at + d))];
+    const to =
+      visible[
+        ev.key === 'Home'
+          ? 0
+          : ev.key === 'End'
+            ? visible.length - 1
+            : Math.max(0, Math.min(visible.length - 1, at + d))
+      ];
     visible.forEach((c) => (c.tabIndex = c === to ? 0 : -1));
     to.focus();
   });

@@ -9,7 +9,11 @@ export function mount(el, { state, t }) {
   const root = select(el).append('div').attr('class', 'txb-next');
   root.append('h3').attr('class', 'txb-h').attr('id', 'top-heading').text(t('top_heading'));
   const caption = root.append('p').attr('class', 'txb-caption').attr('aria-live', 'polite');
-  const list = root.append('ol').attr('id', 'top-tokens').attr('class', 'txb-top').attr('aria-labelledby', 'top-heading');
+  const list = root
+    .append('ol')
+    .attr('id', 'top-tokens')
+    .attr('class', 'txb-top')
+    .attr('aria-labelledby', 'top-heading');
   const x = probWidth();
 
   let shown = null;

@@ -64,8 +64,10 @@ def math_face(math_dir: Path | None, files: dict[str, bytes], warnings: list[str
     Greek and math italic to other fonts; the file holds the whole font, so no range is given."""
     src = math_dir / MATH_WOFF2 if math_dir else None
     if src is None or not src.exists():
-        warnings.append(f"Noto Sans Math not found ({src or 'no math_font_dir'}); run `npm ci` in web/. "
-                        "Formulas fall back to the system's math font.")
+        warnings.append(
+            f"Noto Sans Math not found ({src or 'no math_font_dir'}); run `npm ci` in web/. "
+            "Formulas fall back to the system's math font."
+        )
         return ""
     data = src.read_bytes()
     name = hashed("noto-sans-math.woff2", data)
@@ -73,12 +75,15 @@ def math_face(math_dir: Path | None, files: dict[str, bytes], warnings: list[str
     lic = math_dir.parent / "LICENSE"
     if lic.exists():
         files["assets/fonts/NotoSansMath-LICENSE.txt"] = lic.read_bytes()
-    return ('@font-face { font-family: "Noto Sans Math"; font-style: normal; font-weight: 400; '
-            f'font-display: swap; src: url(fonts/{name}) format("woff2"); }}\n')
+    return (
+        '@font-face { font-family: "Noto Sans Math"; font-style: normal; font-weight: 400; '
+        f'font-display: swap; src: url(fonts/{name}) format("woff2"); }}\n'
+    )
 
 
-def build_css(templates_dir: Path, fonts_dir: Path | None, warnings: list[str],
-              math_dir: Path | None = None) -> tuple[str, dict[str, bytes]]:
+def build_css(
+    templates_dir: Path, fonts_dir: Path | None, warnings: list[str], math_dir: Path | None = None
+) -> tuple[str, dict[str, bytes]]:
     """Returns (href of the stylesheet relative to the site root, {relative path: bytes})."""
     files: dict[str, bytes] = {}
     faces = font_faces(fonts_dir, files, warnings) + math_face(math_dir, files, warnings)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from txbuild import REPO_ROOT
 
+
 def _bytes_to_unicode() -> dict[int, str]:
     """GPT-2's reversible map from bytes to printable characters (as in its encoder.py)."""
     bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))

@@ -164,7 +164,9 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
                 walk(tok["children"])
 
         walk(getattr(md, "toc_tokens", []))
-        sections.append(Section(file=path.name, id=sid, title=title, html=html, subheads=subheads, meta=meta, notes=notes))
+        sections.append(
+            Section(file=path.name, id=sid, title=title, html=html, subheads=subheads, meta=meta, notes=notes)
+        )
 
     numbers = {f["id"]: i + 1 for i, f in enumerate(figures)}
 
@@ -180,5 +182,6 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
         if f["id"] not in cited:
             warnings.append(f"content/{lang}: figure {f['id']!r} is never cited by number (figno)")
     notes_html = f'<ol class="notes-list">{"".join(all_notes)}</ol>' if all_notes else ""
-    return Article(lang=lang, sections=sections, notes_html=_FIG_REF.sub(number, notes_html), figures=figures,
-                   cited=cited)
+    return Article(
+        lang=lang, sections=sections, notes_html=_FIG_REF.sub(number, notes_html), figures=figures, cited=cited
+    )

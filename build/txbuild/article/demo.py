@@ -22,9 +22,18 @@ from .context import PageContext
 DEMO_PROMPT = "To be, or not to be, that is the"
 DEMO_TOKENS = ["To", " be", ",", " or", " not", " to", " be", ",", " that", " is", " the"]
 DEMO_IDS = [2514, 307, 11, 393, 407, 284, 307, 11, 326, 318, 262]
-DEMO_NEXT = [(1808, " question", 0.31), (835, " way", 0.07), (886, " end", 0.05), (2728, " cause", 0.04),
-             (966, " point", 0.03), (1738, " reason", 0.03), (1517, " thing", 0.02), (1339, " case", 0.02),
-             (2300, " matter", 0.02), (1266, " best", 0.015)]
+DEMO_NEXT = [
+    (1808, " question", 0.31),
+    (835, " way", 0.07),
+    (886, " end", 0.05),
+    (2728, " cause", 0.04),
+    (966, " point", 0.03),
+    (1738, " reason", 0.03),
+    (1517, " thing", 0.02),
+    (1339, " case", 0.02),
+    (2300, " matter", 0.02),
+    (1266, " best", 0.015),
+]
 # What the made-up logit lens shows in the early layers, before the answer sharpens.
 DEMO_EARLY = [(262, " the", 0.05), (11, ",", 0.04)]
 
@@ -41,8 +50,22 @@ def synthetic_trace(T: int, L: int, H: int, C: int, V: int, seed: int = 0, next_
     pos = rng.normal(0, 0.03, (T, C))
     x = tok + pos
     tr = {"tok_emb": tok, "pos_emb": pos, "embed": x}
-    keys = ["ln1", "q", "k", "v", "attn_scores", "attn_probs", "head_out", "attn_out", "resid_mid", "ln2",
-            "mlp_pre", "mlp_act", "mlp_out", "resid_post"]
+    keys = [
+        "ln1",
+        "q",
+        "k",
+        "v",
+        "attn_scores",
+        "attn_probs",
+        "head_out",
+        "attn_out",
+        "resid_mid",
+        "ln2",
+        "mlp_pre",
+        "mlp_act",
+        "mlp_out",
+        "resid_post",
+    ]
     acc = {k: [] for k in keys}
     mask = np.triu(np.ones((T, T), bool), 1)
     for layer in range(L):
@@ -90,16 +113,27 @@ def demo_model(n_layer=6, n_head=6, n_embd=384, vocab_size=50257, n_ctx=256, tra
             "ko": "레이아웃 미리 보기용 합성 숫자입니다. 실제 모델이 아닙니다.",
         },
         "source": {"kind": "demo", "label": "txbuild.article.demo"},
-        "n_layer": L, "n_head": n_head, "n_embd": C, "head_dim": C // n_head,
-        "vocab_size": vocab_size, "n_ctx": n_ctx, "n_params": n_params,
+        "n_layer": L,
+        "n_head": n_head,
+        "n_embd": C,
+        "head_dim": C // n_head,
+        "vocab_size": vocab_size,
+        "n_ctx": n_ctx,
+        "n_params": n_params,
     }
 
 
 def demo_context(out_dir: Path, strict: bool = False, **model_kw) -> PageContext:
     model = demo_model(**model_kw)
     T = len(DEMO_TOKENS)
-    trace = synthetic_trace(T, model["n_layer"], model["n_head"], model["n_embd"], model["vocab_size"],
-                            next_ids=[i for i, _, _ in DEMO_NEXT])
+    trace = synthetic_trace(
+        T,
+        model["n_layer"],
+        model["n_head"],
+        model["n_embd"],
+        model["vocab_size"],
+        next_ids=[i for i, _, _ in DEMO_NEXT],
+    )
     z = trace["logits"][-1].astype(np.float64)
     p = softmax(z)
     tokens = dict((i, t) for i, t, _ in DEMO_NEXT)
@@ -114,8 +148,16 @@ def demo_context(out_dir: Path, strict: bool = False, **model_kw) -> PageContext
             row = [{"id": i, "token": t, "prob": p0} for i, t, p0 in DEMO_EARLY] + row[:1]
         lens.append(row)
     lens[-1] = top[:3]
-    return PageContext(out_dir=Path(out_dir), model=model, manifest_href=f"model/{model['id']}/manifest.json",
-                       assets={}, example=example, trace=trace, strict=strict, lens=lens)
+    return PageContext(
+        out_dir=Path(out_dir),
+        model=model,
+        manifest_href=f"model/{model['id']}/manifest.json",
+        assets={},
+        example=example,
+        trace=trace,
+        strict=strict,
+        lens=lens,
+    )
 
 
 def main(argv: list[str]) -> int:

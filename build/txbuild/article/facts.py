@@ -51,8 +51,12 @@ def prompt_sinks(trace: dict, bar: float) -> dict:
         return {"count": 0, "of": int(a.shape[0] * a.shape[1]), "mean_first": None, "uniform": None}
     first = a[:, :, 2:, 0].mean(-1)
     uniform = float(np.mean([1.0 / (i + 1) for i in range(2, T)]))  # what even spreading gives one key
-    return {"count": int((first > bar).sum()), "of": int(first.size), "mean_first": float(first.mean()),
-            "uniform": uniform}
+    return {
+        "count": int((first > bar).sum()),
+        "of": int(first.size),
+        "mean_first": float(first.mean()),
+        "uniform": uniform,
+    }
 
 
 def lens_facts(lens: list[list[dict]] | None, ids: list[int], last_token: str = "") -> dict | None:
@@ -65,9 +69,14 @@ def lens_facts(lens: list[list[dict]] | None, ids: list[int], last_token: str = 
     settle = len(tops) - 1
     while settle > 0 and tops[settle - 1] == final:
         settle -= 1
-    return {"embed_is_input": tops[0] == int(ids[-1]), "embed_top": label(tops[0], str(lens[0][0]["token"])),
-            "input": label(int(ids[-1]), last_token), "settle": settle, "stages": len(tops),
-            "settle_is_last": settle == len(tops) - 1}
+    return {
+        "embed_is_input": tops[0] == int(ids[-1]),
+        "embed_top": label(tops[0], str(lens[0][0]["token"])),
+        "input": label(int(ids[-1]), last_token),
+        "settle": settle,
+        "stages": len(tops),
+        "settle_is_last": settle == len(tops) - 1,
+    }
 
 
 def worked_softmax(z: np.ndarray, top: list[dict], k: int = 3) -> dict:
@@ -78,14 +87,23 @@ def worked_softmax(z: np.ndarray, top: list[dict], k: int = 3) -> dict:
     share = softmax(zk)
     names = {int(t["id"]): str(t["token"]) for t in top}
     p_all = softmax(z)
-    rows = [{"token": label(int(i), names.get(int(i), f"#{int(i)}")), "logit": float(z[i]),
-             "diff": float(z[i] - zk.max()), "exp": float(ei), "share": float(si), "prob": float(p_all[i])}
-            for i, ei, si in zip(order, e, share)]
+    rows = [
+        {
+            "token": label(int(i), names.get(int(i), f"#{int(i)}")),
+            "logit": float(z[i]),
+            "diff": float(z[i] - zk.max()),
+            "exp": float(ei),
+            "share": float(si),
+            "prob": float(p_all[i]),
+        }
+        for i, ei, si in zip(order, e, share)
+    ]
     return {"rows": rows, "sum": float(e.sum()), "mass": float(p_all[order].sum())}
 
 
-def compute(model: dict, example: dict, trace: dict, measured: dict | None = None,
-            lens: list[list[dict]] | None = None) -> dict:
+def compute(
+    model: dict, example: dict, trace: dict, measured: dict | None = None, lens: list[list[dict]] | None = None
+) -> dict:
     tokens = token_labels(example)
     T = len(tokens)
     facts: dict = {"n_tokens": T, "tokens": tokens, "prompt": example.get("prompt", "")}
@@ -95,7 +113,11 @@ def compute(model: dict, example: dict, trace: dict, measured: dict | None = Non
 
     top = example.get("top") or []
     if top:
-        facts["top1"] = {"token": label(int(top[0]["id"]), str(top[0]["token"])), "id": int(top[0]["id"]), "prob": float(top[0]["prob"])}
+        facts["top1"] = {
+            "token": label(int(top[0]["id"]), str(top[0]["token"])),
+            "id": int(top[0]["id"]),
+            "prob": float(top[0]["prob"]),
+        }
     logits = trace.get("logits")
     if logits is not None and len(logits):
         z = np.asarray(logits[-1], dtype=np.float64)
@@ -111,8 +133,11 @@ def compute(model: dict, example: dict, trace: dict, measured: dict | None = Non
             facts[f"p_top1_t{str(temp).replace('.', '_')}"] = float(softmax(z, temp).max())
         # the runner-up at T = 0.5 vs T = 1: below 1 every token but the top one loses
         second = int(top_k(z, 2)[1]) if len(z) > 1 else 0
-        facts["second"] = {"token": label(second, next((str(t["token"]) for t in top if int(t["id"]) == second), f"#{second}")),
-                           "p_t1_0": float(p[second]), "p_t0_5": float(softmax(z, 0.5)[second])}
+        facts["second"] = {
+            "token": label(second, next((str(t["token"]) for t in top if int(t["id"]) == second), f"#{second}")),
+            "p_t1_0": float(p[second]),
+            "p_t0_5": float(softmax(z, 0.5)[second]),
+        }
         facts["softmax"] = worked_softmax(z, top)
         if "top1" not in facts:
             i = int(np.argmax(p))
@@ -138,10 +163,17 @@ def compute(model: dict, example: dict, trace: dict, measured: dict | None = Non
     if "embed" in trace and "ln1" in trace and T:
         x = np.asarray(trace["embed"][-1], dtype=np.float64)
         y = np.asarray(trace["ln1"][0][-1], dtype=np.float64)
-        facts["ln"] = {"mean_in": float(x.mean()), "std_in": float(x.std()), "mean_out": float(y.mean()), "std_out": float(y.std())}
+        facts["ln"] = {
+            "mean_in": float(x.mean()),
+            "std_in": float(x.std()),
+            "mean_out": float(y.mean()),
+            "std_out": float(y.std()),
+        }
 
     if "resid_post" in trace and T:
-        norms = [float(np.linalg.norm(trace["embed"][-1]))] + [float(np.linalg.norm(r[-1])) for r in trace["resid_post"]]
+        norms = [float(np.linalg.norm(trace["embed"][-1]))] + [
+            float(np.linalg.norm(r[-1])) for r in trace["resid_post"]
+        ]
         facts["resid_norm_first"] = norms[0]
         facts["resid_norm_last"] = norms[-1]
 

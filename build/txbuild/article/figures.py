@@ -68,8 +68,7 @@ class FigureProcessor(Treeprocessor):
         draw = viz.REGISTRY.get(name)
         if draw is None:
             ext.warnings.append(
-                f"{ext.where}: figure {fid!r} names an unknown view {name!r} "
-                f"(known: {', '.join(sorted(viz.REGISTRY))})"
+                f"{ext.where}: figure {fid!r} names an unknown view {name!r} (known: {', '.join(sorted(viz.REGISTRY))})"
             )
             fig.set("class", fig.get("class") + " viz-missing")
         elif data is None:

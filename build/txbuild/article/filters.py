@@ -1,9 +1,9 @@
 """jinja2 filters for the article's Markdown: numbers and tokens written the way each language writes them.
 
-    {{ model.n_params | thousands }}   124,439,808            (both languages)
-    {{ model.n_params | approx }}      124.4 million / 1억 2,444만
-    {{ p | pct }}                      12.3%
-    {{ tok | token }}                  <code class="tok">␣the</code>  (spaces made visible, HTML-escaped)
+{{ model.n_params | thousands }}   124,439,808            (both languages)
+{{ model.n_params | approx }}      124.4 million / 1억 2,444만
+{{ p | pct }}                      12.3%
+{{ tok | token }}                  <code class="tok">␣the</code>  (spaces made visible, HTML-escaped)
 """
 
 from __future__ import annotations
@@ -94,8 +94,9 @@ def try_it(text: str, **state) -> Markup:
     assert not bad, f"try_it: unknown URL state key(s) {sorted(bad)}"
     if isinstance(state.get("stage"), str):
         state["stage"] = STAGE[state["stage"]]
-    query = urlencode([(k, f"{state[k]:g}" if isinstance(state[k], float) else str(state[k]))
-                       for k in TRY_KEYS if k in state])
+    query = urlencode(
+        [(k, f"{state[k]:g}" if isinstance(state[k], float) else str(state[k])) for k in TRY_KEYS if k in state]
+    )
     return Markup(f'<a class="try-it" href="index.html?{html.escape(query)}#explainer">{html.escape(text)}</a>')
 
 

@@ -19,7 +19,9 @@ from markdown.preprocessors import Preprocessor
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _BLOCK = re.compile(r"\$\$(.+?)\$\$", re.S)
-_INLINE = re.compile(r"(?<![\\$])\$(?=\S)((?:[^\n]|\n(?![ \t]*\n))+?)(?<=\S)(?<!\\)\$(?![\d$])")  # may wrap a line, not a paragraph
+_INLINE = re.compile(
+    r"(?<![\\$])\$(?=\S)((?:[^\n]|\n(?![ \t]*\n))+?)(?<=\S)(?<!\\)\$(?![\d$])"
+)  # may wrap a line, not a paragraph
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 
 

@@ -42,7 +42,7 @@ def reference_windows(tokenizer, prompts: list[str], n_ctx: int) -> tuple[list[l
     w = min(WINDOW, n_ctx)
     if REFERENCE.exists():
         ids = tokenizer.encode(REFERENCE.read_text(encoding="utf-8")[:200_000])
-        wins = [ids[i * w:(i + 1) * w] for i in range(WINDOWS) if len(ids) >= (i + 1) * w]
+        wins = [ids[i * w : (i + 1) * w] for i in range(WINDOWS) if len(ids) >= (i + 1) * w]
         if wins:
             return wins, "heldout"
     ids = tokenizer.encode("\n".join(prompts))[:w]
@@ -104,8 +104,11 @@ def summarize_heads(attn: list[np.ndarray], source: str) -> dict:
     # The head the article and its attention figures show: the previous-token head if there is
     # one, else the strongest sink, else the head that looks most at the previous token anyway.
     shown = out["prev_head"] or out["sink"] or best_prev
-    out["shown"] = {**shown, "prev": float(prev[shown["layer"] - 1, shown["head"] - 1]),
-                    "first": float(first[shown["layer"] - 1, shown["head"] - 1])}
+    out["shown"] = {
+        **shown,
+        "prev": float(prev[shown["layer"] - 1, shown["head"] - 1]),
+        "first": float(first[shown["layer"] - 1, shown["head"] - 1]),
+    }
     return out
 
 
@@ -121,8 +124,13 @@ def neighbours(wte: np.ndarray, tokenizer, words=NEIGHBOUR_WORDS, k: int = 5) ->
         sims = e @ e[ids[0]]
         sims[ids[0]] = -np.inf
         top = top_k(sims, k)
-        out.append({"token": w, "id": ids[0],
-                    "near": [{"token": tokenizer.decode([int(i)]), "id": int(i), "cos": float(sims[i])} for i in top]})
+        out.append(
+            {
+                "token": w,
+                "id": ids[0],
+                "near": [{"token": tokenizer.decode([int(i)]), "id": int(i), "cos": float(sims[i])} for i in top],
+            }
+        )
     return out
 
 
@@ -132,9 +140,15 @@ def training_run(folder: Path | None) -> dict | None:
         return None
     m = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
     q = m.get("quality") or {}
-    hist = [{"step": int(h["step"]), "heldout": float(h["heldout_loss"]),
-             "train": None if h.get("train_loss") is None else float(h["train_loss"])}
-            for h in m.get("history", []) if h.get("heldout_loss") is not None]
+    hist = [
+        {
+            "step": int(h["step"]),
+            "heldout": float(h["heldout_loss"]),
+            "train": None if h.get("train_loss") is None else float(h["train_loss"]),
+        }
+        for h in m.get("history", [])
+        if h.get("heldout_loss") is not None
+    ]
     if not hist:
         return None
     cfg = m.get("config") or {}
@@ -167,8 +181,11 @@ def measure(hf, tokenizer, prompts: list[str], folder: Path | None = None) -> di
     with torch.no_grad():
         attn = [trace_ids(hf, ids)["attn_probs"] for ids in wins]
     wte = hf.transformer.wte.weight.detach().float().numpy()
-    return {"heads": summarize_heads(attn, source), "neighbours": neighbours(wte, tokenizer),
-            "training": training_run(folder)}
+    return {
+        "heads": summarize_heads(attn, source),
+        "neighbours": neighbours(wte, tokenizer),
+        "training": training_run(folder),
+    }
 
 
 def measure_model(lm, prompts: list[str]) -> dict:

@@ -1,9 +1,9 @@
 """render_pages(ctx): gather everything, check it, then write it (MkDocs' order).
 
-    site/index.html        language chooser (links; a tiny script picks one from navigator.language)
-    site/en/index.html     the article + the explainer mount, English
-    site/ko/index.html     the same in Korean, with the same anchors
-    site/assets/site-HASH.css, site/assets/fonts/pretendard-N-HASH.woff2
+site/index.html        language chooser (links; a tiny script picks one from navigator.language)
+site/en/index.html     the article + the explainer mount, English
+site/ko/index.html     the same in Korean, with the same anchors
+site/assets/site-HASH.css, site/assets/fonts/pretendard-N-HASH.woff2
 """
 
 from __future__ import annotations
@@ -105,16 +105,24 @@ def render_pages(ctx: PageContext) -> list[str]:
     for lang in LANGS:
         t = strings[lang]
         # the prose names the model as the reader should read it (escaped; no "(bundled)")
-        variables = {"model": {**model, "name": front.reader_name(model, lang)}, "example": ctx.example, "facts": facts,
-                     "lang": lang, "t": t}
-        viz_data = VizData(model=model, example=ctx.example, trace=ctx.trace, facts=facts, lang=lang, t=t,
-                           lens=ctx.lens)
+        variables = {
+            "model": {**model, "name": front.reader_name(model, lang)},
+            "example": ctx.example,
+            "facts": facts,
+            "lang": lang,
+            "t": t,
+        }
+        viz_data = VizData(
+            model=model, example=ctx.example, trace=ctx.trace, facts=facts, lang=lang, t=t, lens=ctx.lens
+        )
         articles[lang] = build_article(lang, files[lang], variables, viz_data, warnings)
     _compare(articles, strings, warnings)
 
     css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings, ctx.math_font_dir)
-    scripts = {k: htmlsafe.static_script(ctx.templates_dir, f, asset_files)
-               for k, f in (("page_js", "page.js"), ("chooser_js", "chooser.js"))}
+    scripts = {
+        k: htmlsafe.static_script(ctx.templates_dir, f, asset_files)
+        for k, f in (("page_js", "page.js"), ("chooser_js", "chooser.js"))
+    }
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(ctx.templates_dir)),
@@ -136,10 +144,21 @@ def render_pages(ctx: PageContext) -> list[str]:
         strings_json = json.dumps(public, ensure_ascii=False, sort_keys=True)
         strings_json = strings_json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         hosted = _fill(t.get("explainer_file_hosted", ""), url=ctx.hosted_url) if ctx.hosted_url else ""
-        sections = [{"id": s.id, "title": Markup(s.title), "html": Markup(s.html), "subheads": s.subheads,
-                     "meta": s.meta, "file": s.file} for s in art.sections]
-        explainer_after = next((s["id"] for s in sections if s["meta"].get("explainer") == "after"),
-                               sections[0]["id"] if sections else None)
+        sections = [
+            {
+                "id": s.id,
+                "title": Markup(s.title),
+                "html": Markup(s.html),
+                "subheads": s.subheads,
+                "meta": s.meta,
+                "file": s.file,
+            }
+            for s in art.sections
+        ]
+        explainer_after = next(
+            (s["id"] for s in sections if s["meta"].get("explainer") == "after"),
+            sections[0]["id"] if sections else None,
+        )
         page = env.get_template("article.html.j2").render(
             lang=lang,
             other=other,
@@ -164,7 +183,11 @@ def render_pages(ctx: PageContext) -> list[str]:
         )
         pages[f"{lang}/index.html"] = page
     pages["index.html"] = env.get_template("chooser.html.j2").render(
-        langs=LANGS, strings=strings, css_href=css_href, root="", fallback=LANGS[0],
+        langs=LANGS,
+        strings=strings,
+        css_href=css_href,
+        root="",
+        fallback=LANGS[0],
         titles={lang: front.page_title(model, lang, strings[lang]) for lang in LANGS},
     )
 

@@ -22,8 +22,21 @@ MARK_BEGIN, MARK_END = "<!-- metrics:begin -->", "<!-- metrics:end -->"
 
 # Options that change nothing about the weights a run ends with (logging, saving, resuming,
 # threads), and the length options that --steps replaces: left out of the reproduce command.
-NOT_REPRODUCED = {"log_every", "save_min_interval", "state_every", "threads", "state_file", "resume",
-                  "stop_after", "prev_token_windows", "epochs", "time_budget", "steps", "device", "output"}
+NOT_REPRODUCED = {
+    "log_every",
+    "save_min_interval",
+    "state_every",
+    "threads",
+    "state_file",
+    "resume",
+    "stop_after",
+    "prev_token_windows",
+    "epochs",
+    "time_budget",
+    "steps",
+    "device",
+    "output",
+}
 
 
 def reproduce_command(m: dict) -> str:
@@ -35,7 +48,7 @@ def reproduce_command(m: dict) -> str:
 
     c = m["config"]
     ca = c.get("corpus_args", [])
-    parts = [" ".join(shlex.quote(str(a)) for a in ca[i:i + 2]) for i in range(0, len(ca) - 1, 2)]
+    parts = [" ".join(shlex.quote(str(a)) for a in ca[i : i + 2]) for i in range(0, len(ca) - 1, 2)]
     for p in train.params:
         if not p.opts[0].startswith("--") or p.name not in c or p.name in NOT_REPRODUCED:
             continue
@@ -77,20 +90,32 @@ def card_summary(m: dict, folder: Path) -> dict:
     c = m["config"]
     out = {
         "model": folder.name,
-        "n_layer": c["layers"], "n_head": c["heads"], "n_embd": c["width"],
-        "n_positions": c["context"], "vocab_size": 50257,
+        "n_layer": c["layers"],
+        "n_head": c["heads"],
+        "n_embd": c["width"],
+        "n_positions": c["context"],
+        "vocab_size": 50257,
         "parameters": m["parameters"],
         "weights_bytes": file_size(folder, "model.safetensors"),
         "dtype": "float16",
         "train_tokens": m["train_tokens"],
-        "steps": m["steps_done"], "best_step": m["best_step"],
+        "steps": m["steps_done"],
+        "best_step": m["best_step"],
         "epochs_seen": m["epochs_seen"],
-        "wall_time_s": m["wall_time_s"], "tokens_per_s": m["tokens_per_s"],
+        "wall_time_s": m["wall_time_s"],
+        "tokens_per_s": m["tokens_per_s"],
         "device": m["device"],
     }
-    for key in ("heldout_file", "heldout_sha256", "heldout_tokens", "heldout_loss",
-                "heldout_loss_first_4096", "unigram_loss", "improvement_nats",
-                "prev_token_head"):
+    for key in (
+        "heldout_file",
+        "heldout_sha256",
+        "heldout_tokens",
+        "heldout_loss",
+        "heldout_loss_first_4096",
+        "unigram_loss",
+        "improvement_nats",
+        "prev_token_head",
+    ):
         if key in q:
             out[key] = q[key]
     return out
@@ -104,8 +129,12 @@ def _fmt_time(s: float) -> str:
 def _environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["thousands"] = lambda n: f"{n:,.0f}" if isinstance(n, float) else f"{n:,}"
     env.filters["g"] = lambda x: f"{x:g}"
     return env
@@ -121,35 +150,62 @@ def render(m: dict, folder: Path) -> str:
     variants = []
     for v in sorted(m.get("variants") or [], key=lambda v: v["run"]):
         prev = v.get("best_prev_token")
-        variants.append({**v, "recipe": variant_recipe(v["config"]),
-                         "prev": f"L{prev['layer']}H{prev['head']} {prev['score']:.3f}" if prev else "not logged"})
+        variants.append(
+            {
+                **v,
+                "recipe": variant_recipe(v["config"]),
+                "prev": f"L{prev['layer']}H{prev['head']} {prev['score']:.3f}" if prev else "not logged",
+            }
+        )
     rows = []
     if q.get("prev_token_scores"):
         tops = q.get("prev_token_top_fractions") or [[None] * len(r) for r in q["prev_token_scores"]]
         for li, (row, trow) in enumerate(zip(q["prev_token_scores"], tops)):
-            rows.append(f"layer {li}: " + "  ".join(f"{v:.2f}" + (f"/{tv:.2f}" if tv is not None else "")
-                                                   for v, tv in zip(row, trow)))
+            rows.append(
+                f"layer {li}: "
+                + "  ".join(f"{v:.2f}" + (f"/{tv:.2f}" if tv is not None else "") for v, tv in zip(row, trow))
+            )
     ca = c.get("corpus_args", [])
     quality_corpus = " ".join(shlex.quote(a) for a in ca if a != "--heldout-fraction") if ca else ""
     if ca and ca[0] == "--corpus":  # quality.py takes the files after one --corpus
-        quality_corpus = "--corpus " + " ".join(shlex.quote(ca[i + 1]) for i in range(0, len(ca) - 1, 2)
-                                                if ca[i] == "--corpus")
+        quality_corpus = "--corpus " + " ".join(
+            shlex.quote(ca[i + 1]) for i in range(0, len(ca) - 1, 2) if ca[i] == "--corpus"
+        )
     elif ca and ca[0] == "--tokens":
         quality_corpus = f"--tokens {shlex.quote(ca[1])}"
     prev = q.get("prev_token_head")
-    return _environment().get_template("card.md.j2").render(
-        m=m, c=c, q=q, corpus=corpus, about=corpus.get("about", {}), name=folder.name,
-        bundled=Path(c["output"]).as_posix().rstrip("/") == TrainConfig().output,
-        sources=sources, million=f"{m['train_tokens'] / 1e6:.1f}",
-        file_names=", ".join(s["file"].removesuffix(".txt").removesuffix("_gut").replace("_", " ")
-                             for s in sources),
-        heldout_file=q.get("heldout_file") or corpus.get("heldout_file"),
-        size=summary["weights_bytes"], wall_time=_fmt_time(m["wall_time_s"]), variants=variants,
-        prev_token_rows=rows, improvement_bar=IMPROVEMENT_BAR, prev_token_bar=PREV_TOKEN_BAR,
-        reproduce=reproduce_command(m), quality_corpus=quality_corpus,
-        argv=shlex.join(m["argv"]) if m.get("argv") else "",
-        diffuse=bool(prev) and prev["score"] <= PREV_TOKEN_BAR,
-        mark_begin=MARK_BEGIN, mark_end=MARK_END, summary_json=json.dumps(summary, indent=2))
+    return (
+        _environment()
+        .get_template("card.md.j2")
+        .render(
+            m=m,
+            c=c,
+            q=q,
+            corpus=corpus,
+            about=corpus.get("about", {}),
+            name=folder.name,
+            bundled=Path(c["output"]).as_posix().rstrip("/") == TrainConfig().output,
+            sources=sources,
+            million=f"{m['train_tokens'] / 1e6:.1f}",
+            file_names=", ".join(
+                s["file"].removesuffix(".txt").removesuffix("_gut").replace("_", " ") for s in sources
+            ),
+            heldout_file=q.get("heldout_file") or corpus.get("heldout_file"),
+            size=summary["weights_bytes"],
+            wall_time=_fmt_time(m["wall_time_s"]),
+            variants=variants,
+            prev_token_rows=rows,
+            improvement_bar=IMPROVEMENT_BAR,
+            prev_token_bar=PREV_TOKEN_BAR,
+            reproduce=reproduce_command(m),
+            quality_corpus=quality_corpus,
+            argv=shlex.join(m["argv"]) if m.get("argv") else "",
+            diffuse=bool(prev) and prev["score"] <= PREV_TOKEN_BAR,
+            mark_begin=MARK_BEGIN,
+            mark_end=MARK_END,
+            summary_json=json.dumps(summary, indent=2),
+        )
+    )
 
 
 def write_card(folder: Path) -> Path:
@@ -163,7 +219,6 @@ def write_card(folder: Path) -> Path:
 def read_card_metrics(folder: Path) -> dict:
     """The machine-readable block of a model card."""
     text = (Path(folder) / "README.md").read_text(encoding="utf-8")
-    m = re.search(re.escape(MARK_BEGIN) + r"\s*```json\s*(.*?)```\s*" + re.escape(MARK_END),
-                  text, re.S)
+    m = re.search(re.escape(MARK_BEGIN) + r"\s*```json\s*(.*?)```\s*" + re.escape(MARK_END), text, re.S)
     assert m, "no metrics block in the model card"
     return json.loads(m.group(1))

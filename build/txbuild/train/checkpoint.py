@@ -58,17 +58,24 @@ def write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def save_resume(path: Path, model, opt, gen: torch.Generator, device: torch.device, run_state: dict,
-                cfg: TrainConfig) -> None:
+def save_resume(
+    path: Path, model, opt, gen: torch.Generator, device: torch.device, run_state: dict, cfg: TrainConfig
+) -> None:
     """Everything `load_resume` needs to continue bit for bit (on CPU), written atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    torch.save({
-        "model": model.state_dict(), "optimizer": opt.state_dict(),
-        "generator": gen.get_state(), "torch_rng": torch.get_rng_state(),
-        "cuda_rng": torch.cuda.get_rng_state() if device.type == "cuda" else None,
-        "run": run_state, "config": asdict(cfg),
-    }, tmp)
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": opt.state_dict(),
+            "generator": gen.get_state(),
+            "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state() if device.type == "cuda" else None,
+            "run": run_state,
+            "config": asdict(cfg),
+        },
+        tmp,
+    )
     os.replace(tmp, path)
 
 

@@ -78,7 +78,7 @@ def strip_gutenberg(text: str) -> str:
     """Drop a Project Gutenberg header, small print and licence footer, if present."""
     m = _PG_START.search(text)
     if m:
-        text = text[m.end():]
+        text = text[m.end() :]
     m = _PG_END.search(text)
     if m:
         text = text[: m.start()]
@@ -131,8 +131,9 @@ def heldout_ids_from_text(tok, text: str) -> np.ndarray:
     return np.asarray(encode(tok, text), dtype=np.uint16)
 
 
-def build_corpus(files: list[str | Path], heldout_fraction: float = 0.025,
-                 heldout_text: str | None = None, tok=None) -> Corpus:
+def build_corpus(
+    files: list[str | Path], heldout_fraction: float = 0.025, heldout_text: str | None = None, tok=None
+) -> Corpus:
     """Read and clean `files` (sorted by name), split, tokenize.
 
     heldout_text: use this held-out text instead of splitting (heldout_fraction is then 0
@@ -151,8 +152,7 @@ def build_corpus(files: list[str | Path], heldout_fraction: float = 0.025,
         train_parts.append(encode(tok, train))
         if held.strip():
             held_parts.append(held)
-        sources.append({"file": p.name, "bytes": len(raw),
-                        "sha256": hashlib.sha256(raw).hexdigest()})
+        sources.append({"file": p.name, "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()})
     stream: list[int] = []
     for part in train_parts:
         stream.extend(part)
@@ -172,8 +172,20 @@ def build_corpus(files: list[str | Path], heldout_fraction: float = 0.025,
     return Corpus(train_ids, heldout_ids, heldout_text, meta)
 
 
-ABOUT_KEYS = ("summary", "origin", "licence", "licence_note", "license_id", "language", "tags",
-              "fetch_note", "fetch", "knows", "style", "limits")
+ABOUT_KEYS = (
+    "summary",
+    "origin",
+    "licence",
+    "licence_note",
+    "license_id",
+    "language",
+    "tags",
+    "fetch_note",
+    "fetch",
+    "knows",
+    "style",
+    "limits",
+)
 
 
 def read_about(path: str | Path) -> dict:
@@ -204,8 +216,7 @@ def load_tokens(folder: str | Path) -> Corpus:
     return Corpus(train, held, text, meta)
 
 
-def unigram_cross_entropy(train_ids: np.ndarray, target_ids: np.ndarray,
-                          alpha: float = 1.0) -> float:
+def unigram_cross_entropy(train_ids: np.ndarray, target_ids: np.ndarray, alpha: float = 1.0) -> float:
     """Mean -log p(token) under a unigram model of train_ids with add-alpha smoothing over
     the full 50,257-token vocabulary (nats/token)."""
     counts = np.bincount(train_ids.astype(np.int64), minlength=VOCAB_SIZE).astype(np.float64)
@@ -221,8 +232,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", required=True, help="folder for train.npy, heldout.npy, meta.json")
     ap.add_argument("--heldout-fraction", type=float, default=0.025)
     ap.add_argument("--heldout-text", help="also write the held-out text here")
-    ap.add_argument("--about", help="JSON file describing the corpus for the model card "
-                                    "(summary, origin, licence, ...; see scripts/corpus-shakespeare.json)")
+    ap.add_argument(
+        "--about",
+        help="JSON file describing the corpus for the model card "
+        "(summary, origin, licence, ...; see scripts/corpus-shakespeare.json)",
+    )
     args = ap.parse_args(argv)
     corpus = build_corpus(args.files, args.heldout_fraction)
     if args.about:
@@ -232,9 +246,11 @@ def main(argv: list[str] | None = None) -> None:
         Path(args.heldout_text).parent.mkdir(parents=True, exist_ok=True)
         Path(args.heldout_text).write_text(corpus.heldout_text, encoding="utf-8")
     m = corpus.meta
-    print(f"{len(m['sources'])} files: {m['train_tokens']:,} train tokens "
-          f"({m['distinct_train_tokens']:,} distinct), {m['heldout_tokens']:,} held-out tokens "
-          f"({len(corpus.heldout_text.encode()):,} bytes) -> {args.out}")
+    print(
+        f"{len(m['sources'])} files: {m['train_tokens']:,} train tokens "
+        f"({m['distinct_train_tokens']:,} distinct), {m['heldout_tokens']:,} held-out tokens "
+        f"({len(corpus.heldout_text.encode()):,} bytes) -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -15,21 +15,28 @@ def heldout_windows(ids: np.ndarray, context: int, max_tokens: int | None = None
         ids = ids[: max_tokens + 1]
     out = []
     for start in range(0, len(ids) - 1, context):
-        chunk = ids[start: start + context + 1]
+        chunk = ids[start : start + context + 1]
         out.append((chunk[:-1], chunk[1:]))
     return out
 
 
 @torch.no_grad()
-def evaluate(model, ids: np.ndarray, context: int, device: torch.device,
-             max_tokens: int | None = None, batch: int = 32, autocast: bool = False) -> float:
+def evaluate(
+    model,
+    ids: np.ndarray,
+    context: int,
+    device: torch.device,
+    max_tokens: int | None = None,
+    batch: int = 32,
+    autocast: bool = False,
+) -> float:
     """Mean cross-entropy (nats/token) of the model on the held-out stream."""
     was_training = model.training
     model.eval()
     windows = heldout_windows(ids, context, max_tokens)
     total, count = 0.0, 0
     for i in range(0, len(windows), batch):
-        group = windows[i: i + batch]
+        group = windows[i : i + batch]
         # group windows of equal length (only the last one can be shorter)
         for length in sorted({len(x) for x, _ in group}, reverse=True):
             sel = [(x, y) for x, y in group if len(x) == length]
@@ -37,16 +44,14 @@ def evaluate(model, ids: np.ndarray, context: int, device: torch.device,
             y = torch.from_numpy(np.stack([s[1] for s in sel])).to(device)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
                 logits = model(input_ids=x, use_cache=False).logits
-            total += F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1),
-                                     reduction="sum").item()
+            total += F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1), reduction="sum").item()
             count += y.numel()
     model.train(was_training)
     return total / count
 
 
 @torch.no_grad()
-def best_previous_token_head(model, ids: np.ndarray, windows: int,
-                             device: torch.device) -> dict:
+def best_previous_token_head(model, ids: np.ndarray, windows: int, device: torch.device) -> dict:
     """The head with the most attention on the previous token over the first `windows`
     held-out windows (the quality bar's measure, on fewer windows): layer, head, score."""
     from .quality import previous_token_scores

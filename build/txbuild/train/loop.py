@@ -35,6 +35,7 @@ from .schedule import lr_at, planned_steps, steps_within_budget
 @dataclass
 class RunState:
     """What a run carries from step to step; the resume state saves all of it."""
+
     step: int = 0
     total_steps: int = 10**9  # a time budget alone fixes it after calibration
     best_loss: float = math.inf
@@ -47,6 +48,7 @@ class RunState:
 @dataclass
 class Session:
     """This session's clocks and pending writes."""
+
     start_step: int
     t0: float = field(default_factory=time.time)
     eval_total: float = 0.0  # seconds spent evaluating (not training throughput)
@@ -76,8 +78,13 @@ class Run:
         assert self.n_train > cfg.context + 1, f"training stream ({self.n_train} tokens) shorter than one window"
         total = planned_steps(cfg.steps, cfg.epochs, self.n_train, self.tokens_per_step)
         assert total is not None or cfg.time_budget, "give --steps, --epochs or --time-budget"
-        self.opt = torch.optim.AdamW(param_groups(self.model, cfg), lr=cfg.lr, betas=(0.9, cfg.beta2), eps=1e-8,
-                                     **({"fused": True} if self.device.type == "cuda" else {}))
+        self.opt = torch.optim.AdamW(
+            param_groups(self.model, cfg),
+            lr=cfg.lr,
+            betas=(0.9, cfg.beta2),
+            eps=1e-8,
+            **({"fused": True} if self.device.type == "cuda" else {}),
+        )
         self.gen = torch.Generator().manual_seed(cfg.seed)
         self.state = RunState(**({} if total is None else {"total_steps": total}))
         self.state_path = checkpoint.resume_path(cfg)
@@ -134,8 +141,9 @@ class Run:
             "best_heldout_loss_train_eval": st.best_loss,
             "best_prev_token": next((h.get("prev_token") for h in st.history if h["step"] == st.best_step), None),
             "wall_time_s": round(ses.trained_s(st), 1),
-            "tokens_per_s": round((st.step - ses.start_step) * self.tokens_per_step
-                                  / max(1e-9, time.time() - ses.t0 - ses.eval_total), 1),
+            "tokens_per_s": round(
+                (st.step - ses.start_step) * self.tokens_per_step / max(1e-9, time.time() - ses.t0 - ses.eval_total), 1
+            ),
             "eval_time_s": round(ses.eval_total, 1),
             "final": final,
             "history": st.history,
@@ -154,15 +162,23 @@ class Run:
         loss, prev = self.held_out()
         ses.last_eval = time.time() - t0
         ses.eval_total += ses.last_eval
-        st.history.append({"step": st.step, "heldout_loss": round(loss, 5),
-                           "train_loss": None if ses.train_loss is None else round(ses.train_loss, 5),
-                           "time_s": round(ses.trained_s(st), 1), **({"prev_token": prev} if prev else {})})
+        st.history.append(
+            {
+                "step": st.step,
+                "heldout_loss": round(loss, 5),
+                "train_loss": None if ses.train_loss is None else round(ses.train_loss, 5),
+                "time_s": round(ses.trained_s(st), 1),
+                **({"prev_token": prev} if prev else {}),
+            }
+        )
         if loss < st.best_loss:
             st.best_loss, st.best_step, ses.dirty = loss, st.step, True
             st.best_state = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
-        log(f"eval step {st.step}: held-out loss {loss:.4f} (best {st.best_loss:.4f} at step {st.best_step})"
+        log(
+            f"eval step {st.step}: held-out loss {loss:.4f} (best {st.best_loss:.4f} at step {st.best_step})"
             + (f"; previous-token head L{prev['layer']}H{prev['head']} {prev['score']:.3f}" if prev else "")
-            + f" [{ses.last_eval:.1f}s]")
+            + f" [{ses.last_eval:.1f}s]"
+        )
         if ses.dirty and time.time() - ses.last_save >= cfg.save_min_interval:
             checkpoint.save_checkpoint(st.best_state, cfg, Path(cfg.output), self.metrics(ses, final=False))
             ses.last_save, ses.dirty = time.time(), False
@@ -194,8 +210,10 @@ class BudgetFit:
             total = steps_within_budget(st.step, left, per_step, ses.last_eval, cfg.eval_every)
             if total < st.total_steps:
                 st.total_steps, self.trimmed = total, True
-                log(f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, "
-                    f"eval {ses.last_eval:.1f}s -> schedule set to {total} steps")
+                log(
+                    f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, "
+                    f"eval {ses.last_eval:.1f}s -> schedule set to {total} steps"
+                )
 
 
 def train(cfg: TrainConfig, corpus: Corpus) -> dict:
@@ -210,10 +228,14 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
     st = run.state
-    log(f"model: {cfg.layers} layers x {cfg.heads} heads x {cfg.width} wide, context {cfg.context}, "
-        f"{run.n_params:,} parameters; device {run.device}" + (" (bf16 autocast)" if run.autocast else ""))
-    log(f"data: {run.n_train:,} training tokens, {len(corpus.heldout_ids):,} held-out tokens; "
-        f"{run.tokens_per_step:,} tokens/step = {run.n_train / run.tokens_per_step:.1f} steps/epoch")
+    log(
+        f"model: {cfg.layers} layers x {cfg.heads} heads x {cfg.width} wide, context {cfg.context}, "
+        f"{run.n_params:,} parameters; device {run.device}" + (" (bf16 autocast)" if run.autocast else "")
+    )
+    log(
+        f"data: {run.n_train:,} training tokens, {len(corpus.heldout_ids):,} held-out tokens; "
+        f"{run.tokens_per_step:,} tokens/step = {run.n_train / run.tokens_per_step:.1f} steps/epoch"
+    )
 
     run.model.train()
     ses = Session(start_step=st.step)
@@ -238,9 +260,11 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         if st.step % cfg.log_every == 0 or st.step == st.total_steps:
             now = time.time()
             ses.train_loss = loss_sum.item() / loss_n
-            log(f"step {st.step}/{st.total_steps} | epoch {st.step * run.tokens_per_step / run.n_train:.2f} | "
+            log(
+                f"step {st.step}/{st.total_steps} | epoch {st.step * run.tokens_per_step / run.n_train:.2f} | "
                 f"loss {ses.train_loss:.4f} | lr {lr:.2e} | {tokens_since_log / max(1e-9, now - t_log):,.0f} tok/s | "
-                f"{ses.trained_s(st):.0f}s")
+                f"{ses.trained_s(st):.0f}s"
+            )
             loss_sum.zero_()
             loss_n, tokens_since_log, t_log = 0, 0, time.time()
         if st.step % cfg.eval_every == 0 or st.step == st.total_steps:
@@ -254,6 +278,8 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
     m["schedule_trimmed"] = budget.trimmed
     checkpoint.save_checkpoint(st.best_state, cfg, Path(cfg.output), m)
     run.save_resume(ses)
-    log(f"done: {st.step} steps in {m['wall_time_s']:.0f}s; best held-out loss {st.best_loss:.4f} "
-        f"at step {st.best_step}; saved to {cfg.output}")
+    log(
+        f"done: {st.step} steps in {m['wall_time_s']:.0f}s; best held-out loss {st.best_loss:.4f} "
+        f"at step {st.best_step}; saved to {cfg.output}"
+    )
     return m

@@ -29,10 +29,18 @@ def make_model(cfg: TrainConfig):
     assert cfg.position_init in POSITION_INITS, f"position_init must be one of {POSITION_INITS}"
     attn_dropout = cfg.dropout if cfg.attn_dropout is None else cfg.attn_dropout
     config = GPT2Config(
-        vocab_size=VOCAB_SIZE, n_positions=cfg.context, n_embd=cfg.width,
-        n_layer=cfg.layers, n_head=cfg.heads, n_inner=None,
-        resid_pdrop=cfg.dropout, embd_pdrop=cfg.dropout, attn_pdrop=attn_dropout,
-        bos_token_id=EOT_ID, eos_token_id=EOT_ID, tie_word_embeddings=True,
+        vocab_size=VOCAB_SIZE,
+        n_positions=cfg.context,
+        n_embd=cfg.width,
+        n_layer=cfg.layers,
+        n_head=cfg.heads,
+        n_inner=None,
+        resid_pdrop=cfg.dropout,
+        embd_pdrop=cfg.dropout,
+        attn_pdrop=attn_dropout,
+        bos_token_id=EOT_ID,
+        eos_token_id=EOT_ID,
+        tie_word_embeddings=True,
     )
     model = GPT2LMHeadModel(config)
     if cfg.position_init == "sinusoidal":
@@ -62,8 +70,7 @@ def param_groups(model, cfg: TrainConfig) -> list[dict]:
     for p in model.parameters():
         skip = p.dim() < 2 or (not cfg.decay_embeddings and id(p) in embeddings)
         (no_decay if skip else decay).append(p)
-    return [{"params": decay, "weight_decay": cfg.weight_decay},
-            {"params": no_decay, "weight_decay": 0.0}]
+    return [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
 def count_params(model) -> int:
@@ -76,5 +83,8 @@ def probe_logits(model) -> dict:
     forward): a fingerprint that a reloaded checkpoint must reproduce."""
     model.eval()
     logits = model(input_ids=torch.tensor([PROBE_IDS]), use_cache=False).logits[0, -1].float()
-    return {"input_ids": PROBE_IDS, "last_logits_head": [round(float(v), 5) for v in logits[:16]],
-            "last_logits_mean": round(float(logits.mean()), 6)}
+    return {
+        "input_ids": PROBE_IDS,
+        "last_logits_head": [round(float(v), 5) for v in logits[:16]],
+        "last_logits_mean": round(float(logits.mean()), 6),
+    }

@@ -36,8 +36,7 @@ PROMPTS = [
 def load_model(folder: str | Path, attn: str = "eager"):
     from transformers import GPT2LMHeadModel
 
-    model = GPT2LMHeadModel.from_pretrained(str(folder), dtype=torch.float32,
-                                            attn_implementation=attn)
+    model = GPT2LMHeadModel.from_pretrained(str(folder), dtype=torch.float32, attn_implementation=attn)
     return model.eval()
 
 
@@ -47,8 +46,9 @@ def load_folder_tokenizer(folder: str | Path):
     return load_tokenizer(folder)
 
 
-def heldout_loss(folder: str | Path, heldout: str | Path = DEFAULT_HELDOUT,
-                 max_tokens: int | None = None, model=None, tok=None) -> tuple[float, int]:
+def heldout_loss(
+    folder: str | Path, heldout: str | Path = DEFAULT_HELDOUT, max_tokens: int | None = None, model=None, tok=None
+) -> tuple[float, int]:
     """(mean cross-entropy in nats/token, number of target tokens) on the held-out text."""
     model = model or load_model(folder, attn="sdpa")
     tok = tok or load_folder_tokenizer(folder)
@@ -60,8 +60,9 @@ def heldout_loss(folder: str | Path, heldout: str | Path = DEFAULT_HELDOUT,
 
 
 @torch.no_grad()
-def previous_token_scores(model, ids: np.ndarray, max_windows: int = 64,
-                          device: torch.device | None = None) -> tuple[np.ndarray, np.ndarray]:
+def previous_token_scores(
+    model, ids: np.ndarray, max_windows: int = 64, device: torch.device | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Two (L, H) arrays over positions i >= 1 of the first `max_windows` full held-out
     windows: the mean attention weight on position i-1, and how often i-1 is the key
     with the largest weight."""
@@ -71,13 +72,11 @@ def previous_token_scores(model, ids: np.ndarray, max_windows: int = 64,
     weight, top = 0, 0
     prev = torch.arange(ctx - 1, device=device)
     for i in range(0, len(windows), 8):
-        x = torch.from_numpy(np.stack(windows[i: i + 8])).to(device)
+        x = torch.from_numpy(np.stack(windows[i : i + 8])).to(device)
         att = model(input_ids=x, output_attentions=True, use_cache=False).attentions
         # each (B, H, T, T); the sub-diagonal holds the weight on the previous token
-        weight = weight + torch.stack([a.diagonal(offset=-1, dim1=-2, dim2=-1).sum(dim=(0, 2))
-                                       for a in att])  # (L, H)
-        top = top + torch.stack([(a[:, :, 1:].argmax(-1) == prev).sum(dim=(0, 2))
-                                 for a in att])  # (L, H)
+        weight = weight + torch.stack([a.diagonal(offset=-1, dim1=-2, dim2=-1).sum(dim=(0, 2)) for a in att])  # (L, H)
+        top = top + torch.stack([(a[:, :, 1:].argmax(-1) == prev).sum(dim=(0, 2)) for a in att])  # (L, H)
     n = len(windows) * (ctx - 1)
     return (weight / n).float().cpu().numpy(), (top / n).float().cpu().numpy()
 
@@ -89,12 +88,16 @@ def greedy(model, tok, prompt: str, new_tokens: int = 40) -> str:
     for _ in range(new_tokens):
         x = torch.tensor([ids[-ctx:]])
         ids.append(int(model(input_ids=x, use_cache=False).logits[0, -1].argmax()))
-    return tok.decode(ids[len(tok(prompt).input_ids):])
+    return tok.decode(ids[len(tok(prompt).input_ids) :])
 
 
-def measure(folder: str | Path, train_ids: np.ndarray | None,
-            heldout: str | Path = DEFAULT_HELDOUT, prompts: list[str] = PROMPTS,
-            new_tokens: int = 40) -> dict:
+def measure(
+    folder: str | Path,
+    train_ids: np.ndarray | None,
+    heldout: str | Path = DEFAULT_HELDOUT,
+    prompts: list[str] = PROMPTS,
+    new_tokens: int = 40,
+) -> dict:
     """All quality measurements of a checkpoint (CPU, float32)."""
     folder = Path(folder)
     tok = load_folder_tokenizer(folder)
@@ -120,17 +123,22 @@ def measure(folder: str | Path, train_ids: np.ndarray | None,
     scores, top = previous_token_scores(model, ids)
     layer, head = np.unravel_index(int(scores.argmax()), scores.shape)
     tl, th = np.unravel_index(int(top.argmax()), top.shape)
-    q["prev_token_head"] = {"layer": int(layer), "head": int(head),
-                            "score": round(float(scores[layer, head]), 4),
-                            "top_fraction": round(float(top[layer, head]), 4)}
-    q["prev_token_top_head"] = {"layer": int(tl), "head": int(th),
-                                "score": round(float(scores[tl, th]), 4),
-                                "top_fraction": round(float(top[tl, th]), 4)}
+    q["prev_token_head"] = {
+        "layer": int(layer),
+        "head": int(head),
+        "score": round(float(scores[layer, head]), 4),
+        "top_fraction": round(float(top[layer, head]), 4),
+    }
+    q["prev_token_top_head"] = {
+        "layer": int(tl),
+        "head": int(th),
+        "score": round(float(scores[tl, th]), 4),
+        "top_fraction": round(float(top[tl, th]), 4),
+    }
     q["prev_token_scores"] = [[round(float(v), 3) for v in row] for row in scores]
     q["prev_token_top_fractions"] = [[round(float(v), 3) for v in row] for row in top]
     q["new_tokens"] = new_tokens
-    q["continuations"] = [{"prompt": p, "continuation": greedy(model, tok, p, new_tokens)}
-                          for p in prompts]
+    q["continuations"] = [{"prompt": p, "continuation": greedy(model, tok, p, new_tokens)} for p in prompts]
     return q
 
 
@@ -168,8 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(shown, indent=2))
     for c in q["continuations"]:
         print(f"--- {c['prompt']!r}\n{c['prompt']}{c['continuation']}")
-    bars = [q.get("improvement_nats", 0) >= IMPROVEMENT_BAR,
-            q["prev_token_head"]["score"] > PREV_TOKEN_BAR]
+    bars = [q.get("improvement_nats", 0) >= IMPROVEMENT_BAR, q["prev_token_head"]["score"] > PREV_TOKEN_BAR]
     print("quality bars:", "met" if all(bars) else "NOT met")
 
 

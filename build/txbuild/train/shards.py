@@ -111,15 +111,36 @@ def export_best(runs_dir: Path, out_dir: Path) -> str | None:
     shutil.copyfile(runs_dir / name / "config.json", tmp / "config.json")
     m["run"] = name
     (tmp / "metrics.json").write_text(json.dumps(m, indent=2) + "\n")
-    summary = [{"run": n, "best_heldout_loss": run_loss, "best_step": mm["best_step"],
-                "best_prev_token": mm.get("best_prev_token"),
-                "steps_done": mm["steps_done"], "steps_planned": mm["steps_planned"],
-                "final": mm.get("final"), "tokens_per_s": mm["tokens_per_s"],
-                "config": {k: mm["config"][k] for k in
-                           ("layers", "width", "dropout", "attn_dropout", "position_init",
-                            "decay_embeddings", "lr", "weight_decay", "batch_size", "epochs",
-                            "steps") if k in mm["config"]}}
-               for run_loss, n, mm in runs]
+    summary = [
+        {
+            "run": n,
+            "best_heldout_loss": run_loss,
+            "best_step": mm["best_step"],
+            "best_prev_token": mm.get("best_prev_token"),
+            "steps_done": mm["steps_done"],
+            "steps_planned": mm["steps_planned"],
+            "final": mm.get("final"),
+            "tokens_per_s": mm["tokens_per_s"],
+            "config": {
+                k: mm["config"][k]
+                for k in (
+                    "layers",
+                    "width",
+                    "dropout",
+                    "attn_dropout",
+                    "position_init",
+                    "decay_embeddings",
+                    "lr",
+                    "weight_decay",
+                    "batch_size",
+                    "epochs",
+                    "steps",
+                )
+                if k in mm["config"]
+            },
+        }
+        for run_loss, n, mm in runs
+    ]
     (tmp / "runs.json").write_text(json.dumps(summary, indent=2) + "\n")
     for old in out_dir.glob(PART_PREFIX + "*.safetensors"):
         old.unlink()

@@ -36,5 +36,11 @@ export function mount(el, { state, t, actions, lang }) {
     note.textContent = text;
     root.after(note);
   }
-  return { update() {}, destroy: () => { root.remove(); note?.remove(); } };
+  return {
+    update() {},
+    destroy: () => {
+      root.remove();
+      note?.remove();
+    },
+  };
 }

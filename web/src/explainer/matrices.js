@@ -19,8 +19,14 @@ export function createLinked(root, { t, actions, defs, sameShape = true }) {
       onActive: (cell) => {
         if (sameShape) sync(cell);
         if (!cell) return actions.hover(null);
-        const vals = sameShape ? defs.map((d, n) => [d.label, fv(ms[n].at(cell.i, cell.j))]) : [[defs[k].label, fv(cell.value)]];
-        actions.hover({ q: cell.i, value: cell.value, lines: [[t('token_pick'), q(cur, cell.i)], [t('dim'), String(cell.j)], ...vals] });
+        const vals = sameShape
+          ? defs.map((d, n) => [d.label, fv(ms[n].at(cell.i, cell.j))])
+          : [[defs[k].label, fv(cell.value)]];
+        actions.hover({
+          q: cell.i,
+          value: cell.value,
+          lines: [[t('token_pick'), q(cur, cell.i)], [t('dim'), String(cell.j)], ...vals],
+        });
       },
     }),
   );

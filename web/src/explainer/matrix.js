@@ -146,7 +146,8 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
 
   function keepInView(cell) {
     const x = ((geo.left + cell.j * geo.cw) * canvas.clientWidth) / geo.w;
-    if (x < scroll.scrollLeft + 84 || x > scroll.scrollLeft + scroll.clientWidth - 20) scroll.scrollLeft = x - scroll.clientWidth / 2;
+    if (x < scroll.scrollLeft + 84 || x > scroll.scrollLeft + scroll.clientWidth - 20)
+      scroll.scrollLeft = x - scroll.clientWidth / 2;
   }
 
   function cellAt(ev) {
@@ -170,8 +171,14 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     if (!spec) return;
     const a = active ?? { i: 0, j: 0 };
     const moves = {
-      ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
-      Home: [0, -a.j], End: [0, spec.cols - 1 - a.j], PageUp: [-10, 0], PageDown: [10, 0],
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+      Home: [0, -a.j],
+      End: [0, spec.cols - 1 - a.j],
+      PageUp: [-10, 0],
+      PageDown: [10, 0],
     };
     if (ev.key === 'Escape') return setActive(null);
     const m = moves[ev.key];
@@ -179,7 +186,14 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     ev.preventDefault();
     setActive({ i: a.i + m[0], j: a.j + m[1] });
   };
-  const listeners = { pointermove: onMove, pointerdown: onMove, pointerleave: onLeave, focus: onFocus, blur: onBlur, keydown: onKey };
+  const listeners = {
+    pointermove: onMove,
+    pointerdown: onMove,
+    pointerleave: onLeave,
+    focus: onFocus,
+    blur: onBlur,
+    keydown: onKey,
+  };
   for (const [type, fn] of Object.entries(listeners)) canvas.addEventListener(type, fn);
 
   return {

@@ -50,12 +50,20 @@ export function mount(el, ctx) {
   const L = () => state.get().manifest.dims.layer;
   const H = () => state.get().manifest.dims.head;
   const layer = createPicker(doc, {
-    id: 'pick-layer', label: t('layer'), prev: t('layer_prev'), next: t('layer_next'),
-    status: (i, n) => t('layer_of', { i: i + 1, n }), onPick: (i) => actions.select({ layer: i }),
+    id: 'pick-layer',
+    label: t('layer'),
+    prev: t('layer_prev'),
+    next: t('layer_next'),
+    status: (i, n) => t('layer_of', { i: i + 1, n }),
+    onPick: (i) => actions.select({ layer: i }),
   });
   const head = createPicker(doc, {
-    id: 'pick-head', label: t('head'), prev: t('head_prev'), next: t('head_next'),
-    status: (i, n) => t('head_of', { i: i + 1, n }), onPick: (i) => actions.select({ head: i }),
+    id: 'pick-head',
+    label: t('head'),
+    prev: t('head_prev'),
+    next: t('head_next'),
+    status: (i, n) => t('head_of', { i: i + 1, n }),
+    onPick: (i) => actions.select({ head: i }),
   });
   const posWrap = elem(doc, 'label', 'txb-pick-pos', `${t('token_pick')} `);
   const pos = elem(doc, 'select', '', '', { id: 'pick-pos' });
@@ -149,7 +157,9 @@ export function mount(el, ctx) {
       // the output stage at the last token shows the page's next-token list itself (app.css)
       root.dataset.lastPos = String(!!tr && posOf(s) === tr.ids.length - 1);
       note.textContent = !tr
-        ? (s.ids?.length === 0 ? t('prompt_empty') : t('trace_none')) // an empty prompt has nothing to load
+        ? s.ids?.length === 0
+          ? t('prompt_empty')
+          : t('trace_none') // an empty prompt has nothing to load
         : tr.kind === 'example'
           ? t('trace_example', { prompt: s.manifest.examples[tr.example].prompt })
           : t('trace_live', { variant: tr.variant, ms: Math.round(tr.ms ?? 0) });

@@ -17,11 +17,26 @@ export const STAGES = [
 // strings test sees every key).
 const TEXT = {
   tokens: (t) => [t('stage_tokens'), t('stage_tokens_title'), t('stage_tokens_intro'), t('explain_tokens')],
-  embedding: (t) => [t('stage_embedding'), t('stage_embedding_title'), t('stage_embedding_intro'), t('explain_embedding')],
+  embedding: (t) => [
+    t('stage_embedding'),
+    t('stage_embedding_title'),
+    t('stage_embedding_intro'),
+    t('explain_embedding'),
+  ],
   blocks: (t) => [t('stage_blocks'), t('stage_blocks_title'), t('stage_blocks_intro'), t('explain_blocks')],
   qkv: (t) => [t('stage_qkv'), t('stage_qkv_title'), t('stage_qkv_intro'), t('explain_qkv')],
-  attention: (t) => [t('stage_attention'), t('stage_attention_title'), t('stage_attention_intro'), t('explain_attention')],
-  attn_output: (t) => [t('stage_attn_output'), t('stage_attn_output_title'), t('stage_attn_output_intro'), t('explain_attn_output')],
+  attention: (t) => [
+    t('stage_attention'),
+    t('stage_attention_title'),
+    t('stage_attention_intro'),
+    t('explain_attention'),
+  ],
+  attn_output: (t) => [
+    t('stage_attn_output'),
+    t('stage_attn_output_title'),
+    t('stage_attn_output_intro'),
+    t('explain_attn_output'),
+  ],
   mlp: (t) => [t('stage_mlp'), t('stage_mlp_title'), t('stage_mlp_intro'), t('explain_mlp')],
   norm: (t) => [t('stage_norm'), t('stage_norm_title'), t('stage_norm_intro'), t('explain_norm')],
   output: (t) => [t('stage_output'), t('stage_output_title'), t('stage_output_intro'), t('explain_output')],

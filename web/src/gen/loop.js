@@ -35,7 +35,10 @@ export async function generate(rt, n) {
     let next = await prefill(rt, current, ids);
     if (!next) return false;
     for (let i = 0; i < n; i++) {
-      if (rt.stopWanted) { message = 'stopped'; break; }
+      if (rt.stopWanted) {
+        message = 'stopped';
+        break;
+      }
       message = stopReason(ids.length, lim);
       if (message) break;
       const gen = store.get().gen;
@@ -50,10 +53,17 @@ export async function generate(rt, n) {
       const { variant } = store.get();
       const now = store.get().gen;
       rt.set({
-        ids, tokens: [...store.get().tokens, { ...rt.label(d.id), gen: true }], next,
+        ids,
+        tokens: [...store.get().tokens, { ...rt.label(d.id), gen: true }],
+        next,
         top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(r.logits, TOP_K)), ms: r.ms, error: null },
-        gen: { ...now, ids: [...now.ids, d.id], cache: cacheInfo(r), last: { id: d.id, u: d.u, rank: d.rank },
-          timings: [...now.timings, { cached: r.ms }] },
+        gen: {
+          ...now,
+          ids: [...now.ids, d.id],
+          cache: cacheInfo(r),
+          last: { id: d.id, u: d.u, rank: d.rank },
+          timings: [...now.timings, { cached: r.ms }],
+        },
       });
     }
   } catch (err) {
@@ -87,7 +97,9 @@ export async function measureCompare(rt, reps = 3) {
       full.push(f.ms);
     }
     rt.cachedIds = ids;
-    rt.setGen({ compare: { running: false, positions: ids.length, timings: cached.map((c, i) => ({ cached: c, full: full[i] })) } });
+    rt.setGen({
+      compare: { running: false, positions: ids.length, timings: cached.map((c, i) => ({ cached: c, full: full[i] })) },
+    });
   } catch (err) {
     if (current === rt.client) rt.setGen({ compare: { running: false, error: String(err.message || err) } });
   }

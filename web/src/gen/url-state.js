@@ -48,26 +48,78 @@ export function parseUrlState(search, sizes) {
     if (v === null || v === undefined) bad.push(key);
     else set(v);
   };
-  take('prompt', (s) => (encodeURIComponent(s).length <= (sizes.maxPrompt ?? MAX_PROMPT_URL_BYTES) ? s : null),
-    (v) => (values.prompt = v));
-  if (sizes.variants) take('variant', (s) => (sizes.variants.includes(s) ? s : null), (v) => (values.variant = v));
-  take('layer', (s) => intIn(s, 1, sizes.layers), (v) => (values.layer = v - 1));
-  take('head', (s) => intIn(s, 1, sizes.heads), (v) => (values.head = v - 1));
-  take('stage', (s) => intIn(s, 1, sizes.stages ?? 1), (v) => (values.stage = v - 1));
-  take('pos', (s) => intIn(s, 1, sizes.maxPos ?? sizes.maxGen ?? 4096), (v) => (values.pos = v - 1));
-  take('mode', (s) => (MODES.includes(s) ? s : null), (v) => (values.mode = v));
-  take('temp', (s) => numIn(s, TEMP_MIN, TEMP_MAX), (v) => (values.temperature = v));
-  take('k', (s) => intIn(s, 1, sizes.vocab), (v) => (values.topK = v));
-  take('p', (s) => numIn(s, 0, 1), (v) => (values.topP = v));
-  take('seed', (s) => intIn(s, 0, MAX_SEED), (v) => (values.seed = v));
-  take('gen', (s) => {
-    if (s === '') return [];
-    const parts = s.split(',');
-    if (parts.length > (sizes.maxGen ?? 4096)) return null;
-    const ids = parts.map((p) => intIn(p, 0, sizes.vocab - 1));
-    return ids.every((x) => x !== null) ? ids : null;
-  }, (v) => (values.gen = v));
-  take('tour', (s) => intIn(s, 1, sizes.tourSteps ?? 1), (v) => (values.tour = v - 1)); // the guided tour's step
+  take(
+    'prompt',
+    (s) => (encodeURIComponent(s).length <= (sizes.maxPrompt ?? MAX_PROMPT_URL_BYTES) ? s : null),
+    (v) => (values.prompt = v),
+  );
+  if (sizes.variants)
+    take(
+      'variant',
+      (s) => (sizes.variants.includes(s) ? s : null),
+      (v) => (values.variant = v),
+    );
+  take(
+    'layer',
+    (s) => intIn(s, 1, sizes.layers),
+    (v) => (values.layer = v - 1),
+  );
+  take(
+    'head',
+    (s) => intIn(s, 1, sizes.heads),
+    (v) => (values.head = v - 1),
+  );
+  take(
+    'stage',
+    (s) => intIn(s, 1, sizes.stages ?? 1),
+    (v) => (values.stage = v - 1),
+  );
+  take(
+    'pos',
+    (s) => intIn(s, 1, sizes.maxPos ?? sizes.maxGen ?? 4096),
+    (v) => (values.pos = v - 1),
+  );
+  take(
+    'mode',
+    (s) => (MODES.includes(s) ? s : null),
+    (v) => (values.mode = v),
+  );
+  take(
+    'temp',
+    (s) => numIn(s, TEMP_MIN, TEMP_MAX),
+    (v) => (values.temperature = v),
+  );
+  take(
+    'k',
+    (s) => intIn(s, 1, sizes.vocab),
+    (v) => (values.topK = v),
+  );
+  take(
+    'p',
+    (s) => numIn(s, 0, 1),
+    (v) => (values.topP = v),
+  );
+  take(
+    'seed',
+    (s) => intIn(s, 0, MAX_SEED),
+    (v) => (values.seed = v),
+  );
+  take(
+    'gen',
+    (s) => {
+      if (s === '') return [];
+      const parts = s.split(',');
+      if (parts.length > (sizes.maxGen ?? 4096)) return null;
+      const ids = parts.map((p) => intIn(p, 0, sizes.vocab - 1));
+      return ids.every((x) => x !== null) ? ids : null;
+    },
+    (v) => (values.gen = v),
+  );
+  take(
+    'tour',
+    (s) => intIn(s, 1, sizes.tourSteps ?? 1),
+    (v) => (values.tour = v - 1),
+  ); // the guided tour's step
   return { values, bad };
 }
 

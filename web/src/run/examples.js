@@ -13,7 +13,10 @@ export async function showExample(rt, i) {
   const tok = rt.tok;
   const tokens = ex.ids.map((id, n) => (tok ? rt.label(id) : { id, text: ex.tokens[n], bytes: false, raw: null }));
   const lg = tensors.logits;
-  rt.set({ trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors }, exampleWanted: false,
+  rt.set({
+    trace: { kind: 'example', example: i, ids: ex.ids, tokens, variant: null, tensors },
+    exampleWanted: false,
     ...(wantsExampleTop(store.get().top, ex) ? { top: exampleTop(ex, tok && ((id) => tok.tokenLabel(id))) } : {}),
-    ...(lg && !store.get().next ? { next: { ids: ex.ids, logits: lastRow(lg.data, lg.dims).slice() } } : {}) });
+    ...(lg && !store.get().next ? { next: { ids: ex.ids, logits: lastRow(lg.data, lg.dims).slice() } } : {}),
+  });
 }

@@ -19,12 +19,33 @@ export async function loadVariant(rt, name, { createClient, ortPaths, numThreads
   };
   const mine = createClient({ onProgress });
   rt.client = mine;
-  rt.set({ variant: name, model: { phase: 'download', loaded: 0, total: v.bytes }, top: { ...store.get().top, error: null } });
+  rt.set({
+    variant: name,
+    model: { phase: 'download', loaded: 0, total: v.bytes },
+    top: { ...store.get().top, error: null },
+  });
   try {
-    const info = await mine.load({ variant: v, inputs: manifest.inputs, dims: manifest.dims, ort: ortPaths, numThreads, reload });
+    const info = await mine.load({
+      variant: v,
+      inputs: manifest.inputs,
+      dims: manifest.dims,
+      ort: ortPaths,
+      numThreads,
+      reload,
+    });
     if (rt.client !== mine) return;
     rt.ready = true;
-    rt.set({ model: { ...store.get().model, phase: 'ready', loaded: v.bytes, total: v.bytes, threads: info.threads, initMs: info.initMs, backend: info.backend } });
+    rt.set({
+      model: {
+        ...store.get().model,
+        phase: 'ready',
+        loaded: v.bytes,
+        total: v.bytes,
+        threads: info.threads,
+        initMs: info.initMs,
+        backend: info.backend,
+      },
+    });
     onReady();
   } catch (err) {
     if (rt.client !== mine) return;

@@ -19,7 +19,8 @@ export function createPredictor(rt, debounceMs) {
     if (!rt.ready || rt.busy || !rt.tok || (!force && listStatus(store.get()) === 'ready')) return;
     const { ids, variant } = store.get();
     const current = rt.client;
-    if (ids.length === 0) return rt.set({ top: { kind: 'live', ids, variant, rows: [], error: null }, trace: null, next: null }); // no stale trace
+    if (ids.length === 0)
+      return rt.set({ top: { kind: 'live', ids, variant, rows: [], error: null }, trace: null, next: null }); // no stale trace
     rt.busy = true;
     try {
       if (ids.length > lim.explained) {
@@ -27,8 +28,11 @@ export function createPredictor(rt, debounceMs) {
         const r = await current.step(ids);
         if (current !== rt.client) return;
         rt.cachedIds = ids;
-        rt.set({ top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(r.logits, TOP_K)), ms: r.ms, error: null },
-          next: { ids, logits: r.logits }, gen: { ...store.get().gen, message: 'explained', cache: cacheInfo(r) } });
+        rt.set({
+          top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(r.logits, TOP_K)), ms: r.ms, error: null },
+          next: { ids, logits: r.logits },
+          gen: { ...store.get().gen, message: 'explained', cache: cacheInfo(r) },
+        });
         return;
       }
       const { outputs, ms } = await current.run(ids, explained(manifest));
@@ -36,8 +40,11 @@ export function createPredictor(rt, debounceMs) {
       const logits = outputs[LOGITS];
       const last = lastRow(logits.data, logits.dims);
       const trace = { kind: 'live', ids, tokens: store.get().tokens, variant, tensors: outputs, ms };
-      rt.set({ top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(last, TOP_K)), ms, error: null }, trace,
-        next: { ids, logits: last.slice() } });
+      rt.set({
+        top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(last, TOP_K)), ms, error: null },
+        trace,
+        next: { ids, logits: last.slice() },
+      });
       if (!marked) {
         marked = true;
         rt.mark('txb:first-prediction');

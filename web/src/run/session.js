@@ -11,8 +11,17 @@ export const LOGITS = 'logits';
 export function createSession(store, { mark = () => {}, loadExample = null } = {}) {
   const { manifest } = store.get();
   const rt = {
-    store, manifest, mark, loadExample, lim: limits(manifest),
-    tok: null, client: null, ready: false, busy: false, cachedIds: [], stopWanted: false,
+    store,
+    manifest,
+    mark,
+    loadExample,
+    lim: limits(manifest),
+    tok: null,
+    client: null,
+    ready: false,
+    busy: false,
+    cachedIds: [],
+    stopWanted: false,
     // Every write recomputes the list's status; `top` is replaced only when it changes, so
     // the list does not redraw on every progress tick.
     set(patch) {
@@ -21,7 +30,11 @@ export function createSession(store, { mark = () => {}, loadExample = null } = {
       store.set(patch.top || status !== next.top.status ? { ...patch, top: { ...next.top, status } } : patch);
     },
     setGen: (patch) => rt.set({ gen: { ...store.get().gen, ...patch } }),
-    label: (id) => ({ id, ...rt.tok.tokenLabel(id), raw: rt.tok.tokenBytes ? Array.from(rt.tok.tokenBytes(id)) : null }),
+    label: (id) => ({
+      id,
+      ...rt.tok.tokenLabel(id),
+      raw: rt.tok.tokenBytes ? Array.from(rt.tok.tokenBytes(id)) : null,
+    }),
     rows: (topk) => topk.map((x) => ({ ...x, ...rt.tok.tokenLabel(x.id) })),
   };
   return rt;

@@ -10,6 +10,13 @@ export function tokenize(rt, prompt, genIds = []) {
   const genKept = genIds.slice(0, Math.max(0, lim.total - promptIds.length));
   const ids = [...promptIds, ...genKept];
   const tokens = ids.map((id, i) => (i < promptIds.length ? rt.label(id) : { ...rt.label(id), gen: true }));
-  return rt.set({ prompt, ids, tokens, truncated: all.length > promptIds.length, tokenCount: all.length, promptLength: promptIds.length,
-    gen: { ...gen, ids: genKept, message: genKept.length < genIds.length ? 'ctx' : gen.message } });
+  return rt.set({
+    prompt,
+    ids,
+    tokens,
+    truncated: all.length > promptIds.length,
+    tokenCount: all.length,
+    promptLength: promptIds.length,
+    gen: { ...gen, ids: genKept, message: genKept.length < genIds.length ? 'ctx' : gen.message },
+  });
 }

@@ -10,16 +10,27 @@ const remembered = (win) => {
   try {
     const v = Number(win.localStorage.getItem(STORE_KEY));
     return Number.isInteger(v) && v > 0 && v < STEPS.length ? v : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 };
 const remember = (win, i) => {
-  try { win.localStorage.setItem(STORE_KEY, String(i)); } catch { /* private mode: no resume */ }
+  try {
+    win.localStorage.setItem(STORE_KEY, String(i));
+  } catch {
+    /* private mode: no resume */
+  }
 };
 
 export function mount(host, { state, t, stageIds, overview }) {
   const doc = host.ownerDocument;
   const win = doc.defaultView;
-  const el = (tag, cls, text) => Object.assign(doc.createElement(tag), cls ? { className: cls } : {}, text !== undefined ? { textContent: text } : {});
+  const el = (tag, cls, text) =>
+    Object.assign(
+      doc.createElement(tag),
+      cls ? { className: cls } : {},
+      text !== undefined ? { textContent: text } : {},
+    );
 
   const start = el('button', 'ov-tour-start');
   start.type = 'button';
@@ -38,7 +49,8 @@ export function mount(host, { state, t, stageIds, overview }) {
   text.id = 'tour-text';
   text.setAttribute('aria-live', 'polite');
   const nav = el('div', 'tour-nav');
-  const mk = (id, label) => Object.assign(el('button', `tour-btn tour-${id}`, label), { type: 'button', id: `tour-${id}` });
+  const mk = (id, label) =>
+    Object.assign(el('button', `tour-btn tour-${id}`, label), { type: 'button', id: `tour-${id}` });
   const prev = mk('prev', `‹ ${t('tour_prev')}`);
   const next = mk('next', `${t('tour_next')} ›`);
   const close = mk('close', t('tour_close'));
@@ -60,10 +72,19 @@ export function mount(host, { state, t, stageIds, overview }) {
   // the last step's button finishes: the focus goes back to the start button (never lost)
   const onNext = () => (state.get().tour.step >= STEPS.length - 1 ? onClose() : go(state.get().tour.step + 1));
   const onKey = (e) => {
-    if (e.key === 'Escape') { e.preventDefault(); onClose(); }
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      onClose();
+    }
     if (e.target.tagName !== 'BUTTON') return;
-    if (e.key === 'ArrowRight' && state.get().tour.step < STEPS.length - 1) { e.preventDefault(); onNext(); }
-    if (e.key === 'ArrowLeft' && state.get().tour.step > 0) { e.preventDefault(); onPrev(); }
+    if (e.key === 'ArrowRight' && state.get().tour.step < STEPS.length - 1) {
+      e.preventDefault();
+      onNext();
+    }
+    if (e.key === 'ArrowLeft' && state.get().tour.step > 0) {
+      e.preventDefault();
+      onPrev();
+    }
   };
   start.addEventListener('click', onStart);
   prev.addEventListener('click', onPrev);
@@ -72,7 +93,8 @@ export function mount(host, { state, t, stageIds, overview }) {
   sheet.addEventListener('keydown', onKey);
 
   // keep room under the page for the sheet
-  const room = () => doc.documentElement.style.setProperty('--tour-h', sheet.hidden ? '0px' : `${sheet.offsetHeight}px`);
+  const room = () =>
+    doc.documentElement.style.setProperty('--tour-h', sheet.hidden ? '0px' : `${sheet.offsetHeight}px`);
   const ro = win.ResizeObserver ? new win.ResizeObserver(room) : null;
   ro?.observe(sheet);
 
@@ -99,8 +121,13 @@ export function mount(host, { state, t, stageIds, overview }) {
     count.textContent = t('tour_count', { i: i + 1, n: STEPS.length });
     [title.textContent, text.textContent] = TEXT[step.id](t, f);
     // what the step sets (a step that names no layer or head leaves the reader's)
-    Object.assign(sheet.dataset, { step: String(i), stage: String(patch.sel.stage), id: step.id,
-      layer: step.layer ? String(patch.sel.layer) : '', head: step.head ? String(patch.sel.head) : '' });
+    Object.assign(sheet.dataset, {
+      step: String(i),
+      stage: String(patch.sel.stage),
+      id: step.id,
+      layer: step.layer ? String(patch.sel.layer) : '',
+      head: step.head ? String(patch.sel.head) : '',
+    });
     prev.disabled = i === 0;
     next.textContent = i === STEPS.length - 1 ? t('tour_done') : `${t('tour_next')} ›`;
     overview.highlight(step.hl(f));
@@ -114,7 +141,11 @@ export function mount(host, { state, t, stageIds, overview }) {
     if (want !== shown.want) {
       shown = { step: i, want };
       const cur = s.sel;
-      const same = cur.stage === patch.sel.stage && cur.layer === patch.sel.layer && cur.head === patch.sel.head && cur.pos === patch.sel.pos;
+      const same =
+        cur.stage === patch.sel.stage &&
+        cur.layer === patch.sel.layer &&
+        cur.head === patch.sel.head &&
+        cur.pos === patch.sel.pos;
       if (!same || patch.gen) queueMicrotask(() => state.set(patch));
       if (entering) queueMicrotask(() => look(step));
     }

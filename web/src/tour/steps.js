@@ -49,7 +49,13 @@ export const STEPS = [
   { id: 'logits', stage: 'output', hl: () => ['logits'] },
   { id: 'probs', stage: 'output', hl: () => ['probs'] },
   { id: 'greedy', stage: 'output', sampling: () => ({ mode: 'greedy' }), hl: () => ['probs'], look: '#sampling-view' },
-  { id: 'temperature', stage: 'output', sampling: () => ({ mode: 'topk', topK: 40, temperature: TOUR_TEMPERATURE }), hl: () => ['probs'], look: '#sampling-view' },
+  {
+    id: 'temperature',
+    stage: 'output',
+    sampling: () => ({ mode: 'topk', topK: 40, temperature: TOUR_TEMPERATURE }),
+    hl: () => ['probs'],
+    look: '#sampling-view',
+  },
   { id: 'kv', stage: 'attention', layer: () => 0, hl: (f) => all(f.L, 'attn'), look: '#kv-view' },
 ];
 
@@ -64,7 +70,6 @@ export function stepPatch(step, f, s, stageIds) {
   return patch;
 }
 
-
 // The numbers the steps' sentences quote, from the current run. Missing pieces (no trace yet,
 // the attribution still computing) read as '…'.
 export function facts(s, t) {
@@ -73,13 +78,38 @@ export function facts(s, t) {
   const rows = s.top.rows;
   const tok = (r) => (r ? `“${tokenDisplay(r)}”` : '…');
   const f = {
-    L: m.dims.layer, H: m.dims.head, d: m.dims.embd, hd: m.dims.head_dim, vocab: m.dims.vocab, n: tr?.ids.length ?? 0,
-    top1: tok(rows[0]), p1: rows[0] ? formatProb(rows[0].prob) : '…',
-    top2: tok(rows[1]), p2: rows[1] ? formatProb(rows[1].prob) : '…',
-    top3: tok(rows[2]), p3: rows[2] ? formatProb(rows[2].prob) : '…',
-    la: 0, ha: 0, i_a: 1, h_a: 1, key: '…', pa: '…', last: '…', lm: 0, i_m: 1, vm: '…',
-    pred: '…', logit: '…', embed: '…', bias: '…', up: '…', vup: '…', down: '…', vdown: '…',
-    temp: TOUR_TEMPERATURE, p1t: '…',
+    L: m.dims.layer,
+    H: m.dims.head,
+    d: m.dims.embd,
+    hd: m.dims.head_dim,
+    vocab: m.dims.vocab,
+    n: tr?.ids.length ?? 0,
+    top1: tok(rows[0]),
+    p1: rows[0] ? formatProb(rows[0].prob) : '…',
+    top2: tok(rows[1]),
+    p2: rows[1] ? formatProb(rows[1].prob) : '…',
+    top3: tok(rows[2]),
+    p3: rows[2] ? formatProb(rows[2].prob) : '…',
+    la: 0,
+    ha: 0,
+    i_a: 1,
+    h_a: 1,
+    key: '…',
+    pa: '…',
+    last: '…',
+    lm: 0,
+    i_m: 1,
+    vm: '…',
+    pred: '…',
+    logit: '…',
+    embed: '…',
+    bias: '…',
+    up: '…',
+    vup: '…',
+    down: '…',
+    vdown: '…',
+    temp: TOUR_TEMPERATURE,
+    p1t: '…',
   };
   if (tr) {
     const pos = tr.ids.length - 1;
@@ -87,8 +117,15 @@ export function facts(s, t) {
     const links = tr.tensors.attn_probs ? strongestLinks(tr.tensors.attn_probs, pos) : [];
     // the layer whose strongest link is the sharpest
     const best = links.reduce((a, b) => (b.prob > a.prob ? b : a), links[0]);
-    if (best) Object.assign(f, { la: best.layer, ha: best.head, i_a: best.layer + 1, h_a: best.head + 1,
-      key: `“${tokenDisplay(tr.tokens[best.key])}”`, pa: formatProb(best.prob) });
+    if (best)
+      Object.assign(f, {
+        la: best.layer,
+        ha: best.head,
+        i_a: best.layer + 1,
+        h_a: best.head + 1,
+        key: `“${tokenDisplay(tr.tokens[best.key])}”`,
+        pa: formatProb(best.prob),
+      });
   }
   const d = s.dla?.parts && tr && sameIds(s.dla.ids, tr.ids) ? byPart(s.dla) : null;
   if (d) {
@@ -97,8 +134,13 @@ export function facts(s, t) {
     f.logit = formatLogit(s.dla.logit).replace('+', '');
     f.embed = signed(d.embed);
     f.bias = signed(d.bias);
-    const named = [{ v: d.embed, name: t('tour_part_embed') },
-      ...d.layers.flatMap((x, l) => [{ v: x.attn, name: t('tour_part_attn', { i: l + 1 }) }, { v: x.mlp, name: t('tour_part_mlp', { i: l + 1 }) }])];
+    const named = [
+      { v: d.embed, name: t('tour_part_embed') },
+      ...d.layers.flatMap((x, l) => [
+        { v: x.attn, name: t('tour_part_attn', { i: l + 1 }) },
+        { v: x.mlp, name: t('tour_part_mlp', { i: l + 1 }) },
+      ]),
+    ];
     const hi = named.reduce((a, b) => (b.v > a.v ? b : a));
     const lo = named.reduce((a, b) => (b.v < a.v ? b : a));
     Object.assign(f, { up: hi.name, vup: signed(hi.v), down: lo.name, vdown: signed(lo.v) });

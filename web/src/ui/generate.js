@@ -23,7 +23,14 @@ export function mount(el, { state, t, actions }) {
   const stop = btn('gen-stop', t('gen_stop'));
   const clear = btn('gen-clear', t('gen_clear'));
   const nLabel = elem(doc, 'label', 'txb-gen-n');
-  const n = Object.assign(doc.createElement('input'), { type: 'number', id: 'gen-n', min: 1, max: 256, value: 20, inputMode: 'numeric' });
+  const n = Object.assign(doc.createElement('input'), {
+    type: 'number',
+    id: 'gen-n',
+    min: 1,
+    max: 256,
+    value: 20,
+    inputMode: 'numeric',
+  });
   nLabel.append(t('gen_n'), ' ', n);
   row.append(next, nLabel, gen, stop, clear);
   const out = elem(doc, 'p', 'txb-gen-text', '', { id: 'gen-text', 'aria-live': 'polite' });
@@ -66,7 +73,10 @@ export function mount(el, { state, t, actions }) {
     }
     const reason = g.message;
     msg.dataset.reason = reason || '';
-    msg.textContent = reason && REASON[reason] ? REASON[reason](t, lim, s) : t('gen_limits', { n: lim.total, ctx: lim.nCtx, mem: lim.memory });
+    msg.textContent =
+      reason && REASON[reason]
+        ? REASON[reason](t, lim, s)
+        : t('gen_limits', { n: lim.total, ctx: lim.nCtx, mem: lim.memory });
     shown = s;
   }
   const unsubscribe = state.subscribe(update);
@@ -84,7 +94,8 @@ function generatedText(doc, tokens, boundaries) {
   text.className = 'txb-gen-tokens';
   text.dataset.boundaries = String(boundaries);
   const groups = groupTokens(tokens.map((d) => ({ bytes: bytesOf(d) })));
-  const decode = (g) => g.text ?? new TextDecoder().decode(Uint8Array.from(tokens.slice(g.start, g.end).flatMap(bytesOf)));
+  const decode = (g) =>
+    g.text ?? new TextDecoder().decode(Uint8Array.from(tokens.slice(g.start, g.end).flatMap(bytesOf)));
   if (!boundaries) {
     text.textContent = groups.map(decode).join('');
     return text;

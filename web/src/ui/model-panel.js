@@ -87,13 +87,14 @@ export function mount(el, { state, t, actions, lang }) {
         : t('model_downloading', { loaded: formatBytes(loaded), total: formatBytes(total) });
     root.dataset.backend = s.model.backend || '';
     retry.hidden = phase !== 'error';
-    status.textContent = s.tokenizerError && phase !== 'error'
-      ? '' // tokError says what is wrong; the model running alone reads no prompt
-      : phase === 'ready'
-        ? `${t('model_ready', { variant: s.variant, size: formatBytes(total), threads: s.model.threads })} · ${t('backend_running', { backend: backendName(s.model.backend) })}`
-        : phase === 'error'
-          ? t('model_error', { error: s.model.error })
-          : '';
+    status.textContent =
+      s.tokenizerError && phase !== 'error'
+        ? '' // tokError says what is wrong; the model running alone reads no prompt
+        : phase === 'ready'
+          ? `${t('model_ready', { variant: s.variant, size: formatBytes(total), threads: s.model.threads })} · ${t('backend_running', { backend: backendName(s.model.backend) })}`
+          : phase === 'error'
+            ? t('model_error', { error: s.model.error })
+            : '';
     root.dataset.phase = phase;
   }
 

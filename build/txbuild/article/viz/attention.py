@@ -16,7 +16,19 @@ import numpy as np
 
 from ..facts import prev_token_head
 from .common import (
-    MASK_PATTERN, Drawing, VizData, diverging, esc, fmt, ink_on, legend, rect, robust_limit, sequential, text, trunc,
+    MASK_PATTERN,
+    Drawing,
+    VizData,
+    diverging,
+    esc,
+    fmt,
+    ink_on,
+    legend,
+    rect,
+    robust_limit,
+    sequential,
+    text,
+    trunc,
 )
 
 MAX_T = 16  # more tokens than this: draw the last MAX_T
@@ -57,7 +69,9 @@ def matrix(x0, y0, m: np.ndarray, cell: float, colour, pid: str, values: bool = 
                     f'<text x="{fmt(x + cell / 2)}" y="{fmt(y + cell * 0.62)}" font-size="{fmt(cell * 0.34)}" '
                     f'text-anchor="middle" fill="{ink_on(fill)}" class="num">{esc(s)}</text>'
                 )
-    parts.append(f'<rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(T * cell)}" height="{fmt(T * cell)}" class="cell-frame"/>')
+    parts.append(
+        f'<rect x="{fmt(x0)}" y="{fmt(y0)}" width="{fmt(T * cell)}" height="{fmt(T * cell)}" class="cell-frame"/>'
+    )
     return "".join(parts)
 
 
@@ -100,8 +114,15 @@ def draw(d: VizData, params: dict) -> Drawing:
     idx = np.arange(2, T)
     prev = float(np.mean(a[idx, idx - 1])) if T > 2 else 0.0
     first = float(np.mean(a[idx, 0])) if T > 2 else 1.0
-    alt = d.s("fig_attn_alt", layer=layer + 1, head=head + 1, T=T, prompt=d.example.get("prompt", ""),
-              prev=f"{prev * 100:.0f}", first=f"{first * 100:.0f}")
+    alt = d.s(
+        "fig_attn_alt",
+        layer=layer + 1,
+        head=head + 1,
+        T=T,
+        prompt=d.example.get("prompt", ""),
+        prev=f"{prev * 100:.0f}",
+        first=f"{first * 100:.0f}",
+    )
     note = d.s("fig_attn_note", layer=layer + 1, head=head + 1, L=d.model["n_layer"], H=d.model["n_head"])
     attrs = {"data-layer": layer + 1, "data-head": head + 1, "data-window": MAX_T, **prompt_ids(d)}
     return Drawing(max(width, 300), height, "".join(body), alt, note, attrs=attrs)
@@ -146,7 +167,9 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
         if n:
             body.append(text(x0 - gap / 2, top + size / 2 + 5, "→", 16, "middle"))
     y = top + size + 14
-    l1, lh = legend(left, y, min(2 * size + gap, 260), lambda v: diverging(v, lim), -lim, lim, d.s("fig_steps_legend_scores"), 1)
+    l1, lh = legend(
+        left, y, min(2 * size + gap, 260), lambda v: diverging(v, lim), -lim, lim, d.s("fig_steps_legend_scores"), 1
+    )
     l2, _ = legend(left + 2 * (size + gap), y, size, sequential, 0, 1, d.s("fig_steps_legend_probs"))
     body += [l1, l2]
     mask_y = y + lh + 8

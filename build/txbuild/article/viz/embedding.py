@@ -1,9 +1,9 @@
 """Figures of the input side and the residual stream.
 
-    tokens     the prompt as token chips with their ids (whitespace made visible)
-    embedding  token embedding + position embedding = input, as colour strips, one row per token
-    layernorm  one token's vector before and after layer norm, as histograms with mean and spread
-    residual   the length of each token's residual vector after the embedding and after every block
+tokens     the prompt as token chips with their ids (whitespace made visible)
+embedding  token embedding + position embedding = input, as colour strips, one row per token
+layernorm  one token's vector before and after layer norm, as histograms with mean and spread
+residual   the length of each token's residual vector after the embedding and after every block
 """
 
 from __future__ import annotations
@@ -37,8 +37,12 @@ def draw_tokens(d: VizData, params: dict) -> Drawing:
         parts.append(text(x + w / 2, y + 34, str(i), 11, "middle", "muted num"))
         x += w + 6
         widest = max(widest, x - 6)
-    alt = d.s("fig_tokens_alt", T=len(toks), prompt=d.example.get("prompt", ""),
-              list=", ".join(f"“{t}” ({i})" for t, i in zip(toks, ids)))
+    alt = d.s(
+        "fig_tokens_alt",
+        T=len(toks),
+        prompt=d.example.get("prompt", ""),
+        list=", ".join(f"“{t}” ({i})" for t, i in zip(toks, ids)),
+    )
     return Drawing(max(widest, 1.0), y + 44, "".join(parts), alt)
 
 
@@ -61,7 +65,9 @@ def draw_embedding(d: VizData, params: dict) -> Drawing:
         parts.append(text(x0 + panel / 2, top - 9, d.s("fig_emb_dims", D=D, C=C), 11, "middle", "muted"))
         for i in range(T):
             for j in range(D):
-                parts.append(rect(x0 + j * cell_w, top + i * (cell_h + 3), cell_w + 0.2, cell_h, diverging(m[i, j], lim)))
+                parts.append(
+                    rect(x0 + j * cell_w, top + i * (cell_h + 3), cell_w + 0.2, cell_h, diverging(m[i, j], lim))
+                )
         if n:
             parts.append(text(x0 - gap / 2, top + T * (cell_h + 3) / 2 + 5, "+" if n == 1 else "=", 17, "middle"))
     for i, t in enumerate(toks):
@@ -108,13 +114,24 @@ def draw_layernorm(d: VizData, params: dict) -> Drawing:
                 xx = left + w * (val - lo) / (hi - lo)
                 parts.append(text(xx, yy + 22 + h + 14, num(val, 2), 11, "middle", "muted num"))
         mx = left + w * (mu - lo) / (hi - lo)
-        parts.append(f'<line x1="{fmt(mx)}" y1="{fmt(yy + 20)}" x2="{fmt(mx)}" y2="{fmt(yy + 22 + h)}" stroke="#e08214" stroke-width="2"/>')
+        parts.append(
+            f'<line x1="{fmt(mx)}" y1="{fmt(yy + 20)}" x2="{fmt(mx)}" y2="{fmt(yy + 22 + h)}" stroke="#e08214" stroke-width="2"/>'
+        )
         yy += h + 50
-    parts.append(f'<line x1="{left}" y1="{fmt(yy + 2)}" x2="{left + 18}" y2="{fmt(yy + 2)}" stroke="#e08214" stroke-width="2"/>')
+    parts.append(
+        f'<line x1="{left}" y1="{fmt(yy + 2)}" x2="{left + 18}" y2="{fmt(yy + 2)}" stroke="#e08214" stroke-width="2"/>'
+    )
     parts.append(text(left + 24, yy + 6, d.s("fig_ln_mean_mark"), 11, "start", "muted"))
     yy += 14
-    alt = d.s("fig_ln_alt", C=x.size, token=d.tokens[tok] if d.tokens else "", mean_in=num(x.mean(), 3),
-              std_in=num(x.std(), 3), mean_out=num(y.mean(), 3), std_out=num(y.std(), 3))
+    alt = d.s(
+        "fig_ln_alt",
+        C=x.size,
+        token=d.tokens[tok] if d.tokens else "",
+        mean_in=num(x.mean(), 3),
+        std_in=num(x.std(), 3),
+        mean_out=num(y.mean(), 3),
+        std_out=num(y.std(), 3),
+    )
     note = d.s("fig_ln_note", token=d.tokens[tok] if d.tokens else "")
     return Drawing(w + 2 * left, yy + 4, "".join(parts), alt, note)
 
@@ -148,7 +165,11 @@ def draw_residual(d: VizData, params: dict) -> Drawing:
     for t in range(T):
         last = t == T - 1
         pts = " ".join(f"{fmt(a)},{fmt(b)}" for a, b in (xy(s, norms[s, t]) for s in range(L + 1)))
-        style = 'stroke="#e08214" stroke-width="2.4"' if last else 'stroke="currentColor" stroke-opacity="0.28" stroke-width="1.1"'
+        style = (
+            'stroke="#e08214" stroke-width="2.4"'
+            if last
+            else 'stroke="currentColor" stroke-opacity="0.28" stroke-width="1.1"'
+        )
         parts.append(f'<polyline points="{pts}" fill="none" {style}/>')
     every = max(1, L // 6)
     for s in range(0, L + 1, every):
@@ -161,7 +182,9 @@ def draw_residual(d: VizData, params: dict) -> Drawing:
     ly = top + h + 46
     parts.append(f'<line x1="{left}" y1="{ly}" x2="{left + 22}" y2="{ly}" stroke="#e08214" stroke-width="2.4"/>')
     parts.append(text(left + 28, ly + 4, d.s("fig_resid_last", token=d.tokens[-1] if d.tokens else ""), 11))
-    parts.append(f'<line x1="{left + 220}" y1="{ly}" x2="{left + 242}" y2="{ly}" stroke="currentColor" stroke-opacity="0.35"/>')
+    parts.append(
+        f'<line x1="{left + 220}" y1="{ly}" x2="{left + 242}" y2="{ly}" stroke="currentColor" stroke-opacity="0.35"/>'
+    )
     parts.append(text(left + 248, ly + 4, d.s("fig_resid_others"), 11))
     alt = d.s("fig_resid_alt", L=L, T=T, first=num(norms[0, -1], 1), last=num(norms[-1, -1], 1))
     return Drawing(left + w + 12, ly + 12, "".join(parts), alt)

@@ -14,8 +14,10 @@ def draw(d: VizData, params: dict) -> Drawing:
     stages = d.lens
     row_h, label_w, cell_w = 26.0, 92.0, 118.0
     top = 22.0
-    parts = [text(label_w + i * cell_w + cell_w / 2, 14, d.s("fig_lens_rank", rank=i + 1), 11, "middle", "muted")
-             for i in range(k)]
+    parts = [
+        text(label_w + i * cell_w + cell_w / 2, 14, d.s("fig_lens_rank", rank=i + 1), 11, "middle", "muted")
+        for i in range(k)
+    ]
     for r, row in enumerate(stages):
         y = top + r * row_h
         name = d.s("fig_lens_embedding") if r == 0 else d.s("fig_lens_block", block=r)
@@ -33,6 +35,10 @@ def draw(d: VizData, params: dict) -> Drawing:
                 f'fill="{ink_on(fill)}" class="num">{p * 100:.0f}%</text>'
             )
     last = stages[-1][0]
-    alt = d.s("fig_lens_alt", n=len(stages) - 1, token=visible(label(last.get("id"), str(last["token"]))),
-              prompt=d.example.get("prompt", ""))
+    alt = d.s(
+        "fig_lens_alt",
+        n=len(stages) - 1,
+        token=visible(label(last.get("id"), str(last["token"]))),
+        prompt=d.example.get("prompt", ""),
+    )
     return Drawing(label_w + k * cell_w + 4, top + len(stages) * row_h + 4, "".join(parts), alt)

@@ -1,8 +1,8 @@
 """Figures of the output side: sampling knobs applied to the default prompt's real logits.
 
-    temperature  the top tokens' probabilities at three temperatures, grouped bars
-    sampling     probabilities sorted by rank with their running total; what top-k and top-p keep
-    gelu         GELU (and ReLU for comparison) with one token's real MLP pre-activations on the curve
+temperature  the top tokens' probabilities at three temperatures, grouped bars
+sampling     probabilities sorted by rank with their running total; what top-k and top-p keep
+gelu         GELU (and ReLU for comparison) with one token's real MLP pre-activations on the curve
 """
 
 from __future__ import annotations
@@ -41,14 +41,19 @@ def draw_temperature(d: VizData, params: dict) -> Drawing:
         parts.append(text(x + 17, 16, d.s("fig_temp_legend", T=f"{t:g}"), 11.5))
     for r, i in enumerate(order):
         y0 = top + r * group_h
-        parts.append(text(label_w - 8, y0 + group_h / 2 + 2, trunc(names.get(int(i), f"#{int(i)}"), 12), 12.5, "end", "tok-label"))
+        parts.append(
+            text(
+                label_w - 8, y0 + group_h / 2 + 2, trunc(names.get(int(i), f"#{int(i)}"), 12), 12.5, "end", "tok-label"
+            )
+        )
         for n, p in enumerate(probs):
             w = max(0.8, bar_w * p[i])
             y = y0 + n * 12
             parts.append(rect(label_w, y, w, 11, OKABE[n]))
             parts.append(text(label_w + w + 4, y + 10, f"{p[i] * 100:.1f}%", 11, "start", "num"))
     alt = d.s(
-        "fig_temp_alt", k=k,
+        "fig_temp_alt",
+        k=k,
         list="; ".join(
             f"T={t:g}: " + ", ".join(f"“{names.get(int(i), '#' + str(int(i)))}” {p[i] * 100:.1f}%" for i in order[:3])
             for t, p in zip(temps, probs)
@@ -83,27 +88,48 @@ def draw_sampling(d: VizData, params: dict) -> Drawing:
     parts.append(f'<polyline points="{pts}" fill="none" stroke="#E69F00" stroke-width="2"/>')
     # The top-k cut.
     xk = left + min(k, n) * bw
-    parts.append(f'<line x1="{fmt(xk)}" y1="{top - 6}" x2="{fmt(xk)}" y2="{top + h}" stroke="currentColor" stroke-dasharray="4 3"/>')
+    parts.append(
+        f'<line x1="{fmt(xk)}" y1="{top - 6}" x2="{fmt(xk)}" y2="{top + h}" stroke="currentColor" stroke-dasharray="4 3"/>'
+    )
     parts.append(text(xk + 4, top - 10, d.s("fig_sampling_k", k=k), 11, "start"))
     if keep_p <= n:
         xp = left + keep_p * bw
-        parts.append(f'<line x1="{fmt(xp)}" y1="{top - 6}" x2="{fmt(xp)}" y2="{top + h}" stroke="#E69F00" stroke-dasharray="2 2"/>')
+        parts.append(
+            f'<line x1="{fmt(xp)}" y1="{top - 6}" x2="{fmt(xp)}" y2="{top + h}" stroke="#E69F00" stroke-dasharray="2 2"/>'
+        )
         right = xp > left + w * 0.6  # near the right edge: the label goes on the line's left
-        parts.append(text(xp - 4 if right else xp + 4, top + 12, d.s("fig_sampling_p", p=f"{top_p:g}", n=keep_p), 11,
-                          "end" if right else "start"))
+        parts.append(
+            text(
+                xp - 4 if right else xp + 4,
+                top + 12,
+                d.s("fig_sampling_p", p=f"{top_p:g}", n=keep_p),
+                11,
+                "end" if right else "start",
+            )
+        )
     else:
         parts.append(text(left + w, top + 12, d.s("fig_sampling_p_beyond", p=f"{top_p:g}", n=f"{keep_p:,}"), 11, "end"))
     parts.append(text(left + w / 2, top + h + 18, d.s("fig_sampling_x", n=n), 11, "middle", "muted"))
     ly = top + h + 36
-    for j, (colour, key) in enumerate(((OKABE[0], "fig_sampling_both"), (OKABE[4], "fig_sampling_one"),
-                                      ("#9a9aa3", "fig_sampling_none"))):
+    for j, (colour, key) in enumerate(
+        ((OKABE[0], "fig_sampling_both"), (OKABE[4], "fig_sampling_one"), ("#9a9aa3", "fig_sampling_none"))
+    ):
         x = left + j * 140
         parts.append(rect(x, ly - 9, 11, 11, colour))
         parts.append(text(x + 15, ly, d.s(key), 11))
-    parts.append(f'<line x1="{left}" y1="{ly + 16}" x2="{left + 18}" y2="{ly + 16}" stroke="#E69F00" stroke-width="2"/>')
+    parts.append(
+        f'<line x1="{left}" y1="{ly + 16}" x2="{left + 18}" y2="{ly + 16}" stroke="#E69F00" stroke-width="2"/>'
+    )
     parts.append(text(left + 24, ly + 20, d.s("fig_sampling_cum"), 11))
-    alt = d.s("fig_sampling_alt", n=n, k=k, k_mass=f"{cum[min(k, p.size) - 1] * 100:.1f}", p=f"{top_p:g}",
-              keep_p=f"{keep_p:,}", p1=f"{p[0] * 100:.1f}")
+    alt = d.s(
+        "fig_sampling_alt",
+        n=n,
+        k=k,
+        k_mass=f"{cum[min(k, p.size) - 1] * 100:.1f}",
+        p=f"{top_p:g}",
+        keep_p=f"{keep_p:,}",
+        p1=f"{p[0] * 100:.1f}",
+    )
     return Drawing(left + w + 10, ly + 28, "".join(parts), alt)
 
 
@@ -133,13 +159,17 @@ def draw_gelu(d: VizData, params: dict) -> Drawing:
     xs = np.linspace(lo, hi, 141)
     relu = " ".join(f"{fmt(X(x))},{fmt(Y(max(x, 0)))}" for x in xs)
     curve = " ".join(f"{fmt(X(x))},{fmt(Y(g))}" for x, g in zip(xs, gelu(xs)))
-    parts.append(f'<polyline points="{relu}" fill="none" stroke="currentColor" stroke-opacity="0.45" stroke-dasharray="5 4"/>')
+    parts.append(
+        f'<polyline points="{relu}" fill="none" stroke="currentColor" stroke-opacity="0.45" stroke-dasharray="5 4"/>'
+    )
     # This token's pre-activations, on the curve (a deterministic sample if there are many).
     sample = pre if pre.size <= 160 else pre[np.linspace(0, pre.size - 1, 160).astype(int)]
     sample = sample[(sample >= lo) & (sample <= hi)]
     parts.append(f'<polyline points="{curve}" fill="none" stroke="#0072B2" stroke-width="2.2"/>')
     for v in sample:
-        parts.append(f'<circle cx="{fmt(X(v))}" cy="{fmt(Y(gelu(np.array(v))))}" r="2.4" fill="#E69F00" fill-opacity="0.6"/>')
+        parts.append(
+            f'<circle cx="{fmt(X(v))}" cy="{fmt(Y(gelu(np.array(v))))}" r="2.4" fill="#E69F00" fill-opacity="0.6"/>'
+        )
     # Where the inputs fall: a histogram of all of this token's pre-activations, under the x axis.
     counts, edges = np.histogram(np.clip(pre, lo, hi), bins=56, range=(lo, hi))
     hist_top, hist_h = top + h + 22, 34.0
@@ -151,13 +181,16 @@ def draw_gelu(d: VizData, params: dict) -> Drawing:
     ly = hist_top + hist_h + 22
     parts.append(f'<line x1="{left}" y1="{ly}" x2="{left + 22}" y2="{ly}" stroke="#0072B2" stroke-width="2.2"/>')
     parts.append(text(left + 28, ly + 4, "GELU", 11))
-    parts.append(f'<line x1="{left + 90}" y1="{ly}" x2="{left + 112}" y2="{ly}" stroke="currentColor" stroke-opacity="0.5" stroke-dasharray="5 4"/>')
+    parts.append(
+        f'<line x1="{left + 90}" y1="{ly}" x2="{left + 112}" y2="{ly}" stroke="currentColor" stroke-opacity="0.5" stroke-dasharray="5 4"/>'
+    )
     parts.append(text(left + 118, ly + 4, "ReLU", 11))
     parts.append(f'<circle cx="{left + 11}" cy="{ly + 18}" r="3" fill="#E69F00"/>')
     parts.append(text(left + 28, ly + 22, d.s("fig_gelu_points", n=f"{pre.size:,}"), 11))
     ly += 18
     neg = float((pre < 0).mean())
-    alt = d.s("fig_gelu_alt", layer=layer + 1, token=d.tokens[tok] if d.tokens else "", n=pre.size,
-              neg=f"{neg * 100:.0f}")
+    alt = d.s(
+        "fig_gelu_alt", layer=layer + 1, token=d.tokens[tok] if d.tokens else "", n=pre.size, neg=f"{neg * 100:.0f}"
+    )
     note = d.s("fig_gelu_note", layer=layer + 1, token=d.tokens[tok] if d.tokens else "")
     return Drawing(left + w + 12, ly + 12, "".join(parts), alt, note)

@@ -21,7 +21,9 @@ def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:
     return [(f"#{i}", int(i), float(p[i])) for i in idx]
 
 
-def bars(rows: list[tuple[str, float]], width=440, label_w=110, row_h=24, vmax=None, value_digits=1) -> tuple[str, float]:
+def bars(
+    rows: list[tuple[str, float]], width=440, label_w=110, row_h=24, vmax=None, value_digits=1
+) -> tuple[str, float]:
     vmax = vmax or max((v for _, v in rows), default=1.0) or 1.0
     bar_w = width - label_w - 70
     parts = []
