@@ -58,36 +58,35 @@ def _optimise(src: Path, dst: Path, fold: bool) -> onnx.ModelProto:
     return onnx.load(dst, load_external_data=True)
 
 
+def _save(model: onnx.ModelProto, folder: Path) -> Path:
+    folder.mkdir()
+    path = folder / "model.onnx"
+    onnx.save_model(model, path, save_as_external_data=True, location=_EXTERNAL, size_threshold=1024)
+    return path
+
+
 def preoptimize(model: onnx.ModelProto) -> onnx.ModelProto:
     """The graph as ONNX Runtime's CPU provider rewrites it at level "extended", weights inline."""
+    import onnxruntime as ort
+
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "in" / "model.onnx"
-        src.parent.mkdir()
-        onnx.save_model(model, src, save_as_external_data=True, location=_EXTERNAL, size_threshold=1024)
-        before = weight_bytes(onnx.load(src, load_external_data=True))
-        out = Path(tmp) / "out"
-        out.mkdir()
-        fold = True
-        optimised = _optimise(src, out / "model.onnx", fold)
-        if weight_bytes(optimised) > before * GROWTH:
-            fold = False
-            optimised = _optimise(src, out / "model.onnx", fold)
+        before = None
+        optimised, fold = model, True
         # Casts ORT inserts around fp16 nodes without a CPU kernel open fusions for the next
         # pass: repeat until a pass changes nothing, so the browser's session has nothing left.
-        for i in range(MAX_PASSES - 1):
+        for i in range(MAX_PASSES):
             ops = _ops(optimised)
-            again = Path(tmp) / f"pass{i}"
-            again.mkdir()
-            onnx.save_model(
-                optimised, again / "model.onnx", save_as_external_data=True, location=_EXTERNAL, size_threshold=1024
-            )
-            optimised = _optimise(again / "model.onnx", out / f"pass{i}.onnx", fold)
-            if fold and weight_bytes(optimised) > before * GROWTH:  # fp16: casts folded into fp32 weights
+            src = _save(optimised, Path(tmp) / f"in{i}")
+            if before is None:
+                before = weight_bytes(onnx.load(src, load_external_data=True))
+            dst = Path(tmp) / f"out{i}"
+            dst.mkdir()
+            optimised = _optimise(src, dst / "model.onnx", fold)
+            if fold and weight_bytes(optimised) > before * GROWTH:  # q4/fp16: folding would ship fp32
                 fold = False
-                optimised = _optimise(again / "model.onnx", out / f"pass{i}.onnx", fold)
+                optimised = _optimise(src, dst / "model.onnx", fold)
             if _ops(optimised) == ops:
                 break
-    import onnxruntime as ort
 
     assert weight_bytes(optimised) <= before * GROWTH, "the optimised graph would ship more bytes"
     # says what ran, for tools that meet the graph later (scripts/bench_browser.py)
