@@ -21,13 +21,17 @@ import { createByteProgress } from './progress.js';
 import { feedsFor } from './feeds.js';
 import { planStep, slicePast, cacheNorms } from './gen/kv-cache.js';
 import { warmUp } from './warm-up.js';
+import { workerProviders } from './backend.js';
 
 // `ort` is the onnxruntime-web module, `backend` 'wasm' or 'webgpu'.
 let ort = null;
 let providers = ['wasm'];
+let runtime = null; // () => {backend, providers}: what runs here (backend.js)
 
 async function load(msg, post) {
   const { variant } = msg;
+  const rt = await runtime();
+  providers = rt.providers;
   ort.env.wasm.wasmPaths = msg.ort;
   ort.env.wasm.numThreads = msg.numThreads;
   ort.env.wasm.proxy = false; // we already are off the main thread
@@ -100,7 +104,17 @@ async function load(msg, post) {
   // The sessions hold their own copies of the weights (in the wasm heap or on the GPU): drop
   // the fetched shard buffers so that only one copy stays alive.
   externalData = shards = null;
-  return { session, lens, lensError, initMs, inputs: msg.inputs, dims: msg.dims, cache: { ids: [], past: null } };
+  const backend = rt.backend;
+  return {
+    session,
+    lens,
+    lensError,
+    initMs,
+    backend,
+    inputs: msg.inputs,
+    dims: msg.dims,
+    cache: { ids: [], past: null },
+  };
 }
 
 // The cache inputs and outputs are the ones with a `past` / `ctx` dim in the contract.
@@ -175,7 +189,7 @@ async function run(model, msg) {
 
 export function serve(scope, ortModule, backend) {
   ort = ortModule;
-  providers = backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'];
+  runtime = () => workerProviders(backend, scope.navigator);
   let model = null;
   let loading = null;
   const post = (m, transfer) => scope.postMessage(m, transfer || []);
@@ -188,7 +202,11 @@ export function serve(scope, ortModule, backend) {
       if (msg.type === 'load') {
         loading = load(msg, post);
         model = await loading;
-        post({ id: msg.id, type: 'done', result: { initMs: model.initMs, threads: ort.env.wasm.numThreads, backend } });
+        post({
+          id: msg.id,
+          type: 'done',
+          result: { initMs: model.initMs, threads: ort.env.wasm.numThreads, backend: model.backend },
+        });
       } else if (msg.type === 'run') {
         if (!model) model = await loading;
         if (!model) throw new Error('run before load');

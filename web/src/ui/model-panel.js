@@ -65,6 +65,8 @@ export function mount(el, { state, t, actions, lang }) {
 
   let shown = null;
   let shownTok = null;
+  // WebGPU chosen, but the worker runs on WebAssembly (it got no adapter: worker-core.js)
+  const fellBack = (s) => s.backend === 'webgpu' && s.model.backend === 'wasm';
   function update(s) {
     const stored = s.model.phase === 'ready' && s.offline === s.variant;
     offline.hidden = !stored;
@@ -91,7 +93,7 @@ export function mount(el, { state, t, actions, lang }) {
       s.tokenizerError && phase !== 'error'
         ? '' // tokError says what is wrong; the model running alone reads no prompt
         : phase === 'ready'
-          ? `${t('model_ready', { variant: s.variant, size: formatBytes(total), threads: s.model.threads })} · ${t('backend_running', { backend: backendName(s.model.backend) })}`
+          ? `${t('model_ready', { variant: s.variant, size: formatBytes(total), threads: s.model.threads })} · ${t('backend_running', { backend: backendName(s.model.backend) })}${fellBack(s) ? ` ${t('backend_fallback')}` : ''}`
           : phase === 'error'
             ? t('model_error', { error: s.model.error })
             : '';
