@@ -8,6 +8,7 @@ import { createPredictor } from './run/predict.js';
 import { loadVariant } from './run/model.js';
 import { showExample } from './run/examples.js';
 import { generate, measureCompare } from './gen/loop.js';
+import { wellFormed } from './gen/url-state.js';
 
 export { initialState, listStatus, STATE_KEYS } from './app-state.js';
 export { sameIds } from './ids.js';
@@ -98,6 +99,7 @@ export function createController({
       store.set({ hover: h });
     },
     setPrompt(prompt) {
+      prompt = wellFormed(prompt); // a lone surrogate breaks every URL write (url-state.js)
       if (store.get().gen.running) rt.stopWanted = true;
       tokenize(rt, prompt, []);
       schedule(debounceMs);

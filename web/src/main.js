@@ -22,12 +22,12 @@ import { parseTrace } from './explainer/tensors.js';
 import { STAGES } from './explainer/stages.js';
 import { mount as mountGeneration } from './ui/gen-section.js';
 import { mount as mountLiveFigures } from './live-figures.js';
-import { parseUrlState, serializeUrlState } from './gen/url-state.js';
+import { parseUrlState, serializeUrlState, posPastEnd } from './gen/url-state.js';
 import { restorePrompt, readStored, remember, storageKey } from './gen/long-prompt.js';
 import { limits } from './gen/kv-cache.js';
 import { mount as mountFrontDoor, mountBackLink } from './front-door.js';
 import { STEPS as TOUR_STEPS } from './tour/steps.js';
-import { availableBackends, pickBackend, threadCount } from './backend.js';
+import { availableBackends, pickBackend, threadCount, badRuntimeParams } from './backend.js';
 
 function showFatal(section, t, err) {
   const p = section.ownerDocument.createElement('p');
@@ -60,14 +60,17 @@ async function boot(win) {
     const backends = await availableBackends(win.navigator);
     const longKey = storageKey(win.location.pathname);
     const stored = readStored(win.sessionStorage, longKey); // a prompt too long for the link
+    const fromLink = fromUrl(initialState(manifest, variant), win.location.search, stored);
     const store = createStore(
       {
-        ...fromUrl(initialState(manifest, variant), win.location.search, stored),
+        ...fromLink,
         backends,
         backend: pickBackend(backends, win.location.search),
+        urlBad: [...fromLink.urlBad, ...badRuntimeParams(backends, win.location.search)],
       },
       { keys: STATE_KEYS },
     );
+    checkUrlPos(store);
     const ortPaths = { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href };
     const workerUrl = new URL(__TXB_WORKER__, here);
     // one worker (and ORT build) per backend; the client loads with that backend's runtime files
@@ -208,6 +211,20 @@ function fromUrl(s, search, storedPrompt) {
     tour: 'tour' in v ? { step: v.tour } : null,
     urlBad: bad,
   };
+}
+
+// ?pos= past the end of the link's tokens falls back to the last token and is named, once
+// the tokenizer has read the prompt (the first ids); later prompts are the reader's own.
+function checkUrlPos(store) {
+  if (store.get().sel.pos === null) return;
+  const off = store.subscribe((s) => {
+    if (!s.ids) return;
+    off();
+    queueMicrotask(() => {
+      const patch = posPastEnd(store.get());
+      if (patch) store.set(patch);
+    });
+  });
 }
 
 // Writes the state back into the URL (replaceState, so Back still leaves the page), at most

@@ -23,8 +23,16 @@ const numIn = (text, lo, hi) => {
 // well under what `txbuild serve` (64 KiB request line) and static hosts (~8 KiB) accept.
 export const MAX_PROMPT_URL_BYTES = 4000;
 
+// A lone surrogate (half of an emoji, from a paste or a script) as U+FFFD, as TextEncoder and
+// URLSearchParams write it: encodeURIComponent throws a URIError on it. The controller keeps
+// prompts well-formed; fitPrompt does too, whoever calls it.
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const wellFormed = (text) =>
+  typeof text.toWellFormed === 'function' ? text.toWellFormed() : text.replace(LONE, '\uFFFD');
+
 // The longest start of `prompt` whose encoding fits the link (whole characters only).
 export function fitPrompt(prompt, limit = MAX_PROMPT_URL_BYTES) {
+  prompt = wellFormed(prompt);
   if (encodeURIComponent(prompt).length <= limit) return prompt;
   let n = 0;
   let out = '';
@@ -121,6 +129,15 @@ export function parseUrlState(search, sizes) {
     (v) => (values.tour = v - 1),
   ); // the guided tour's step
   return { values, bad };
+}
+
+// ?pos= is read before the tokenizer has read the prompt: once the ids are known (prompt and
+// ?gen= tokens), a position past their end is dropped (the views show the last token) and
+// named with the other malformed values. Returns the store patch, or null when nothing changes.
+export function posPastEnd(s) {
+  const { pos } = s.sel;
+  if (pos === null || pos === undefined || !s.ids || pos < s.ids.length) return null;
+  return { sel: { ...s.sel, pos: null }, urlBad: [...new Set([...(s.urlBad || []), 'pos'])] };
 }
 
 // Writes the state into `search` (other parameters, e.g. ?variant=, are kept); defaults are

@@ -16,9 +16,17 @@ export function mount(el, ctx) {
   root.append(h, notice);
   el.append(root);
   const views = [mountGenerate, mountSampling, mountKv, mountLens].map((m) => m(root, ctx));
-  const bad = state.get().urlBad || [];
-  notice.hidden = bad.length === 0;
-  notice.dataset.bad = bad.join(',');
-  notice.textContent = bad.length ? t('url_malformed', { keys: bad.join(', ') }) : '';
-  return { update() {}, destroy: () => (views.forEach((v) => v.destroy()), root.remove()) };
+  // the list grows once the prompt is read (a ?pos= past its end, main.js)
+  let shown = null;
+  const update = (s) => {
+    const bad = s.urlBad || [];
+    if (bad === shown) return;
+    shown = bad;
+    notice.hidden = bad.length === 0;
+    notice.dataset.bad = bad.join(',');
+    notice.textContent = bad.length ? t('url_malformed', { keys: bad.join(', ') }) : '';
+  };
+  const unsubscribe = state.subscribe(update);
+  update(state.get());
+  return { update, destroy: () => (unsubscribe(), views.forEach((v) => v.destroy()), root.remove()) };
 }
