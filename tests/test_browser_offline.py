@@ -58,6 +58,23 @@ def test_second_visit_works_offline(site_dir):
         # another view of the same page (its state in the query) is served from the cache too
         page.goto(f"{base}en/index.html?prompt=Hello")
         page.wait_for_selector(READY, timeout=90_000)
+
+        # the whole site, not only the page visited (issue 21): the Korean page and the root
+        # (the language chooser), with every file they load, though only /en/ was visited
+        failed = []
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+        page.goto(f"{base}ko/")
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        assert len(page.inner_text("#article")) > 1000
+        page.wait_for_selector(READY, timeout=90_000)
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        page.goto(base)  # the chooser picks a language and goes there
+        page.wait_for_url(f"{base}en/index.html", timeout=30_000)
+        page.wait_for_selector(READY, timeout=90_000)
+        page.goto(f"{base}?choose")  # the chooser itself, as a reader who asks for it sees it
+        assert page.locator(".chooser-link").count() == 2
+        page.wait_for_function("document.fonts.status === 'loaded'")
+        assert not failed, failed
     assert not problems, problems
 
 

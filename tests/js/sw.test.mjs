@@ -8,6 +8,9 @@ import {
   withIsolation,
   navigationFallbacks,
   ISOLATION_HEADERS,
+  htmlLinks,
+  cssLinks,
+  precacheList,
 } from '../../web/src/sw-core.js';
 
 const SCOPE = 'https://user.github.io/repo/';
@@ -67,4 +70,83 @@ test('responses get COOP/COEP/CORP, keeping status, headers and body', async () 
 test('an offline navigation falls back to the page without its query, or its folder', () => {
   assert.deepEqual(navigationFallbacks(`${SCOPE}en/index.html?prompt=x#top`), [`${SCOPE}en/index.html`, `${SCOPE}en/`]);
   assert.deepEqual(navigationFallbacks(`${SCOPE}en/`), [`${SCOPE}en/`, `${SCOPE}en/index.html`]);
+});
+
+// The heads of the pages the build writes (templates/): the root chooser and a language page.
+const ROOT = `<!doctype html><html lang="en"><head>
+<link rel="icon" href="data:image/svg+xml,%3Csvg%3E">
+<link rel="alternate" hreflang="en" href="en/index.html">
+<link rel="alternate" hreflang="ko" href="ko/index.html">
+<link rel="alternate" hreflang="x-default" href="index.html">
+<link rel="stylesheet" href="assets/site-34ec5ab2fc.css">
+<script src="assets/chooser-2e05e2c672.js" data-langs="[&#34;en&#34;, &#34;ko&#34;]" data-fallback="en"></script>
+</head><body><a href="en/index.html">English</a></body></html>`;
+const page = (lang) => `<!doctype html><html lang="${lang}"><head>
+<link rel="alternate" hreflang="en" href="../en/index.html">
+<link rel="alternate" hreflang="ko" href="../ko/index.html">
+<link rel="alternate" hreflang="x-default" href="../index.html">
+<link rel="stylesheet" href="../assets/site-34ec5ab2fc.css">
+<link rel='stylesheet' href='../assets/app-QBX2AARI.css'>
+<script type="application/json" id="txb-strings">{"a": "<link rel=\\"stylesheet\\">"}</script>
+<script src="../assets/page-63c14a2a14.js"></script>
+<script type="module" src="../assets/app-KX4DPRL5.js"></script>
+</head><body><a href="https://arxiv.org/abs/1706.03762">paper</a><a href="../ko/index.html">한국어</a>
+<img src="https://elsewhere.example/x.png"><img src="../assets/fig.svg?v=1&amp;w=2#f"></body></html>`;
+const SITE_CSS = `@font-face{font-family:P;src:url(fonts/pretendard-0-8713e83342.woff2) format("woff2");unicode-range:U+AC00-D7A3}
+@font-face{font-family:M;src:url("fonts/noto-sans-math-c39a9444f9.woff2")}
+.x{background:url('data:image/png;base64,AAAA')} .y{background:url(https://cdn.example/z.png)}`;
+
+test('a page names its other versions and the same-origin files it loads', () => {
+  const base = `${SCOPE}en/index.html`;
+  const { pages, files } = htmlLinks(page('en'), base, SCOPE);
+  assert.deepEqual(pages, [`${SCOPE}en/index.html`, `${SCOPE}ko/index.html`, `${SCOPE}index.html`]);
+  assert.deepEqual(files, [
+    `${SCOPE}assets/site-34ec5ab2fc.css`,
+    `${SCOPE}assets/app-QBX2AARI.css`,
+    `${SCOPE}assets/page-63c14a2a14.js`,
+    `${SCOPE}assets/app-KX4DPRL5.js`,
+    `${SCOPE}assets/fig.svg?v=1&w=2`,
+  ]);
+  assert.deepEqual(cssLinks(SITE_CSS, `${SCOPE}assets/site-34ec5ab2fc.css`, SCOPE), [
+    `${SCOPE}assets/fonts/pretendard-0-8713e83342.woff2`,
+    `${SCOPE}assets/fonts/noto-sans-math-c39a9444f9.woff2`,
+  ]);
+});
+
+test('the precache list after one visit to /en/: the root, both languages, their files and fonts (issue 21)', async () => {
+  const files = {
+    'en/index.html': page('en'),
+    'ko/index.html': page('ko'),
+    'index.html': ROOT,
+    'assets/site-34ec5ab2fc.css': SITE_CSS,
+    'assets/app-QBX2AARI.css': '.a{color:red}',
+  };
+  const read = async (url) => {
+    const rel = new URL(url).pathname.slice(new URL(SCOPE).pathname.length);
+    const text = files[rel === 'en/' ? 'en/index.html' : rel];
+    if (text === undefined) throw new Error(`read ${url}`); // only pages and stylesheets are read
+    return text;
+  };
+  const got = await precacheList(`${SCOPE}en/?prompt=hi#x`, read, SCOPE);
+  assert.deepEqual(got.pages, [`${SCOPE}en/`, `${SCOPE}en/index.html`, `${SCOPE}ko/index.html`, `${SCOPE}index.html`]);
+  const rel = got.files.map((u) => u.slice(SCOPE.length)).sort();
+  assert.deepEqual(rel, [
+    'assets/app-KX4DPRL5.js',
+    'assets/app-QBX2AARI.css',
+    'assets/chooser-2e05e2c672.js',
+    'assets/fig.svg?v=1&w=2',
+    'assets/fonts/noto-sans-math-c39a9444f9.woff2',
+    'assets/fonts/pretendard-0-8713e83342.woff2',
+    'assets/page-63c14a2a14.js',
+    'assets/site-34ec5ab2fc.css',
+  ]);
+  // an offline navigation to / or /ko/ finds one of these keys
+  for (const nav of [SCOPE, `${SCOPE}ko/`, `${SCOPE}ko/index.html?prompt=x`])
+    assert.ok(
+      navigationFallbacks(nav).some((k) => got.pages.includes(k)),
+      nav,
+    );
+  // a page that cannot be read: no list (the worker then does not claim offline use)
+  delete files['ko/index.html'];
+  await assert.rejects(precacheList(`${SCOPE}en/index.html`, read, SCOPE), /ko\/index.html/);
 });

@@ -113,3 +113,81 @@ export async function storable(url, res, subtle = globalThis.crypto?.subtle) {
   const digest = new Uint8Array(await subtle.digest('SHA-256', await res.arrayBuffer()));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') === want;
 }
+
+// Offline is the whole site, not only the page visited: keeping a page also keeps the pages
+// it names as its other versions (<link rel="alternate" hreflang>: the root and each language)
+// and every same-origin file those pages load from their HTML (stylesheets, scripts, icons,
+// images) or their stylesheets (fonts), read once over the network on the first controlled
+// visit. The model and what the app fetches itself come in the page's own keep message.
+const TAG = /<(link|script|img)\b([^>]*)>/gi;
+const ATTR = /([a-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+const LINKED = new Set(['stylesheet', 'icon', 'preload', 'modulepreload', 'manifest']);
+
+const unescape = (v) =>
+  v
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;|&#34;/g, '"');
+
+function resolved(ref, base, scope) {
+  if (!ref || /^(data|blob|javascript|mailto):/i.test(ref)) return null;
+  try {
+    const u = new URL(ref, base);
+    u.hash = '';
+    return classify('GET', u.href, scope) ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// {pages, files} an HTML page names: its other versions, and the files it loads.
+export function htmlLinks(html, base, scope) {
+  const pages = [];
+  const files = [];
+  for (const [, tag, rest] of html.matchAll(TAG)) {
+    const a = {};
+    for (const [, k, v1, v2] of rest.matchAll(ATTR)) a[k.toLowerCase()] = unescape(v1 ?? v2);
+    const rel = (a.rel || '').toLowerCase().split(/\s+/);
+    const name = tag.toLowerCase();
+    const ref = name === 'link' ? a.href : a.src;
+    const url = resolved(ref, base, scope);
+    if (!url) continue;
+    if (name === 'link' && rel.includes('alternate') && a.hreflang) pages.push(cacheKey(url, 'navigate'));
+    else if (name !== 'link' || rel.some((r) => LINKED.has(r))) files.push(url);
+  }
+  return { pages: [...new Set(pages)], files: [...new Set(files)] };
+}
+
+// The url()s and @imports of a stylesheet (its fonts), resolved against the stylesheet.
+export function cssLinks(css, base, scope) {
+  const refs = [
+    ...css.matchAll(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')/gi),
+  ];
+  const urls = refs.map((m) =>
+    resolved(
+      m.slice(1).find((x) => x !== undefined),
+      base,
+      scope,
+    ),
+  );
+  return [...new Set(urls.filter(Boolean))];
+}
+
+// Every site file (not the model) that makes `page` and the pages it names work offline:
+// `read(url)` gives a file's text (the worker reads it from its cache or the network and keeps
+// it). Returns {pages, files} (pages: navigation keys); throws when a page or stylesheet
+// cannot be read, so the worker never claims offline use it does not have.
+export async function precacheList(page, read, scope) {
+  const pages = [cacheKey(page, 'navigate')];
+  const files = new Set();
+  for (let i = 0; i < pages.length; i++) {
+    const links = htmlLinks(await read(pages[i]), pages[i], scope);
+    for (const p of links.pages) if (!pages.includes(p)) pages.push(p);
+    for (const f of links.files) {
+      if (files.has(f)) continue;
+      files.add(f);
+      if (/\.css$/i.test(new URL(f).pathname)) for (const g of cssLinks(await read(f), f, scope)) files.add(g);
+    }
+  }
+  return { pages, files: [...files] };
+}

@@ -15,6 +15,7 @@ import {
   navigationFallbacks,
   cacheKey,
   storable,
+  precacheList,
 } from './sw-core.js';
 
 const NAMES = cacheNames({ site: __TXB_SW_SITE__, model: __TXB_SW_MODEL__ });
@@ -79,9 +80,11 @@ self.addEventListener('fetch', (event) => {
 
 // The page, once its model runs, sends {type: 'keep', page, site: [urls], model: [urls]}: the
 // page itself, what it loaded before this worker controlled it (the first visit), and the
-// model files it needs. The worker stores whichever are missing, waits for writes in flight
-// and answers on the message port {offline: true} when the page and every model file are
-// stored (the other site files are kept as well as they can be).
+// model files it needs. The worker stores whichever are missing, and the rest of the site the
+// page names (the root, the other language, their scripts, stylesheets and fonts: sw-core.js
+// precacheList), waits for writes in flight and answers on the message port {offline: true}
+// when the page, every model file and every page with its files are stored (the page's other
+// site files are kept as well as they can be).
 async function keep(msg) {
   const scope = self.registration.scope;
   const ours = (urls) => (Array.isArray(urls) ? urls : []).filter((u) => classify('GET', u, scope));
@@ -94,20 +97,42 @@ async function keep(msg) {
     ...ours(msg.model).map((u) => [model, u, false]),
   ];
   const has = (cache, url, anyQuery) => cache.match(url, { ignoreSearch: anyQuery });
-  for (const [cache, url, anyQuery] of want) {
-    if (await has(cache, url, anyQuery)) continue;
-    try {
-      const res = await fetch(url, { credentials: 'same-origin' });
-      if (await storable(url, res.clone())) await cache.put(url, res);
-    } catch {
-      /* offline or gone: the answer below says so */
-    }
-  }
+  for (const [cache, url, anyQuery] of want) if (!(await has(cache, url, anyQuery))) await store(cache, url);
+  // the site's other pages (the root, each language) and every file they load (sw-core.js)
+  const whole = page.length ? await precacheList(page[0], (u) => readKept(site, u), scope).catch(() => null) : null;
+  if (!whole) return false;
+  for (const url of whole.files) if (!(await has(site, url, false))) await store(site, url);
   await Promise.allSettled([...pending]);
-  const need = [...page.map((u) => [site, u, true]), ...ours(msg.model).map((u) => [model, u, false])];
-  if (!page.length || need.length < 2) return false;
+  const need = [
+    ...page.map((u) => [site, u, true]),
+    ...ours(msg.model).map((u) => [model, u, false]),
+    ...[...whole.pages, ...whole.files].map((u) => [site, u, false]),
+  ];
+  if (!page.length || !ours(msg.model).length) return false;
   for (const [cache, url, anyQuery] of need) if (!(await has(cache, url, anyQuery))) return false;
   return true;
+}
+
+// Fetches `url` into `cache`: resolves to true (with `text`, the response's text) once it is
+// stored, null when it could not be (offline, gone: keep's answer says so).
+async function store(cache, url, { text = false } = {}) {
+  try {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (!(await storable(url, res.clone()))) return null;
+    const body = text ? res.clone().text() : true;
+    await cache.put(url, res);
+    return await body;
+  } catch {
+    return null;
+  }
+}
+
+// A site file's text, from the cache or else fetched and kept; throws when neither works.
+async function readKept(cache, url) {
+  const hit = await cache.match(url);
+  const text = hit ? await hit.text() : await store(cache, url, { text: true });
+  if (text === null) throw new Error(`${url}: not stored`);
+  return text;
 }
 
 self.addEventListener('message', (event) => {
