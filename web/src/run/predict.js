@@ -17,7 +17,9 @@ export function createPredictor(rt, debounceMs) {
   // `force` re-runs even when the list is already up to date (the Predict button).
   async function runLatest(force = false) {
     if (!rt.ready || rt.busy || !rt.tok || (!force && listStatus(store.get()) === 'ready')) return;
-    const { ids, variant } = store.get();
+    // the tokens with their ids, before the run: a prompt typed meanwhile must not label this
+    // run's tensors (a stale mix of two runs: rows without labels, issue 21)
+    const { ids, variant, tokens } = store.get();
     const current = rt.client;
     if (ids.length === 0)
       return rt.set({ top: { kind: 'live', ids, variant, rows: [], error: null }, trace: null, next: null }); // no stale trace
@@ -39,7 +41,7 @@ export function createPredictor(rt, debounceMs) {
       if (current !== rt.client) return;
       const logits = outputs[LOGITS];
       const last = lastRow(logits.data, logits.dims);
-      const trace = { kind: 'live', ids, tokens: store.get().tokens, variant, tensors: outputs, ms };
+      const trace = { kind: 'live', ids, tokens, variant, tensors: outputs, ms };
       rt.set({
         top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(last, TOP_K)), ms, error: null },
         trace,
