@@ -66,17 +66,19 @@ test('a ?backend= or ?threads= the page cannot follow is named for the notice (i
 
 // The WebGPU worker where the page had an adapter but the worker gets none (issue 21): the
 // worker must ask ORT for what starts there and report it, not the backend it was built for.
-async function loadInWorker(backend, navigator) {
+async function loadInWorker(backend, navigator, { device = true } = {}) {
   const { serve } = await import('../../web/src/worker-core.js');
   const { createHash } = await import('node:crypto');
   const bytes = Uint8Array.from([1, 2, 3, 4]);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const sessions = [];
   const ort = {
-    env: { wasm: {} },
+    env: { wasm: {}, webgpu: {} },
     InferenceSession: {
       async create(_graph, opts) {
         sessions.push(opts.executionProviders);
+        // ORT's WebGPU provider sets env.webgpu.device when it starts (here: unless told not to)
+        if (device && opts.executionProviders[0] === 'webgpu') ort.env.webgpu.device = {};
         return { release: async () => {} };
       },
     },
@@ -113,6 +115,9 @@ test('the worker reports the backend ORT runs: WebGPU asked for, no adapter in t
   const gpu = await loadInWorker('webgpu', { gpu: { requestAdapter: async () => ({}) } });
   assert.equal(gpu.done.result.backend, 'webgpu');
   assert.deepEqual(gpu.sessions.at(-1), ['webgpu', 'wasm']);
+  // an adapter, but ORT's WebGPU provider did not start (no device): it ran on wasm
+  const noDevice = await loadInWorker('webgpu', { gpu: { requestAdapter: async () => ({}) } }, { device: false });
+  assert.equal(noDevice.done.result.backend, 'wasm');
   const wasm = await loadInWorker('wasm', { gpu: { requestAdapter: async () => ({}) } });
   assert.equal(wasm.done.result.backend, 'wasm');
   assert.deepEqual(wasm.sessions.at(-1), ['wasm']);

@@ -104,7 +104,9 @@ async function load(msg, post) {
   // The sessions hold their own copies of the weights (in the wasm heap or on the GPU): drop
   // the fetched shard buffers so that only one copy stays alive.
   externalData = shards = null;
-  const backend = rt.backend;
+  // ORT sets env.webgpu.device once its WebGPU provider has a device; without one it ran the
+  // session on wasm (it drops a provider that fails to start with a warning only)
+  const backend = rt.backend === 'webgpu' && !ort.env.webgpu?.device ? 'wasm' : rt.backend;
   return {
     session,
     lens,
