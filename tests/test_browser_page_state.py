@@ -1,7 +1,7 @@
 """Issue 21 in headless Chromium: the page tells the truth about its state. Typing during and
 after a generation draws no stale mix of two runs (zero page errors), a lone surrogate in the
-prompt still reaches the URL, bad URL parameters are named, and the WebGPU worker without an
-adapter says it runs on WebAssembly."""
+prompt still reaches the URL, bad URL parameters are named, the WebGPU worker without an
+adapter says it runs on WebAssembly, and ?stage=N asks the model worker for the same first run."""
 
 from __future__ import annotations
 
@@ -146,3 +146,35 @@ def test_the_webgpu_worker_without_an_adapter_reports_webassembly(site):
             },
         )
     assert got["backend"] == "wasm"
+
+
+# What the page asks the model worker for up to its first live run and lens, by message
+# (type, outputs asked for, ids): ?stage=N must not change it (issue 21: every view draws
+# every run whatever the stage; the stage only picks the panel shown).
+RECORD_WORKER = """
+window.__asked = [];
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (m, t) {
+  if (m && m.type !== 'load') window.__asked.push([m.type, (m.outputs || []).join(','), (m.ids || []).join(',')]);
+  return post.call(this, m, t);
+};
+"""
+
+
+def test_the_first_run_asks_the_same_for_every_stage(site):
+    site_dir, manifest, _ = site
+    asked = {}
+    with served(site_dir) as base, chromium() as ctx:
+        ctx.add_init_script(RECORD_WORKER)
+        for stage in (1, 8, 9):
+            page = ctx.new_page()
+            page.goto(f"{base}en/index.html?variant=fp32&stage={stage}")
+            page.wait_for_selector(LIVE, timeout=READY)
+            tabs = page.eval_on_selector_all("[role=tab]", "ts => ts.map(t => t.dataset.stage)")
+            assert page.get_attribute("#explorer", "data-stage") == tabs[stage - 1]
+            sent = page.evaluate("window.__asked")
+            asked[stage] = sent[: [m[0] for m in sent].index("run") + 1]  # up to the first live run
+            page.close()
+    run = asked[1][-1]
+    assert set(run[1].split(",")) == {o["name"] for o in manifest["outputs"] if not o["name"].startswith("present_")}
+    assert asked[8] == asked[1] and asked[9] == asked[1], asked
