@@ -1,6 +1,11 @@
 """txbuild: turn a GPT-2-family checkpoint and a bilingual article into a static explainer site."""
 
+import time
 from pathlib import Path
+
+# When the process started, near enough (the first import of any txbuild command): the build's
+# reported time counts Python's start-up and the imports too.
+STARTED = time.perf_counter()
 
 __version__ = "0.1.0"
 
