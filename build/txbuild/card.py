@@ -105,3 +105,50 @@ def markdown_table() -> str:
     rows = ["| field | type | what it does |", "| --- | --- | --- |"]
     rows += [f"| `{k}` | {kinds[kind]} | {text} |" for k, (kind, text) in FIELDS.items()]
     return "\n".join(rows)
+
+
+def card_from_metrics(m: dict, folder: Path) -> dict:
+    """The txbuild.json `txbuild train` writes, from the run's metrics.json: what the run knows
+    (its corpus, its size, its steps). No `trained`: the build measures it (docs/model-card.md)."""
+    c = m.get("config", {})
+    corpus = m.get("corpus", {})
+    files = [s["file"] for s in corpus.get("sources", []) if isinstance(s, dict) and s.get("file")]
+    summary = (corpus.get("about") or {}).get("summary")
+    what = summary or (", ".join(f.removesuffix(".txt") for f in files[:3]) + (" …" if len(files) > 3 else ""))
+    what = what or "its own text"
+    layers, width = c.get("layers"), c.get("width")
+    shape = f"{layers}-layer, {width}-wide " if layers and width else ""
+    steps = m.get("steps_done")
+    card = {
+        "name": Path(folder).name,
+        "title": {
+            "en": f"Inside a small GPT-2 trained on {what}",
+            "ko": f"‘{what}’ 텍스트로 학습한 작은 GPT-2 들여다보기",
+        },
+        "reader_name": {"en": f"a small GPT-2 trained on {what}", "ko": f"‘{what}’ 텍스트로 학습한 작은 GPT-2"},
+        "description": {
+            "en": f"A {shape}GPT-2 trained from scratch with txbuild train on {what}"
+            + (f", for {steps:,} steps." if isinstance(steps, int) else "."),
+            "ko": f"txbuild train으로 ‘{what}’ 텍스트를 처음부터 "
+            + (f"{steps:,}단계 " if isinstance(steps, int) else "")
+            + "학습한 작은 GPT-2입니다.",
+        },
+        "corpus": files or ([summary] if summary else []),
+    }
+    if not card["corpus"]:
+        del card["corpus"]
+    return validate_card(card, Path(folder) / "txbuild.json")
+
+
+def write_train_card(folder: Path) -> Path | None:
+    """txbuild.json for a folder `txbuild train` wrote; one the user wrote is left as it is."""
+    import json
+
+    folder = Path(folder)
+    path = folder / "txbuild.json"
+    metrics = folder / "metrics.json"
+    if path.exists() or not metrics.is_file():
+        return None
+    card = card_from_metrics(json.loads(metrics.read_text(encoding="utf-8")), folder)
+    path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
