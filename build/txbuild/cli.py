@@ -271,6 +271,18 @@ def _port(ctx, param, value) -> int:
     return port
 
 
+def watch_options(root: Path, values: dict):
+    """`serve --watch`'s build: txbuild.toml's values (else `txbuild site`'s defaults), into --dir."""
+    from .project import load_project
+
+    build = {"model": "auto", "precision": None, "variants": "all", "max_tokens": 64, "cache_dir": None}
+    build.update({k: v for k, v in load_project().items() if k in build})
+    if isinstance(build["variants"], list):
+        build["variants"] = ",".join(build["variants"])
+    build.update(out=root, content=values["content"], templates=values["templates"], title=values.get("title"))
+    return _build_options(build)
+
+
 class PortType(click.ParamType):
     """An integer 0-65535; a bad one is one line (exit 2), as every usage error."""
 
@@ -309,16 +321,10 @@ def serve_cmd(ctx, root, host, port, watch, content, templates, verbose):
     root = Path(values["root"])
     live = watcher = None
     if watch:
-        from .project import load_project
         from .site import build_site
         from .watch import LiveReload, Watcher
 
-        build = {"model": "auto", "precision": None, "variants": "all", "max_tokens": 64, "cache_dir": None}
-        build.update({k: v for k, v in load_project().items() if k in build})
-        if isinstance(build["variants"], list):
-            build["variants"] = ",".join(build["variants"])
-        build.update(out=root, content=values["content"], templates=values["templates"], title=values.get("title"))
-        res = build_site(_build_options(build), _reporter(0, False))
+        res = build_site(watch_options(root, values), _reporter(0, False))
         live = LiveReload()
         watcher = Watcher(res.pages, live, report=click.echo)
     elif not (root / "index.html").exists():
