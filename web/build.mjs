@@ -83,7 +83,9 @@ function outputsOf(metafile, siteDir) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, sourcemap: { type: 'boolean' }, 'model-id': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, sourcemap: { type: 'boolean' }, 'model-id': { type: 'string' } },
+  });
   if (!values.out) throw new Error('usage: node web/build.mjs --out <siteDir> [--sourcemap]');
   const site = resolve(values.out);
   const assets = join(site, 'assets');
