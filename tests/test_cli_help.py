@@ -4,6 +4,7 @@ tables whole when the output is not a terminal, and `python -m txbuild`."""
 from __future__ import annotations
 
 import io
+import time
 import subprocess
 import sys
 
@@ -66,3 +67,17 @@ def test_tables_are_whole_when_the_output_is_not_a_terminal(monkeypatch):
     assert "…" not in text
     for c in cells:
         assert text.count(c) == 2  # header and row, each on one line
+
+
+def test_the_build_time_counts_from_the_process_start():
+    """The summary's seconds (cli.site_cmd) are the process's age, as ps reports it, not the
+    time since txbuild was imported."""
+    import os
+
+    import txbuild
+
+    etimes = subprocess.run(["ps", "-o", "etimes=", "-p", str(os.getpid())], capture_output=True, text=True)
+    age = float(etimes.stdout.strip())
+    took = txbuild.seconds_since_start()
+    assert abs(took - age) <= 1.5, (took, age)
+    assert took >= time.perf_counter() - txbuild.STARTED

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from . import PRECISIONS, STARTED
+from . import PRECISIONS, seconds_since_start
 from .report import Reporter, human_bytes, verify_table
 from .train.cli import train
 
@@ -189,7 +189,7 @@ def site_cmd(ctx, **values):
     rep.table(t)
     if res.kept:
         rep.info(f"kept {len(res.kept)} file(s) in {res.out} that txbuild did not write: {', '.join(res.kept)}")
-    took = time.perf_counter() - STARTED  # from the process's start: imports and model load included
+    took = seconds_since_start()  # from the process's start: Python, the imports, every stage
     rep.info(f"site: {human_bytes(res.site_bytes)} in {took:.1f}s · serve it with [bold]txbuild serve[/]")
 
 
