@@ -133,3 +133,12 @@ def test_new_site_and_serve_watch(project, monkeypatch):
     finally:
         plain.shutdown()
         plain.server_close()
+
+
+def test_serve_reads_the_output_folder_from_txbuild_toml(tmp_path, monkeypatch):
+    (tmp_path / "txbuild.toml").write_text('[site]\nout = "public"\n')
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["serve", "--port", "0"])
+    assert r.exit_code == 1 and f"{tmp_path / 'public'}/index.html not found" in r.output, r.output
+    r = CliRunner().invoke(main, ["serve", "--port", "0", "--dir", "elsewhere"])  # the option wins
+    assert r.exit_code == 1 and "elsewhere/index.html not found" in r.output, r.output
