@@ -142,3 +142,12 @@ def test_serve_reads_the_output_folder_from_txbuild_toml(tmp_path, monkeypatch):
     assert r.exit_code == 1 and f"{tmp_path / 'public'}/index.html not found" in r.output, r.output
     r = CliRunner().invoke(main, ["serve", "--port", "0", "--dir", "elsewhere"])  # the option wins
     assert r.exit_code == 1 and "elsewhere/index.html not found" in r.output, r.output
+
+
+@pytest.mark.parametrize(
+    "option, needle", [("--content", "en/strings.toml is missing"), ("--templates", "article.html.j2 is missing")]
+)
+def test_a_content_or_templates_folder_that_is_not_one_is_one_line(tmp_path, option, needle):
+    r = CliRunner().invoke(main, ["site", option, str(tmp_path / "nothing-here")])
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert r.exit_code == 2 and len(lines) == 1 and needle in lines[0], r.output

@@ -86,13 +86,13 @@ def _project_defaults(ctx: click.Context, values: dict) -> dict:
 content_options = [
     click.option(
         "--content",
-        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        type=click.Path(path_type=Path, file_okay=False),
         default=None,
         help="The article: a folder with en/ and ko/ (Markdown sections, strings.toml)  [default: txbuild's own].",
     ),
     click.option(
         "--templates",
-        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        type=click.Path(path_type=Path, file_okay=False),
         default=None,
         help="The page templates (a copy of txbuild's templates/)  [default: txbuild's own].",
     ),
