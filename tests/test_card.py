@@ -132,3 +132,27 @@ def test_train_writes_a_valid_card_from_its_run(tmp_path):
 def test_train_card_without_a_corpus_record():
     card = card_from_metrics({"config": {"layers": 2, "width": 64}, "steps_done": 34}, Path("x/run"))
     assert "corpus" not in card and card["description"]["en"].startswith("A 2-layer, 64-wide GPT-2")
+
+
+def test_txbuild_train_writes_the_card_the_site_reads(tmp_path):
+    from test_train import TINY
+
+    from txbuild.sources import _read_card
+    from txbuild.train.cli import train
+
+    from txbuild import resources
+
+    text = resources.heldout_path().read_text(encoding="utf-8")
+    files = []
+    for name, part in (("plays.txt", text[:12000]), ("poems.txt", text[40000:52000])):
+        (tmp_path / name).write_text(part, encoding="utf-8")
+        files += ["--corpus", str(tmp_path / name)]
+    out = tmp_path / "my-model"
+    args = [*files, "--heldout-fraction", "0.1", *TINY, "--state-file", "", "--steps", "4", "--output", str(out)]
+    r = CliRunner().invoke(train, args, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    card = _read_card(out)  # what `txbuild site --model my-model` reads, validated
+    m = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert card["name"] == "my-model" and card["corpus"] == ["plays.txt", "poems.txt"]
+    assert f"for {m['steps_done']:,} steps" in card["description"]["en"]
+    assert card["title"]["en"] == "Inside a small GPT-2 trained on plays, poems"
