@@ -4,7 +4,10 @@
 // path relative to the site root). Run it after the model is in <site>/model/: the worker's
 // model cache is named after a hash of it, so new weights never meet stale cached shards.
 //
-//   node web/build.mjs --out site [--sourcemap]
+//   node web/build.mjs --out site [--sourcemap] [--model-id ID]
+//
+// --model-id names the service worker's model cache instead of the hash of <site>/model/: the
+// wheel's build hook (hatch_build.py) passes a placeholder, which txbuild fills in per site.
 //
 // Everything it writes is found through relative URLs: the app finds its worker, chunks and
 // the ORT files relative to its own URL (import.meta.url), so the site works at a domain
@@ -80,7 +83,9 @@ function outputsOf(metafile, siteDir) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, sourcemap: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, sourcemap: { type: 'boolean' }, 'model-id': { type: 'string' } },
+  });
   if (!values.out) throw new Error('usage: node web/build.mjs --out <siteDir> [--sourcemap]');
   const site = resolve(values.out);
   const assets = join(site, 'assets');
@@ -171,7 +176,7 @@ async function main() {
     outfile: join(site, 'sw.js'),
     define: {
       __TXB_SW_SITE__: JSON.stringify(hash10(assetsJson)),
-      __TXB_SW_MODEL__: JSON.stringify(await modelId(join(site, 'model'))),
+      __TXB_SW_MODEL__: JSON.stringify(values['model-id'] ?? (await modelId(join(site, 'model')))),
     },
   });
 

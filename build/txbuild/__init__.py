@@ -1,6 +1,25 @@
 """txbuild: turn a GPT-2-family checkpoint and a bilingual article into a static explainer site."""
 
+import time
 from pathlib import Path
+
+# The first import of txbuild: the fallback for seconds_since_start() where /proc is missing.
+STARTED = time.perf_counter()
+
+
+def seconds_since_start() -> float:
+    """Seconds since this process started (Linux: /proc, so Python's start-up counts too)."""
+    try:
+        import os
+
+        with open("/proc/self/stat") as f:
+            start_ticks = float(f.read().rsplit(")", 1)[1].split()[19])  # field 22, starttime
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - STARTED
+
 
 __version__ = "0.1.0"
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import click
 from rich.table import Table
 
-from . import PRECISIONS
+from . import PRECISIONS, seconds_since_start
 from .report import Reporter, human_bytes, verify_table
 from .train.cli import train
 
@@ -18,6 +20,9 @@ MODEL_HELP = (
     "'auto' (GPT-2 small if cached or the hub answers, else the bundled model), "
     "'bundled', a Hugging Face id such as gpt2, or a checkpoint folder"
 )
+
+
+VARIANTS_HELP = "Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'."
 
 
 def _reporter(verbose: int, quiet: bool) -> Reporter:
@@ -59,9 +64,77 @@ def main():
     """Build a static site in which a GPT-2-family model explains itself, in the browser."""
 
 
-@main.command("site")
+def _project_defaults(ctx: click.Context, values: dict) -> dict:
+    """Fill each option not given on the command line from ./txbuild.toml (txbuild.project)."""
+    from click.core import ParameterSource
+
+    from .project import load_project
+
+    project = load_project()
+    for key, value in project.items():
+        name = {"out": "out" if "out" in values else "root", "cache_dir": "cache_dir"}.get(key, key)
+        if name not in values or ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+            continue
+        if name == "variants" and isinstance(value, list):
+            value = ",".join(value)
+        values[name] = value
+    if "title" in project:
+        values["title"] = project["title"]
+    return values
+
+
+content_options = [
+    click.option(
+        "--content",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="The article: a folder with en/ and ko/ (Markdown sections, strings.toml)  [default: txbuild's own].",
+    ),
+    click.option(
+        "--templates",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="The page templates (a copy of txbuild's templates/)  [default: txbuild's own].",
+    ),
+]
+
+
+def with_content(f):
+    for opt in reversed(content_options):
+        f = opt(f)
+    return f
+
+
+def _build_options(values: dict):
+    from .cache import default_root
+    from .project import check_content, check_templates
+    from .site import BuildOptions
+
+    return BuildOptions(
+        model=values["model"],
+        out=Path(values["out"]),
+        precision=values["precision"],
+        variants=_variants(values["variants"]),
+        clean=values.get("clean", False),
+        strict=values.get("strict", False),
+        max_tokens=values["max_tokens"],
+        cache_root=default_root(values["cache_dir"]),
+        content_dir=check_content(Path(values["content"])) if values.get("content") else None,
+        templates_dir=check_templates(Path(values["templates"])) if values.get("templates") else None,
+        title=values.get("title"),
+    )
+
+
+@main.command("site", short_help="Build the site: export, verify, render, bundle.")
 @with_common
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The folder the site is written to (replaced whole; files txbuild did not write are kept).",
+)
 @click.option(
     "--precision",
     type=click.Choice(PRECISIONS),
@@ -73,7 +146,7 @@ def main():
     "variants",
     default="all",
     show_default=True,
-    help="Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'.",
+    help=VARIANTS_HELP,
 )
 @click.option(
     "--max-tokens",
@@ -84,23 +157,18 @@ def main():
 )
 @click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every stage.")
 @click.option("--strict", is_flag=True, help="Turn warnings (missing translation, broken link) into failures.")
-def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tokens, clean, strict):
-    """Build site/: export, verify, render the article, bundle the browser code."""
-    from .cache import default_root
-    from .site import BuildOptions, build_site
+@with_content
+@click.pass_context
+def site_cmd(ctx, **values):
+    """Build site/: export, verify, render the article, bundle the browser code.
 
-    rep = _reporter(verbose, quiet)
-    opts = BuildOptions(
-        model=model,
-        out=out,
-        precision=precision,
-        variants=_variants(variants),
-        clean=clean,
-        strict=strict,
-        max_tokens=max_tokens,
-        cache_root=default_root(cache_dir),
-    )
-    res = build_site(opts, rep)  # a TxbuildError is one line and exit 1 (click prints it)
+    In a folder with a txbuild.toml (`txbuild new`), its values are the defaults."""
+    from . import site
+
+    values = _project_defaults(ctx, values)
+    rep = _reporter(values["verbose"], values["quiet"])
+    opts = _build_options(values)
+    res = site.build_site(opts, rep)  # a TxbuildError is one line and exit 1 (click prints it)
     t = Table(title=f"txbuild site → {res.out}")
     for col in ("model", "variant", "bytes", "verify", "top-1", "logits rel err"):
         t.add_column(col, justify="right" if col in ("bytes", "top-1", "logits rel err") else "left")
@@ -121,16 +189,27 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
     rep.table(t)
     if res.kept:
         rep.info(f"kept {len(res.kept)} file(s) in {res.out} that txbuild did not write: {', '.join(res.kept)}")
-    rep.info(f"site: {human_bytes(res.site_bytes)} in {res.seconds:.1f}s · serve it with [bold]txbuild serve[/]")
+    took = seconds_since_start()  # from the process's start: Python, the imports, every stage
+    rep.info(f"site: {human_bytes(res.site_bytes)} in {took:.1f}s · serve it with [bold]txbuild serve[/]")
 
 
-main.add_command(site_cmd, "build")
+# `txbuild build`: the old name, still accepted, not listed
+build_alias = copy.copy(site_cmd)
+build_alias.hidden = True
+main.add_command(build_alias, "build")
 
 
-@main.command("export")
+@main.command("export", short_help="Export the model to ONNX, each variant sharded.")
 @with_common
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path(".txbuild/export"), show_default=True)
-@click.option("--variants", "variants", default="all", show_default=True)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path(".txbuild/export"),
+    show_default=True,
+    help="Where the graphs go: <out>/<model id>/<variant>/.",
+)
+@click.option("--variants", "variants", default="all", show_default=True, help=VARIANTS_HELP)
 def export_cmd(model, verbose, quiet, cache_dir, out, variants):
     """Export the model to ONNX (each variant, sharded) without building the site."""
     from . import stages
@@ -151,10 +230,17 @@ def export_cmd(model, verbose, quiet, cache_dir, out, variants):
         rep.info(f"{prec}: {dst}")
 
 
-@main.command("verify")
+@main.command("verify", short_help="Compare ONNX Runtime with PyTorch; write verify.json.")
 @with_common
-@click.option("--variants", "variants", default="all", show_default=True)
-@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("verify.json"), show_default=True)
+@click.option("--variants", "variants", default="all", show_default=True, help=VARIANTS_HELP)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("verify.json"),
+    show_default=True,
+    help="The report: each variant's errors against PyTorch.",
+)
 def verify_cmd(model, verbose, quiet, cache_dir, variants, out):
     """Compare ONNX Runtime with PyTorch for each variant; write verify.json; exit 1 on a failure."""
     from . import stages
@@ -185,28 +271,112 @@ def _port(ctx, param, value) -> int:
     return port
 
 
-@main.command("serve")
+def watch_options(root: Path, values: dict):
+    """`serve --watch`'s build: txbuild.toml's values (else `txbuild site`'s defaults), into --dir."""
+    from .project import load_project
+
+    build = {"model": "auto", "precision": None, "variants": "all", "max_tokens": 64, "cache_dir": None}
+    build.update({k: v for k, v in load_project().items() if k in build})
+    if isinstance(build["variants"], list):
+        build["variants"] = ",".join(build["variants"])
+    build.update(out=root, content=values["content"], templates=values["templates"], title=values.get("title"))
+    return _build_options(build)
+
+
+class PortType(click.ParamType):
+    """An integer 0-65535; a bad one is one line (exit 2), as every usage error."""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        return _port(ctx, param, value)
+
+
+@main.command("serve", short_help="Serve the site locally (--watch: rebuild and reload on edits).")
 @click.option(
-    "--dir", "root", type=click.Path(path_type=Path, file_okay=False), default=Path("site"), show_default=True
+    "--dir",
+    "root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    help="The built site to serve  [default: txbuild.toml's out, else site].",
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", "-p", default="8000", show_default=True, callback=_port, help="0 picks a free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", "-p", type=PortType(), default=8000, show_default=True, help="The port; 0 picks a free one.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Build the site, then rebuild its pages when content/ or templates/ change and reload the open page.",
+)
+@with_content
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")
-def serve_cmd(root, host, port, verbose):
-    """Serve site/ locally with the headers multi-threaded wasm needs."""
+@click.pass_context
+def serve_cmd(ctx, root, host, port, watch, content, templates, verbose):
+    """Serve site/ locally with the headers multi-threaded wasm needs.
+
+    In a folder with a txbuild.toml, --dir defaults to its out (and --watch builds with its values)."""
     from .errors import TxbuildError
     from .serve import make_server
 
-    if not (root / "index.html").exists():
+    values = _project_defaults(ctx, {"root": root, "content": content, "templates": templates})
+    root = Path(values["root"])
+    live = watcher = None
+    if watch:
+        from .site import build_site
+        from .watch import LiveReload, Watcher
+
+        res = build_site(watch_options(root, values), _reporter(0, False))
+        live = LiveReload()
+        watcher = Watcher(res.pages, live, report=click.echo)
+    elif not (root / "index.html").exists():
         raise TxbuildError(f"{root}/index.html not found: build the site first (txbuild site)")
-    server = make_server(root, host, port, verbose)
+    server = make_server(root, host, port, verbose, live=live)
     click.echo(f"Serving {root} at http://{host}:{server.server_port}/ (Ctrl+C to stop)")
+    if watcher is not None:
+        click.echo(f"Watching {', '.join(str(f) for f in watcher.folders)}: edits rebuild the pages")
     try:
-        server.serve_forever()
+        if watcher is None:
+            server.serve_forever()
+        else:
+            import threading
+
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            while True:
+                time.sleep(0.5)
+                watcher.check()
     except KeyboardInterrupt:
         pass
     finally:
+        server.shutdown() if watcher is not None else None
         server.server_close()
 
 
+@main.command("new", short_help="Start a project folder: txbuild.toml, the article, a README.")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--model", "-m", default="bundled", show_default=True, help=MODEL_HELP)
+@click.option("--title", default=None, help="The page title  [default: the model card's].")
+@click.option("--variants", "variants", default="all", show_default=True, help=VARIANTS_HELP)
+def new_cmd(folder, model, title, variants):
+    """Start a project: txbuild.toml, an editable copy of the article, a README on what to edit."""
+    from .project import new_project
+
+    _variants(variants)
+    new_project(folder, model=model, variants=variants, title=title)
+    click.echo(f"Wrote {folder}/: txbuild.toml, content/en, content/ko, README.md")
+    click.echo(f"Next: cd {folder} && txbuild site && txbuild serve --watch")
+
+
+train.short_help = train.short_help or "Train a small GPT-2 from scratch on plain text."
+# Help for the train options that train/cli.py leaves without (every option has help text).
+TRAIN_HELP = {
+    "layers": "Transformer blocks.",
+    "heads": "Attention heads per block (divides --width).",
+    "dropout": "Dropout on the residual stream and the MLP.",
+    "weight_decay": "AdamW weight decay.",
+    "grad_clip": "Clip the gradient's global norm to this.",
+    "log_every": "Steps between held-out evaluations and log lines.",
+    "seed": "Random seed of the initial weights and the batches.",
+}
+for _p in train.params:
+    if isinstance(_p, click.Option) and not _p.help and _p.name in TRAIN_HELP:
+        _p.help = TRAIN_HELP[_p.name]
 main.add_command(train)

@@ -9,10 +9,15 @@ from rich.console import Console
 from rich.table import Table
 
 
+WIDE = 400  # columns when the output is not a terminal
+
+
 class Reporter:
     def __init__(self, verbosity: int = 0):
         self.verbosity = verbosity  # -1 quiet, 0 normal, 1 verbose
         self.console = Console(stderr=True, highlight=False)
+        if not self.console.is_terminal:  # a log or a pipe: tables whole, never cut to 80 columns
+            self.console.width = WIDE
 
     @contextmanager
     def stage(self, name: str, detail: str = ""):

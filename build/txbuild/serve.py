@@ -67,12 +67,17 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return False
 
     def do_GET(self):
-        if not self._refused():
+        if not self._refused() and not self._live():
             super().do_GET()
 
     def do_HEAD(self):
-        if not self._refused():
+        if not self._refused() and not self._live():
             super().do_HEAD()
+
+    def _live(self) -> bool:
+        """`serve --watch` only (txbuild.watch): the reload endpoints, pages with the reload script."""
+        live = getattr(self.server, "live", None)
+        return live is not None and live.respond(self)
 
     def list_directory(self, path):
         self.send_error(404, "File not found")  # a folder without index.html: no listing
@@ -116,7 +121,7 @@ class SiteServer(http.server.ThreadingHTTPServer):
             self._slots.release()
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False):
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: bool = False, live=None):
     """The server, bound; a UsageError (one line, exit 2) when it cannot listen there."""
     handler = functools.partial(SiteHandler, directory=str(root))
     try:
@@ -134,4 +139,5 @@ def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000, verbose: 
             raise UsageError(f"port {port} needs privileges; choose one above 1023 with --port") from None
         raise UsageError(f"cannot listen on {host}:{port}: {e.strerror}") from None
     server.verbose = verbose
+    server.live = live  # a txbuild.watch.LiveReload with --watch, else None
     return server

@@ -51,6 +51,9 @@ class BuildOptions:
     strict: bool = False
     max_tokens: int = 64  # longest prompt the explainer runs (browser memory)
     cache_root: Path = field(default_factory=default_root)  # --cache-dir, $TXBUILD_CACHE, ./.txbuild/cache
+    content_dir: Path | None = None  # --content: the article (None: txbuild's own, txbuild.resources)
+    templates_dir: Path | None = None  # --templates: the page templates (None: txbuild's own)
+    title: str | dict | None = None  # txbuild.toml's title: replaces the card's
 
 
 @dataclass
@@ -64,6 +67,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # files in --out txbuild did not write, kept
     reports: dict[str, dict] = field(default_factory=dict)  # verify.json: each variant's verification
+    pages: object | None = None  # the article's PageContext (out_dir: the site): `serve --watch` re-renders
 
 
 def prompts_for(lm: LoadedModel) -> dict:
@@ -174,6 +178,8 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         rep.warn(note)
     with rep.stage("load", f"{source.kind} model {source.ref}"):
         lm = load(source)
+    if opts.title:
+        lm.card = {**lm.card, "title": opts.title}
     n_ctx = lm.model.config.n_positions
     if opts.max_tokens > n_ctx:  # the page must never promise more positions than the model has
         rep.warn(f"--max-tokens {opts.max_tokens} is above the model's context of {n_ctx} positions; using {n_ctx}")
@@ -213,6 +219,9 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
                 strict=opts.strict,
                 measured=measure_model(lm, prompts_for(lm)["examples"]),
             )
+            for key in ("content_dir", "templates_dir"):
+                if getattr(opts, key) is not None:
+                    setattr(ctx, key, Path(getattr(opts, key)))
             try:
                 warnings = render_pages(ctx)
             except StrictError as e:
@@ -237,4 +246,5 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         warnings,
         kept,
         reports,
+        dataclasses.replace(ctx, out_dir=out),
     )

@@ -12,10 +12,10 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import REPO_ROOT
+from . import resources
 from .errors import TxbuildError
 
-BUNDLED_DIR = REPO_ROOT / "models" / "gpt2-shakespeare"
+BUNDLED_DIR = resources.bundled_model_dir()  # the wheel's package data, else the checkout's models/
 HUB_HOST = ("huggingface.co", 443)
 
 
@@ -33,7 +33,7 @@ class ModelSource:
     def as_dict(self) -> dict:
         """What the site may show: never the absolute path of the machine that built it."""
         if self.kind == "bundled":
-            ref = str(Path(self.ref).relative_to(REPO_ROOT))
+            ref = f"models/{Path(self.ref).name}"  # the same installed or in a checkout
         elif self.kind == "folder":
             ref = Path(self.ref).name
         else:
@@ -112,19 +112,11 @@ def _weights_hash(model) -> str:
     return h.hexdigest()[:16]
 
 
-CARD_FIELDS = {
-    "trained": bool,
-    "name": str,
-    "default_prompt": str,
-    "example_prompts": list,
-    "default_prompt_ko": str,
-    "example_prompts_ko": list,
-    "description": (str, dict),
-}
-
-
 def _read_card(folder: Path | None) -> dict:
-    """The bundled/local checkpoint may describe itself in txbuild.json (trained, description)."""
+    """The bundled/local checkpoint may describe itself in txbuild.json (docs/model-card.md),
+    validated here, before any expensive stage: every problem is one line naming the field."""
+    from .card import CardError, validate_card
+
     if folder is None:
         return {}
     meta = folder / "txbuild.json"
@@ -138,26 +130,10 @@ def _read_card(folder: Path | None) -> dict:
         raise ModelError(f"{meta}: not valid UTF-8") from None
     except json.JSONDecodeError as e:
         raise ModelError(f"{meta}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
-    if not isinstance(card, dict):
-        raise ModelError(f"{meta}: expected a JSON object with {', '.join(CARD_FIELDS)}")
-    for key, kind in CARD_FIELDS.items():
-        if key in card and not isinstance(card[key], kind):
-            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-            raise ModelError(f"{meta}: {key!r} must be a {names}, not {type(card[key]).__name__}")
-    prompts = [p for key in ("example_prompts", "example_prompts_ko") for p in card.get(key, [])]
-    prompts += [card[key] for key in ("default_prompt", "default_prompt_ko") if key in card]
-    for key in ("example_prompts", "example_prompts_ko"):
-        if key in card and not card[key]:
-            raise ModelError(f"{meta}: {key!r} is empty")
-    if "default_prompt_ko" in card and "default_prompt" not in card:
-        # the Korean prompts add to the English ones (the English page always has its own)
-        raise ModelError(f"{meta}: 'default_prompt_ko' needs a 'default_prompt' too")
-    if any(not isinstance(p, str) or not p.strip() for p in prompts):
-        raise ModelError(f"{meta}: every prompt must be a non-empty string")
-    desc = card.get("description")
-    if isinstance(desc, dict) and any(not isinstance(v, str) for v in desc.values()):
-        raise ModelError(f"{meta}: 'description' maps a language to a string")
-    return card
+    try:
+        return validate_card(card, meta)
+    except CardError as e:
+        raise ModelError(str(e)) from None
 
 
 TOKENIZER_FILES = (("vocab.json", "merges.txt"), ("tokenizer.json",))

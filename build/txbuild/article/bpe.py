@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from txbuild import REPO_ROOT
+from txbuild import resources
 
 
 def _bytes_to_unicode() -> dict[int, str]:
@@ -32,7 +32,7 @@ BYTE_DECODER = {c: b for b, c in _bytes_to_unicode().items()}
 def tokenizer_dirs() -> list[Path]:
     from txbuild.train.corpus import TOKENIZER_DIR
 
-    return [*sorted((REPO_ROOT / "models").glob("*/")), TOKENIZER_DIR]
+    return [*sorted(resources.models_dir().glob("*/")), TOKENIZER_DIR]
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from txbuild import REPO_ROOT
+from txbuild import resources
 
 LANGS = ("en", "ko")  # the first one is the fallback of the language chooser
+
+
+def _own(packaged: str, checkout: Path) -> Path:
+    """txbuild's own copy: the wheel's package data, else the checkout's folder."""
+    return resources.first(resources.DATA / packaged, checkout)
 
 
 class StrictError(RuntimeError):
@@ -31,13 +37,20 @@ class PageContext:
     trace: dict[str, Any]  # name -> np.ndarray, batch dim dropped (tok_emb [T,C] ... logits [T,V])
     strict: bool = False
     # Optional, for tests and other sites:
-    content_dir: Path = field(default_factory=lambda: REPO_ROOT / "content")
-    templates_dir: Path = field(default_factory=lambda: REPO_ROOT / "templates")
+    # (the wheel's package data when installed, else the checkout: txbuild.resources)
+    content_dir: Path = field(default_factory=lambda: _own("content", REPO_ROOT / "content"))
+    templates_dir: Path = field(default_factory=lambda: _own("templates", REPO_ROOT / "templates"))
     fonts_dir: Path | None = field(
-        default_factory=lambda: REPO_ROOT / "web" / "node_modules" / "pretendard" / "dist" / "web" / "variable"
+        default_factory=lambda: _own(
+            "fonts/pretendard/dist/web/variable",
+            REPO_ROOT / "web" / "node_modules" / "pretendard" / "dist" / "web" / "variable",
+        )
     )
     math_font_dir: Path | None = field(
-        default_factory=lambda: REPO_ROOT / "web" / "node_modules" / "@fontsource" / "noto-sans-math" / "files"
+        default_factory=lambda: _own(
+            "fonts/noto-sans-math/files",
+            REPO_ROOT / "web" / "node_modules" / "@fontsource" / "noto-sans-math" / "files",
+        )
     )
     hosted_url: str | None = None  # where the live site is hosted, named by the file:// warning
     # The logit lens of the default prompt's last position, optional: for each residual-stream

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from txbuild import REPO_ROOT
+from txbuild import resources
 
 from ..numerics import top_k
 
-REFERENCE = REPO_ROOT / "tests" / "data" / "heldout.txt"
+REFERENCE = resources.heldout_path()  # package data (txbuild/data/heldout.txt), else the checkout's
 WINDOW = 256  # tokens per reference window (at most the context length)
 WINDOWS = 2
 SINK_BAR = 0.5  # mean weight on the first token, more than: an attention sink

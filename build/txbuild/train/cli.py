@@ -157,6 +157,9 @@ def train(corpus, tokens, heldout_fraction, corpus_about, card, **opts):
     args = sys.argv[2:] if sys.argv[1:2] == ["train"] else sys.argv[1:]
     cfg = TrainConfig(**opts, corpus_args=corpus_args, argv=["txbuild", "train", *args])
     metrics = run_training(cfg, data)
+    from ..card import write_train_card
+
+    write_train_card(Path(cfg.output))  # txbuild.json, what the page reads (docs/model-card.md)
     if card:
         from .card import write_card
 
