@@ -467,3 +467,50 @@ def test_values_the_templates_compute_are_html_not_escaped_text(site):
         assert "@@FIG" not in html, lang
         assert "&lt;code" not in html, lang
         assert '<code class="tok">' in html, lang
+
+
+# --- the training chapter and percentages in formulas (issue 22, item 10) ---------------------
+
+_PCT = re.compile(r"[0-9][0-9.,]*\s*%")
+
+
+def test_a_percent_sign_in_a_formula_is_kept():
+    from txbuild.article.mathext import to_mathml
+
+    m = to_mathml(r"e^{-4.07} \approx 1.7%", False)
+    assert "<mn>1.7</mn><mi>&#x00025;</mi>" in m  # not a TeX comment that eats the rest
+    assert to_mathml(r"50\% = 0.5", False).count("&#x00025;") == 1  # an escaped one stays one
+
+
+def test_training_chapter_states_the_runs_own_numbers(tmp_path):
+    """The bundled model's metrics.json: the eval interval it really used, the loss as a
+    geometric mean, and no page loses a percent sign inside `$…$`."""
+    import html as html_mod
+    import math
+
+    from txbuild.article.modelfacts import training_run
+
+    folder = REPO_ROOT / "models" / "gpt2-shakespeare"
+    metrics = json.loads((folder / "metrics.json").read_text())
+    ctx = demo_context(tmp_path / "site", strict=True)
+    ctx.fonts_dir = fake_fonts(tmp_path)
+    ctx.measured = {"training": training_run(folder)}
+    render_pages(ctx)
+    every = metrics["config"]["eval_every"]
+    loss = metrics["quality"]["heldout_loss"]
+    p_geo = f"{100 * math.exp(-loss):.1f}%"
+    for lang, says in (("en", f"every {every} steps"), ("ko", f"{every}스텝마다")):
+        html = (tmp_path / "site" / lang / "index.html").read_text(encoding="utf-8")
+        prose = page(tmp_path / "site", f"{lang}/index.html").prose
+        assert says in prose, lang
+        assert ("geometric mean" if lang == "en" else "기하평균") in prose, lang
+        assert "few hundred" not in prose and "몇백" not in prose
+        # every number with a percent sign in a formula's source is in the formula as drawn
+        n_math = 0
+        for alt, body in re.findall(r'<math alttext="([^"]*)"[^>]*>(.*?)</math>', html, re.S):
+            n_math += 1
+            drawn = html_mod.unescape(re.sub(r"<[^>]+>", "", body))
+            for want in _PCT.findall(html_mod.unescape(alt).replace("\\%", "%")):
+                assert want.replace(" ", "") in drawn.replace(" ", ""), (lang, alt, drawn)
+        assert n_math > 10
+        assert f"≈{p_geo}" in prose.replace(" ", ""), (lang, p_geo)
