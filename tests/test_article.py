@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import numpy as np
 import pytest
 
 from txbuild import REPO_ROOT
@@ -467,3 +468,120 @@ def test_values_the_templates_compute_are_html_not_escaped_text(site):
         assert "@@FIG" not in html, lang
         assert "&lt;code" not in html, lang
         assert '<code class="tok">' in html, lang
+
+
+# --- the training chapter and percentages in formulas (issue 22, item 10) ---------------------
+
+_PCT = re.compile(r"[0-9][0-9.,]*\s*%")
+
+
+def test_a_percent_sign_in_a_formula_is_kept():
+    from txbuild.article.mathext import to_mathml
+
+    m = to_mathml(r"e^{-4.07} \approx 1.7%", False)
+    assert "<mn>1.7</mn><mi>&#x00025;</mi>" in m  # not a TeX comment that eats the rest
+    assert to_mathml(r"50\% = 0.5", False).count("&#x00025;") == 1  # an escaped one stays one
+
+
+def test_training_chapter_states_the_runs_own_numbers(tmp_path):
+    """The bundled model's metrics.json: the eval interval it really used, the loss as a
+    geometric mean, and no page loses a percent sign inside `$…$`."""
+    import html as html_mod
+    import math
+
+    from txbuild.article.modelfacts import training_run
+
+    folder = REPO_ROOT / "models" / "gpt2-shakespeare"
+    metrics = json.loads((folder / "metrics.json").read_text())
+    ctx = demo_context(tmp_path / "site", strict=True)
+    ctx.fonts_dir = fake_fonts(tmp_path)
+    ctx.measured = {"training": training_run(folder)}
+    render_pages(ctx)
+    every = metrics["config"]["eval_every"]
+    loss = metrics["quality"]["heldout_loss"]
+    p_geo = f"{100 * math.exp(-loss):.1f}%"
+    for lang, says in (("en", f"every {every} steps"), ("ko", f"{every}스텝마다")):
+        html = (tmp_path / "site" / lang / "index.html").read_text(encoding="utf-8")
+        prose = page(tmp_path / "site", f"{lang}/index.html").prose
+        assert says in prose, lang
+        assert ("geometric mean" if lang == "en" else "기하평균") in prose, lang
+        assert "few hundred" not in prose and "몇백" not in prose
+        # every number with a percent sign in a formula's source is in the formula as drawn
+        n_math = 0
+        for alt, body in re.findall(r'<math alttext="([^"]*)"[^>]*>(.*?)</math>', html, re.S):
+            n_math += 1
+            drawn = html_mod.unescape(re.sub(r"<[^>]+>", "", body))
+            for want in _PCT.findall(html_mod.unescape(alt).replace("\\%", "%")):
+                assert want.replace(" ", "") in drawn.replace(" ", ""), (lang, alt, drawn)
+        assert n_math > 10
+        assert f"≈{p_geo}" in prose.replace(" ", ""), (lang, p_geo)
+
+
+# --- teaching gaps (issue 22, item 13) and the long-prompt rule ---------------------------------
+
+
+def _article(html: str) -> str:
+    return html[html.index('<article id="article">') :]
+
+
+def test_figure_numbers_are_links_to_their_figure(site):
+    out, _ = site
+    for lang, word in (("en", "Figure"), ("ko", "그림")):
+        html = _article((out / lang / "index.html").read_text(encoding="utf-8"))
+        order = re.findall(r'<figure\b[^>]*\bid="(fig-[^"]+)"', html)
+        refs = re.findall(r'<a class="fig-ref" href="#(fig-[^"]+)">' + word + r" (\d+)</a>", html)
+        assert len(refs) >= 12, (lang, refs)
+        for fid, n in refs:
+            assert order[int(n) - 1] == fid, (lang, fid, n)  # the number is that figure's own
+        # no figure number is left as plain text (a caption's own label aside)
+        rest = re.sub(r'<figcaption.*?</figcaption>|<a class="fig-ref".*?</a>|<svg.*?</svg>', "", html, flags=re.S)
+        assert not re.search(word + r"\s+\d", Page(rest).prose), lang
+
+
+def test_bright_first_column_and_layer_norm_epsilon_are_explained(tmp_path):
+    """The first-column paragraph and the layer-norm sentence quote the page's own trace,
+    recomputed here: even spreading's column sums, the head's real ones, and the normalised
+    vector's standard deviation σ / sqrt(σ² + ε), which is under 1."""
+    ctx = demo_context(tmp_path / "site", strict=True)
+    ctx.fonts_dir = fake_fonts(tmp_path)
+    render_pages(ctx)
+    a = np.asarray(ctx.trace["attn_probs"], dtype=np.float64)
+    T = a.shape[-1]
+    x = np.asarray(ctx.trace["embed"][-1], dtype=np.float64)
+    std_norm = ((x - x.mean()) / np.sqrt(x.var() + ctx.model["ln_eps"])).std()
+    assert std_norm < 1
+    for lang in LANGS:
+        html = (tmp_path / "site" / lang / "index.html").read_text(encoding="utf-8")
+        fig = re.search(r'<figure[^>]*data-head="(\d+)"[^>]*data-layer="(\d+)"[^>]*data-viz="attention"', html)
+        head, layer = int(fig.group(1)), int(fig.group(2))
+        col = a[layer - 1, head - 1].sum(axis=0)
+        prose = page(tmp_path / "site", f"{lang}/index.html").prose
+        even_first = sum(1 / (i + 1) for i in range(T))
+        for v in (even_first, 1 / T, col[0], col[-1]):
+            assert f"{v:.2f}" in prose, (lang, v)
+        assert f"{std_norm:.4f}" in prose, lang
+        # rows are counted from 1, like heads: the row whose previous token is the first is row 2
+        assert ("in row 2 the previous" in prose) if lang == "en" else ("두 번째 행에서는 바로 앞 토큰이" in prose)
+        assert "row 1 the previous" not in prose and "1번 행" not in prose
+
+
+def test_try_it_links_keep_their_promise(site):
+    """“Try it with your own text” keeps the reader's own prompt (no prompt in the link); the
+    “it” → “animal” sentence opens in the explainer; the long-prompt rule is stated."""
+    import html as html_mod
+    from urllib.parse import parse_qs
+
+    out, _ = site
+    for lang, own, limit in (
+        ("en", "try it with your own text", "keeps the last 64"),
+        ("ko", "직접 쓴 글로 해 보기", "마지막 64개만 남깁니다"),
+    ):
+        html = (out / lang / "index.html").read_text(encoding="utf-8")
+        links = {
+            text: parse_qs(html_mod.unescape(href).split("?", 1)[1].split("#")[0])
+            for href, text in re.findall(r'<a class="try-it" href="([^"]+)">([^<]+)</a>', html)
+        }
+        assert "prompt" not in links[own] and links[own]["stage"] == ["5"], links[own]
+        animal = [q for q in links.values() if "animal" in q.get("prompt", [""])[0]]
+        assert animal and "it was too tired" in animal[0]["prompt"][0]
+        assert limit in re.sub(r"\s+", " ", Page(html).prose), lang

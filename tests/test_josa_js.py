@@ -10,6 +10,8 @@ from pathlib import Path
 from txbuild.article.josa import PAIRS, particle, resolve_particles
 from txbuild.article.viz.common import fill
 
+from test_article_josa import READINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = [
     "토큰",
@@ -48,7 +50,14 @@ WORDS = [
     "∞",
     "e",
     "ㄱ",
+    "「…참」",
+    "…token.”",
+    "8.3",
+    ",",
+    "“.”",
 ]
+# and every value of the Python particle test, whose readings are written out by hand
+WORDS += [w for w, _ in READINGS if w not in WORDS]
 FILLED = [
     "“{}”을(를) 고릅니다",
     "{}이(가) 1위",
@@ -56,6 +65,7 @@ FILLED = [
     "{}(으)로 바뀝니다",
     "{}은(는) 정적",
     "{}(이)라는 토큰",
+    "「{}」은(는) 네 글자",
 ]
 
 
@@ -85,6 +95,8 @@ def test_filled_strings_resolve_the_same_way_in_js_and_python():
     assert resolve_particles("“␣lord”을(를) 고릅니다") == "“␣lord”를 고릅니다"
     assert resolve_particles("“사람”을(를) 고릅니다") == "“사람”을 고릅니다"
     assert resolve_particles("“사” (3)와(과) 키") == "“사” (3)과 키"
+    assert resolve_particles("「…참」은(는)") == "「…참」은"
+    assert resolve_particles("“,”을(를) 고릅니다") == "“,”을(를) 고릅니다"  # nothing tells: both forms
 
 
 def test_fill_resolves_only_after_a_value_was_filled():

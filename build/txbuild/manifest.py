@@ -287,6 +287,8 @@ class Manifest:
             "vocab_size": d.vocab,
             "n_ctx": c.n_ctx,
             "n_params": c.n_params,
+            "ln_eps": c.layer_norm_epsilon,
+            "max_tokens": self.max_tokens,
         }
 
 

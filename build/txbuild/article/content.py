@@ -65,7 +65,7 @@ def section_files(content_dir: Path, lang: str) -> list[Path]:
     return sorted((content_dir / lang).glob("*.md"))
 
 
-_FIG_REF = re.compile(r"@@FIG:([A-Za-z0-9_-]+)@@")
+_FIG_REF = re.compile(r"(?:(Figure|그림)(\s+))?@@FIG:([A-Za-z0-9_-]+)@@")
 _FN_LIST = re.compile(r'<div class="footnote">\s*<hr\s*/?>\s*<ol>(.*?)</ol>\s*</div>\s*$', re.S)
 _FN_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
 _FN_REF = re.compile(r'(<a class="footnote-ref" href="#fn:([^"]+)">)\d+(</a>)')
@@ -171,10 +171,12 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
     numbers = {f["id"]: i + 1 for i, f in enumerate(figures)}
 
     def number(m: re.Match) -> str:
-        if m.group(1) not in numbers:
-            warnings.append(f"content/{lang}: figno({m.group(1)!r}) names no figure")
-            return "?"
-        return str(numbers[m.group(1)])
+        """“Figure 3”, word and number, becomes a link to the figure."""
+        word, space, fid = m.group(1) or "", m.group(2) or "", m.group(3)
+        if fid not in numbers:
+            warnings.append(f"content/{lang}: figno({fid!r}) names no figure")
+            return f"{word}{space}?"
+        return f'<a class="fig-ref" href="#{fid}">{word}{" " if word else ""}{numbers[fid]}</a>'
 
     for s in sections:
         s.html = _FIG_REF.sub(number, s.html)

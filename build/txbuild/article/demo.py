@@ -120,6 +120,8 @@ def demo_model(n_layer=6, n_head=6, n_embd=384, vocab_size=50257, n_ctx=256, tra
         "vocab_size": vocab_size,
         "n_ctx": n_ctx,
         "n_params": n_params,
+        "ln_eps": 1e-5,
+        "max_tokens": 64,  # BuildOptions' default
     }
 
 

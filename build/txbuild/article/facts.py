@@ -43,6 +43,25 @@ def prompt_head(trace: dict, layer: int, head: int) -> dict:
     return {"prev": float(a[i, i - 1].mean()), "first": float(a[i, 0].mean()), "rows": int(T - 2)}
 
 
+def first_column(trace: dict, layer: int, head: int) -> dict:
+    """Why a short prompt's first column is bright: each row's weights sum to 1 and every row can
+    see the first token, so even a head that spreads its weight evenly over what it sees gives the
+    first column 1 + 1/2 + … + 1/T of the T rows' total T, and the last column only 1/T. Also
+    what one head (1-based) really gives the first and the last column."""
+    from .viz.attention import MAX_T
+
+    a = np.asarray(trace["attn_probs"][layer - 1, head - 1], dtype=np.float64)
+    T = a.shape[-1]
+    return {
+        "rows": T,
+        "whole": T <= MAX_T,  # the attention figure shows every row (a longer prompt: its last MAX_T)
+        "even_first": float(sum(1.0 / (i + 1) for i in range(T))),
+        "even_last": 1.0 / T if T else 0.0,
+        "first": float(a[:, 0].sum()),
+        "last": float(a[:, -1].sum()) if T else 0.0,
+    }
+
+
 def prompt_sinks(trace: dict, bar: float) -> dict:
     """Heads whose weight on the prompt's first token, over rows i >= 2, is more than `bar`."""
     a = np.asarray(trace["attn_probs"], dtype=np.float64)  # [L, H, T, T]
@@ -152,6 +171,7 @@ def compute(
         facts["heads"] = heads
         facts["shown_in_prompt"] = prompt_head(trace, heads["shown"]["layer"], heads["shown"]["head"])
         facts["prompt_sinks"] = prompt_sinks(trace, heads["sink_bar"])
+        facts["first_column"] = first_column(trace, heads["shown"]["layer"], heads["shown"]["head"])
     facts["neighbours"] = (measured or {}).get("neighbours") or []
     facts["training"] = (measured or {}).get("training")
     facts["uniform_loss"] = float(np.log(model["vocab_size"]))
@@ -163,9 +183,13 @@ def compute(
     if "embed" in trace and "ln1" in trace and T:
         x = np.asarray(trace["embed"][-1], dtype=np.float64)
         y = np.asarray(trace["ln1"][0][-1], dtype=np.float64)
+        eps = float(model.get("ln_eps", 1e-5))  # the config's layer_norm_epsilon (GPT-2's default)
         facts["ln"] = {
             "mean_in": float(x.mean()),
             "std_in": float(x.std()),
+            "eps": eps,
+            # what (x - μ) / sqrt(σ² + ε) has before γ and β: a little under 1
+            "std_norm": float(x.std() / np.sqrt(x.var() + eps)),
             "mean_out": float(y.mean()),
             "std_out": float(y.std()),
         }

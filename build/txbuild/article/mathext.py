@@ -23,10 +23,13 @@ _INLINE = re.compile(
     r"(?<![\\$])\$(?=\S)((?:[^\n]|\n(?![ \t]*\n))+?)(?<=\S)(?<!\\)\$(?![\d$])"
 )  # may wrap a line, not a paragraph
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
+_PERCENT = re.compile(r"(?<!\\)%")
 
 
 def to_mathml(latex: str, display: bool, errors: list[str] | None = None) -> str:
-    """LaTeX -> a <math> element. A formula latex2mathml cannot read is kept as code and reported."""
+    """LaTeX -> a <math> element. A formula latex2mathml cannot read is kept as code and reported.
+    A `%` is a percent sign, never a TeX comment: “≈ {{ p | pct }}” inside `$…$` keeps it."""
+    latex = _PERCENT.sub(r"\\%", latex)
     try:
         mathml = convert(latex.strip(), display="block" if display else "inline")
     except Exception as e:  # latex2mathml raises assorted exception types

@@ -152,6 +152,8 @@ def training_run(folder: Path | None) -> dict | None:
     if not hist:
         return None
     cfg = m.get("config") or {}
+    # how often the run measured its held-out loss: the commonest gap between its measurements
+    gaps = [b["step"] - a["step"] for a, b in zip(hist, hist[1:])]
     return {
         "steps": int(m.get("steps_done") or hist[-1]["step"]),
         "tokens_seen": int(m.get("tokens_seen") or 0),
@@ -166,6 +168,7 @@ def training_run(folder: Path | None) -> dict | None:
         "unigram_loss": None if q.get("unigram_loss") is None else float(q["unigram_loss"]),
         "first_loss": hist[0]["heldout"],
         "history": hist,
+        "eval_every": max(gaps, key=gaps.count) if gaps else int(cfg.get("eval_every") or 0),
         "wall_time_s": float(m.get("wall_time_s") or 0),
     }
 

@@ -159,9 +159,10 @@ def draw_steps(d: VizData, params: dict) -> Drawing:
         (d.s("fig_steps_masked"), masked, lambda v: diverging(v, lim)),
         (d.s("fig_steps_softmax"), probs, sequential),
     ]
+    steps = ("1–2", "3", "4")  # the article's five steps: the first panel is dot products and scaling
     for n, (title, m, colour) in enumerate(panels):
         x0 = left + n * (size + gap)
-        body.append(text(x0, 16, f"{n + 1}. {title}", 12.5, "start", "arch-label"))
+        body.append(text(x0, 16, f"{steps[n]}. {title}", 12.5, "start", "arch-label"))
         body.append(labels(x0, top, toks, cell, 11, rows=(n == 0)))
         body.append(matrix(x0, top, m, cell, colour, pid))
         if n:
