@@ -34,6 +34,20 @@ def _variants(text: str) -> tuple[str, ...]:
     return names
 
 
+def _size(text: str) -> int:
+    """'1GB', '400 MB', '750M', '1e9' -> bytes (powers of 1000, as GitHub states its limits)."""
+    units = {"": 1, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9}
+    t = text.strip().lower()
+    num = t.rstrip("kmgb ")
+    try:
+        n = float(num) * units[t[len(num) :].strip()]
+    except (ValueError, KeyError):
+        raise click.BadParameter(f"{text!r} is not a size such as 1GB or 500MB") from None
+    if n <= 0:
+        raise click.BadParameter(f"{text!r}: the size must be positive")
+    return int(n)
+
+
 common = [
     click.option("--model", "-m", default="auto", show_default=True, help=MODEL_HELP),
     click.option("-v", "--verbose", count=True, help="More detail."),
@@ -71,9 +85,16 @@ def main():
 @click.option(
     "--variants",
     "variants",
-    default="all",
+    default=None,
+    help="Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'  "
+    "[default: the default variant and at most one fallback, within 400 MB].",
+)
+@click.option(
+    "--max-site-size",
+    "max_site_size",
+    default="1GB",
     show_default=True,
-    help="Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'.",
+    help="Fail when the site is larger (GitHub Pages takes 1 GB); e.g. 500MB, 2GB.",
 )
 @click.option(
     "--max-tokens",
@@ -84,7 +105,7 @@ def main():
 )
 @click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every stage.")
 @click.option("--strict", is_flag=True, help="Turn warnings (missing translation, broken link) into failures.")
-def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tokens, clean, strict):
+def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_site_size, max_tokens, clean, strict):
     """Build site/: export, verify, render the article, bundle the browser code."""
     from .cache import default_root
     from .site import BuildOptions, build_site
@@ -94,7 +115,8 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
         model=model,
         out=out,
         precision=precision,
-        variants=_variants(variants),
+        variants=None if variants is None else _variants(variants),
+        max_site_bytes=_size(max_site_size),
         clean=clean,
         strict=strict,
         max_tokens=max_tokens,
@@ -121,7 +143,10 @@ def site_cmd(model, verbose, quiet, cache_dir, out, precision, variants, max_tok
     rep.table(t)
     if res.kept:
         rep.info(f"kept {len(res.kept)} file(s) in {res.out} that txbuild did not write: {', '.join(res.kept)}")
-    rep.info(f"site: {human_bytes(res.site_bytes)} in {res.seconds:.1f}s · serve it with [bold]txbuild serve[/]")
+    rep.info(
+        f"site: {human_bytes(res.site_bytes)} (limit {human_bytes(opts.max_site_bytes)}) in {res.seconds:.1f}s"
+        " · serve it with [bold]txbuild serve[/]"
+    )
 
 
 main.add_command(site_cmd, "build")
