@@ -83,6 +83,8 @@ self.addEventListener('fetch', (event) => {
 // and answers on the message port {offline: true} when the page and every model file are
 // stored (the other site files are kept as well as they can be).
 async function keep(msg) {
+  // a file the page fetched through this worker may still be being stored: never fetch it twice
+  await Promise.allSettled([...pending]);
   const scope = self.registration.scope;
   const ours = (urls) => (Array.isArray(urls) ? urls : []).filter((u) => classify('GET', u, scope));
   const site = await caches.open(NAMES.site);

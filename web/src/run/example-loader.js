@@ -1,0 +1,23 @@
+// The build-time example traces, fetched when shown: the first screen fetches only the
+// example it displays, another one when the reader picks it. Each is fetched at most once (a
+// second request for it gets the first one's promise); a failed fetch may be tried again.
+
+export function createExampleLoader(fetchTrace) {
+  const pending = new Map(); // example index -> promise of its tensors
+  return {
+    load(i) {
+      if (!pending.has(i)) {
+        const p = Promise.resolve()
+          .then(() => fetchTrace(i))
+          .catch((err) => {
+            pending.delete(i);
+            throw err;
+          });
+        pending.set(i, p);
+      }
+      return pending.get(i);
+    },
+    // the indices fetched (or being fetched) so far: what the offline copy needs to keep
+    requested: () => [...pending.keys()],
+  };
+}
