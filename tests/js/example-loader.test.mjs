@@ -70,3 +70,19 @@ test('the first screen fetches only its example; another loads when picked, once
   assert.deepEqual(fetched, [manifest.defaultExample, other]);
   assert.equal(manifest.examples.length > 2, true); // so some example was never fetched
 });
+
+test('parseTraceSliced decodes what parseTrace does, one tensor per task', async () => {
+  const { parseTraceSliced } = await import('../../web/src/run/example-loader.js');
+  const { parseTrace } = await import('../../web/src/explainer/tensors.js');
+  const buf = new Float32Array([1, 2, 3, 4, 5, 6]).buffer;
+  const index = [
+    { name: 'a', dims: [2], offset: 0, length: 2, dtype: 'float32' },
+    { name: 'b', dims: [2, 2], offset: 8, length: 4, dtype: 'float32' },
+  ];
+  let pauses = 0;
+  const out = await parseTraceSliced(buf, index, async () => {
+    pauses += 1;
+  });
+  assert.equal(pauses, 2);
+  assert.deepEqual(out, parseTrace(buf, index));
+});

@@ -10,7 +10,7 @@ import { forLanguage } from './lang-examples.js';
 import { sameOriginUrl } from './same-origin.js';
 import { createModelClient } from './model-client.js';
 import { createController, initialState, STATE_KEYS } from './controller.js';
-import { createExampleLoader } from './run/example-loader.js';
+import { createExampleLoader, parseTraceSliced } from './run/example-loader.js';
 import { registerWorker, keepOffline } from './isolation.js';
 import { watchOrigins } from './origin-watch.js';
 import { mount as mountModelPanel } from './ui/model-panel.js';
@@ -19,7 +19,6 @@ import { mount as mountTokens } from '../viz/tokens.js';
 import { mount as mountTopTokens } from '../viz/top-tokens.js';
 import { mount as mountExplorer } from './explainer/shell.js';
 import { mount as mountExamples } from './explainer/example-buttons.js';
-import { parseTrace } from './explainer/tensors.js';
 import { STAGES } from './explainer/stages.js';
 import { mount as mountGeneration } from './ui/gen-section.js';
 import { mount as mountLiveFigures } from './live-figures.js';
@@ -78,7 +77,7 @@ async function boot(win) {
       const url = traceUrl(i);
       const r = await fetch(url, { mode: 'same-origin' });
       if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-      return parseTrace(await r.arrayBuffer(), manifest.examples[i].trace.tensors);
+      return parseTraceSliced(await r.arrayBuffer(), manifest.examples[i].trace.tensors);
     });
     // one worker (and ORT build) per backend; the client loads with that backend's runtime files
     const runtimes = {
