@@ -21,8 +21,11 @@ def test_example_files_hold_the_real_trace(tiny_checkpoint, tmp_path):
     for t in e["trace"]["tensors"]:
         arr, want = unpack(blob, t), ref[t["name"]]
         if t["dtype"] == "float16":  # the intermediates at half precision: 11 significant bits
-            assert t["name"] != "logits"
+            assert t["name"] not in ("logits", "attn_probs")
             np.testing.assert_array_equal(arr, want.astype(np.float16).astype(np.float32))
+        elif t["dtype"] == "float32":  # the attention probabilities: rows that sum to 1
+            assert t["name"] == "attn_probs"
+            np.testing.assert_array_equal(arr, want)
         else:  # the logits: each row's maximum exact, the rest within half a float16 step below it
             assert t["name"] == "logits" and t["dtype"] == "float16-rowmax"
             below = want.max(axis=-1, keepdims=True) - want

@@ -3,10 +3,11 @@
 Each example is the PyTorch fp32 trace of one prompt, written as one binary file plus an
 index in the manifest (name, dims, byte offset, number of values, encoding), so the browser
 reads it with one fetch. A tensor is stored at the precision its views show (`ENCODINGS`):
-float16 for the intermediates (3 significant digits; the views print 2 to 4), and the logits
+float16 for the intermediates (3 significant digits; the views print 2 to 4), float32 for
+the attention probabilities (each row sums to 1; [layers, heads, T, T] is small), the logits
 as float16 below their row's maximum (the output stage looks up any token's rank at any
 position, so the rows stay whole; near the top, where probabilities live, the step is below
-0.001). GPT-2 small's 6-token example: 5.3 MB as float32, about 2.4 MB so.
+0.001). GPT-2 small's 6-token example: 5.3 MB as float32, 2.7 MB so.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ ENCODINGS = ("float32", "float16", "float16-rowmax")
 
 
 def encoding(name: str) -> str:
+    if name == "attn_probs":  # rows that sum to 1 (the attention view shows it): small, kept whole
+        return "float32"
     return "float16-rowmax" if name == "logits" else "float16"
 
 
