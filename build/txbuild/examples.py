@@ -88,11 +88,16 @@ def read_trace(path: Path, index: list[dict]) -> dict[str, np.ndarray]:
     return {e["name"]: unpack(data, e) for e in index}
 
 
-def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path) -> list[manifest.Example]:
-    out = []
+def _write_examples(
+    lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path
+) -> tuple[list[manifest.Example], dict[str, np.ndarray]]:
+    """The entries, and the first run's trace at full precision (the file holds it at the
+    views' precision; the article's figures and the logit lens read this one)."""
+    out, first = [], None
     (folder / "examples").mkdir(parents=True, exist_ok=True)
     for i, (prompt, lang, ids) in enumerate(runs):
         tr = trace.trace_ids(lm.model, ids)
+        first = first if first is not None else tr
         rel = f"examples/{i}.bin"
         # dla: the overview's direct logit attribution for the predicted token
         out.append(
@@ -107,7 +112,7 @@ def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], fol
                 tensors=write_trace(tr, folder / rel),
             )
         )
-    return out
+    return out, first
 
 
 def build_examples(
@@ -126,7 +131,7 @@ def build_examples(
     pairs = [(p, "en") if isinstance(p, str) else tuple(p) for p in prompts]
     runs = [(prompt, lang, encode(lm.tokenizer, prompt)[:max_tokens]) for prompt, lang in pairs]
     if cache_root is None:
-        entries = _write_examples(lm, runs, model_dir)
+        return _write_examples(lm, runs, model_dir)
     else:
         config = {"runs": [(p, lang, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, lang, ids in runs]}
         # numerics: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla
@@ -136,16 +141,19 @@ def build_examples(
         )
 
         def fill(tmp: Path) -> None:
-            (tmp / "examples.json").write_text(json.dumps(_write_examples(lm, runs, tmp)))
+            entries, first = _write_examples(lm, runs, tmp)
+            (tmp / "examples.json").write_text(json.dumps(entries))
+            np.savez(tmp / "first-trace.npz", **first)  # stays in the cache: never copied to the site
 
         folder, _ = cache.cached_dir(cache_root, "examples", key, fill)
         entries = json.loads((folder / "examples.json").read_text())
         (model_dir / "examples").mkdir(parents=True, exist_ok=True)
         for e in entries:
             shutil.copyfile(folder / e["trace"]["path"], model_dir / e["trace"]["path"])
-    # the first run at full precision for the article's figures and the logit lens (the file
-    # holds it at the views' precision): one forward of a short prompt
-    return entries, trace.trace_ids(lm.model, runs[0][2])
+    if not entries:
+        raise IndexError(f"{folder}: the cached example runs are empty")
+    with np.load(folder / "first-trace.npz") as first:
+        return entries, {k: first[k] for k in first.files}
 
 
 def lens_tops(lm: LoadedModel, tr: dict[str, np.ndarray], k: int = 5) -> list[list[dict]]:
