@@ -372,7 +372,8 @@ def main() -> None:
                 b = browser_run(site, manifest, variant, backend, args.threads, plan)
                 if args.first_prediction and backend == "wasm":
                     b["first"] = first_prediction(site, variant, args.generate)
-                rows.append((label, variant, graph, backend, manifest["variants"][variant]["bytes"], b, native))
+                label_site = f"{label} `{site.name}`" if len(sites) > 1 else label
+                rows.append((label_site, variant, graph, backend, manifest["variants"][variant]["bytes"], b, native))
                 print(f"done: {label} {variant} {graph} {backend}", file=sys.stderr)
     load_after = os.getloadavg()
     print(
