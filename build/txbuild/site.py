@@ -33,8 +33,6 @@ GENERIC_PROMPTS = {
 }
 
 
-# Stands in until the variants are verified; then default_variant.py picks by measurement.
-PREFERRED = "fp16"
 # GitHub Pages: a published site may be no larger than 1 GB, and GitHub takes no file over 100 MB
 SITE_LIMIT = 1_000_000_000
 FILE_LIMIT = 100_000_000
@@ -48,7 +46,7 @@ class BuildError(TxbuildError):
 class BuildOptions:
     model: str = "auto"
     out: Path = Path("site")
-    precision: str | None = None  # the variant the page loads first; None: PREFERRED if shipped
+    precision: str | None = None  # the variant the page loads first; None: by measurement (default_variant.py)
     # the variants that ship; None: what fits the host (default_variant.auto_candidates, .shipped)
     variants: tuple[str, ...] | None = None
     clean: bool = False  # ignore the cache and rebuild every stage
