@@ -97,7 +97,8 @@ def _write_examples(
     (folder / "examples").mkdir(parents=True, exist_ok=True)
     for i, (prompt, lang, ids) in enumerate(runs):
         tr = trace.trace_ids(lm.model, ids)
-        first = first if first is not None else tr
+        if first is None:  # what the file holds, at full precision
+            first = {k: v for k, v in tr.items() if k not in SKIP}
         rel = f"examples/{i}.bin"
         # dla: the overview's direct logit attribution for the predicted token
         out.append(
