@@ -16,6 +16,7 @@ nothing. Numbers for notes and the README, never for a test.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import ARGS, CHROMIUM, served, variant_for_worker  # noqa: E402
 
-PROMPT_T, STEPS, REPEAT = 16, 32, 3
+PROMPT_T = 16  # the prefill before the decode steps
 
 # Runs in a page of the site: the app's model worker, the messages the app sends.
 BENCH_JS = """async ({worker, ort, variant, inputs, dims, outputs, threads, T, steps, repeat}) => {
@@ -59,7 +60,7 @@ BENCH_JS = """async ({worker, ort, variant, inputs, dims, outputs, threads, T, s
     for (let r = 0; r < repeat; r++) ms.push((await call({ type: 'run', ids: ids(t, r), outputs })).ms);
     forward[t] = median(ms);
   }
-  let seq = ids(16, 1);
+  let seq = ids(16, 1); // PROMPT_T
   await call({ type: 'step', ids: seq, norms: false });
   const step = [];
   for (let i = 0; i < steps; i++) {
@@ -128,7 +129,7 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads: int) -> dict:
+def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads: int, plan: dict) -> dict:
     from playwright.sync_api import sync_playwright
 
     assets = json.loads((site / "assets" / "assets.json").read_text())
@@ -162,9 +163,9 @@ def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads:
                         "dims": manifest["dims"],
                         "threads": threads,
                         "outputs": [o["name"] for o in manifest["outputs"]],
-                        "T": [16, 64],
-                        "steps": STEPS,
-                        "repeat": REPEAT,
+                        "T": plan["T"],
+                        "steps": plan["steps"],
+                        "repeat": plan["repeat"],
                     },
                 )
         finally:
@@ -186,7 +187,7 @@ def preoptimised(site: Path, manifest: dict, variant: str) -> bool:
     return any(p.key == STAMP for p in graph.metadata_props)
 
 
-def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
+def native_run(site: Path, manifest: dict, variant: str, threads: int, plan: dict) -> dict:
     import onnxruntime as ort
 
     graph = site / "model" / manifest["id"] / manifest["variants"][variant]["graph"]
@@ -210,36 +211,118 @@ def native_run(site: Path, manifest: dict, variant: str, threads: int) -> dict:
 
     forward = {
         t: statistics.median(
-            timed({"input_ids": ids(t, r), "past_key": empty, "past_value": empty}, names)[0] for r in range(REPEAT)
+            timed({"input_ids": ids(t, r), "past_key": empty, "past_value": empty}, names)[0]
+            for r in range(plan["repeat"])
         )
-        for t in (16, 64)
+        for t in plan["T"]
     }
-    seq = ids(16, 1)
+    seq = ids(PROMPT_T, 1)
     kv = ["logits", "present_key", "present_value"]
     _, (_, k, v) = timed({"input_ids": seq, "past_key": empty, "past_value": empty}, kv)
     step, last = [], int(seq[0, -1])
-    for _ in range(STEPS):
+    for _ in range(plan["steps"]):
         last = (last * 31 + 7) % d["vocab"]
         ms, (_, k, v) = timed({"input_ids": np.array([[last]], dtype=np.int64), "past_key": k, "past_value": v}, kv)
         step.append(ms)
     return {"init": init, "forward": forward, "step": statistics.median(step)}
 
 
-def first_prediction(site: Path, variant: str) -> float:
-    """ms from navigation to the app's first live top-10, cold (a fresh browser profile)."""
+# Registered before any of the page's own scripts: every main-thread task over 50 ms.
+LONGTASKS_JS = """(() => {
+  window.__txbLong = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__txbLong.push(e.duration);
+  }).observe({ type: 'longtask' });
+})();"""
+
+
+def kind_of(path: str) -> str:
+    """What a request fetched, for the bytes-per-kind columns."""
+    if "/examples/" in path:
+        return "examples"
+    if path.startswith("/model/"):
+        return "model"
+    if path.endswith(".wasm") or "/ort" in path:
+        return "wasm"
+    return "other"
+
+
+@contextlib.contextmanager
+def counting_server(root: Path):
+    """A plain static server (no COOP/COEP headers, as GitHub Pages serves) that counts the
+    bytes it sends per kind and how often each file was fetched; yields (base URL, counts)."""
+    import functools
+    from collections import Counter
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    counts = {"bytes": Counter(), "fetches": Counter()}
+    lock = threading.Lock()
+
+    class Counting(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def copyfile(self, source, outputfile):
+            n = os.fstat(source.fileno()).st_size if hasattr(source, "fileno") else 0
+            super().copyfile(source, outputfile)
+            path = self.path.split("?")[0]
+            with lock:
+                counts["bytes"][kind_of(path)] += n
+                counts["fetches"][path] += 1
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/", counts
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def first_prediction(site: Path, variant: str, generate: int = 0) -> dict:
+    """The app opened cold (a fresh browser profile) on a plain static server: ms from
+    navigation to the first live top-10, the bytes fetched before it per kind, files fetched
+    more than once, the main thread's longest task and the peak RSS of Chromium meanwhile."""
     from playwright.sync_api import sync_playwright
 
-    with served(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    tag = f"--txb-bench={uuid.uuid4().hex}"
+    with counting_server(site) as (base, counts), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS + [tag])
         try:
-            page = browser.new_context().new_page()
-            page.goto(f"{base}en/index.html?variant={variant}")
-            page.wait_for_function(
-                "() => performance.getEntriesByName('txb:first-prediction').length > 0", timeout=600_000
-            )
-            return float(page.evaluate("() => performance.getEntriesByName('txb:first-prediction')[0].startTime"))
+            ctx = browser.new_context()
+            ctx.add_init_script(LONGTASKS_JS)
+            page = ctx.new_page()
+            with RssPeak(tag) as rss:
+                page.goto(f"{base}en/index.html?variant={variant}")
+                page.wait_for_function(
+                    "() => performance.getEntriesByName('txb:first-prediction').length > 0", timeout=600_000
+                )
+                ms = float(page.evaluate("() => performance.getEntriesByName('txb:first-prediction')[0].startTime"))
+                bytes_before = dict(counts["bytes"])
+                longest = max(page.evaluate("() => window.__txbLong"), default=0.0)
+                gen_longest = None
+                if generate:  # then N tokens with the page's Generate button: the longest task meanwhile
+                    page.evaluate("() => { window.__txbLong = []; }")
+                    page.fill("#gen-n", str(generate))
+                    page.click("#gen-run")
+                    page.wait_for_function(
+                        "() => document.querySelector('#gen-controls').dataset.running === 'false' && "
+                        "document.querySelector('#kv-timing').dataset.cachedMs !== ''",
+                        timeout=600_000,
+                    )
+                    gen_longest = max(page.evaluate("() => window.__txbLong"), default=0.0)
         finally:
             browser.close()
+    twice = sorted(f for f, n in counts["fetches"].items() if n > 1 and f.startswith("/model/"))
+    return {
+        "ms": ms,
+        "bytes": bytes_before,
+        "longest_task": longest,
+        "gen_longest_task": gen_longest,
+        "twice": twice,
+        "peak_rss": rss.peak,
+    }
 
 
 def main() -> None:
@@ -257,9 +340,20 @@ def main() -> None:
     ap.add_argument(
         "--first-prediction",
         action="store_true",
-        help="also open the app cold per variant and time navigation -> first live top-10",
+        help="also open the app cold per variant on a plain static server: time to the first live "
+        "top-10, bytes fetched before it, the longest main-thread task, peak RSS",
     )
+    ap.add_argument(
+        "--generate",
+        type=int,
+        default=0,
+        help="with --first-prediction: then generate N tokens and report the longest main-thread task meanwhile",
+    )
+    ap.add_argument("--forward", default="16,64", help="sequence lengths of the forward runs (default 16,64)")
+    ap.add_argument("--steps", type=int, default=32, help="cached decode steps (default 32)")
+    ap.add_argument("--repeat", type=int, default=3, help="forward runs per length, median (default 3)")
     args = ap.parse_args()
+    plan = {"T": [int(t) for t in args.forward.split(",")], "steps": args.steps, "repeat": args.repeat}
     load_before = os.getloadavg()
     sites = [(site, json.loads(next((site / "model").glob("*/manifest.json")).read_text())) for site in args.site]
     names = (
@@ -270,36 +364,55 @@ def main() -> None:
         for site, manifest in sites:
             if variant not in manifest["variants"]:
                 continue
-            cfg = manifest["config"]
-            label = f"{manifest['id']} ({cfg['n_layer']}L×{cfg['n_head']}H×{cfg['n_embd']})"
+            d = manifest["dims"]
+            label = f"{manifest['id']} ({d['layer']}L×{d['head']}H×{d['embd']})"
             graph = "pre-optimised" if preoptimised(site, manifest, variant) else "as exported"
-            native = native_run(site, manifest, variant, args.threads)
+            native = native_run(site, manifest, variant, args.threads, plan)
             for backend in ["wasm"] + (["webgpu"] if args.webgpu_software else []):
-                b = browser_run(site, manifest, variant, backend, args.threads)
+                b = browser_run(site, manifest, variant, backend, args.threads, plan)
                 if args.first_prediction and backend == "wasm":
-                    b["first"] = first_prediction(site, variant)
-                rows.append((label, variant, graph, backend, manifest["variants"][variant]["bytes"], b, native))
+                    b["first"] = first_prediction(site, variant, args.generate)
+                label_site = f"{label} `{site.name}`" if len(sites) > 1 else label
+                rows.append((label_site, variant, graph, backend, manifest["variants"][variant]["bytes"], b, native))
                 print(f"done: {label} {variant} {graph} {backend}", file=sys.stderr)
     load_after = os.getloadavg()
     print(
         f"threads: {args.threads} (browser and native); medians; browser ÷ native in brackets; load average "
-        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min), {os.cpu_count()} cores\n"
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min), {os.cpu_count()} cores; "
+        f"{time.strftime('%Y-%m-%d %H:%M')}\n"
     )
+    fwd = " | ".join(f"forward T={t}" for t in plan["T"])
     print(
         "| model | variant | graph | backend | bytes | download + init (browser) | init: browser / native | "
-        "first prediction (app, cold) | forward T=16 | forward T=64 | decode ms/token | peak RSS (Chromium) |"
+        f"{fwd} | decode ms/token | peak RSS (Chromium) |"
     )
-    print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | --- | --- | ---: | ---: | ---: | " + "---: | " * len(plan["T"]) + "---: | ---: |")
     for label, variant, graph, backend, nbytes, b, n in rows:
         r = lambda x, y: f"{x:.1f} / {y:.1f} ms ({x / y:.1f}×)"  # noqa: E731
         name = "WebGPU (software adapter, speed meaningless)" if backend == "webgpu" else "wasm"
-        first = f"{b['first'] / 1000:.2f} s" if "first" in b else "–"
+        fw = " | ".join(r(b["forward"][str(t)], n["forward"][t]) for t in plan["T"])
         print(
             f"| {label} | {variant} | {graph} | {name} | {nbytes / 1e6:.1f} MB | {b['load'] / 1000:.2f} s | "
-            f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {first} | "
-            f"{r(b['forward']['16'], n['forward'][16])} | {r(b['forward']['64'], n['forward'][64])} | "
+            f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {fw} | "
             f"{r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} GiB |"
         )
+    firsts = [(label, variant, graph, b["first"]) for label, variant, graph, backend, _, b, _ in rows if "first" in b]
+    if firsts:
+        print(
+            "\nThe app, cold, on a plain static server (no COOP/COEP), until the first live prediction:\n\n"
+            "| model | variant | graph | first prediction | fetched: model | wasm | examples | other | "
+            "fetched twice | longest main-thread task | longest task while generating | peak RSS (Chromium) |"
+        )
+        print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+        for label, variant, graph, f in firsts:
+            mb = lambda k: f"{f['bytes'].get(k, 0) / 1e6:.1f} MB"  # noqa: E731
+            print(
+                f"| {label} | {variant} | {graph} | {f['ms'] / 1000:.2f} s | {mb('model')} | {mb('wasm')} | "
+                f"{mb('examples')} | {mb('other')} | {', '.join(f['twice']) or 'none'} | "
+                f"{f['longest_task']:.0f} ms | "
+                + (f"{f['gen_longest_task']:.0f} ms" if f["gen_longest_task"] is not None else "–")
+                + f" | {f['peak_rss'] / 2**30:.2f} GiB |"
+            )
 
 
 if __name__ == "__main__":

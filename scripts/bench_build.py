@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import chromium, served
 
 from txbuild.report import Reporter, human_bytes
@@ -29,18 +30,9 @@ from txbuild.site import BuildOptions, build_site
 
 def gpt2_small_random(folder: Path) -> Path:
     """GPT-2 small's shape (12 × 12 × 768, 124 M parameters) with deterministic random weights."""
-    import shutil
+    from random_checkpoint import random_checkpoint
 
-    import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
-
-    from txbuild.sources import BUNDLED_DIR
-
-    torch.manual_seed(0)
-    GPT2LMHeadModel(GPT2Config()).save_pretrained(folder)
-    for f in ("vocab.json", "merges.txt"):
-        shutil.copy(BUNDLED_DIR / f, folder / f)
-    return folder
+    return random_checkpoint(folder)
 
 
 def first_prediction_ms(site: Path, manifest: dict, variant: str) -> float:
@@ -51,14 +43,14 @@ def first_prediction_ms(site: Path, manifest: dict, variant: str) -> float:
         return float(page.evaluate("performance.now()"))
 
 
-def bench(model: str, label: str, work: Path, console: Console) -> list[tuple]:
+def bench(model: str, label: str, work: Path, console: Console, variants: tuple[str, ...] | None) -> list[tuple]:
     cache = work / f"cache-{label}"
     out = work / f"site-{label}"
     t0 = time.perf_counter()
-    res = build_site(BuildOptions(model=model, out=out, cache_root=cache), Reporter(-1))
+    res = build_site(BuildOptions(model=model, out=out, cache_root=cache, variants=variants), Reporter(-1))
     cold = time.perf_counter() - t0
     t0 = time.perf_counter()
-    build_site(BuildOptions(model=model, out=out, cache_root=cache), Reporter(-1))
+    build_site(BuildOptions(model=model, out=out, cache_root=cache, variants=variants), Reporter(-1))
     warm = time.perf_counter() - t0
     manifest = json.loads((out / "model" / res.model.source.id / "manifest.json").read_text())
     rows = []
@@ -92,17 +84,20 @@ def bench(model: str, label: str, work: Path, console: Console) -> list[tuple]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="bundled")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="bundled", help="as txbuild site --model (default: bundled)")
+    ap.add_argument("--variants", default=None, help="comma-separated; default: what txbuild site ships by default")
     ap.add_argument("--gpt2-small-random", action="store_true", help="also a GPT-2-small-sized random model")
     args = ap.parse_args()
     console = Console()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rows += bench(args.model, args.model, work, console)
+        variants = tuple(args.variants.split(",")) if args.variants else None
+        rows += bench(args.model, Path(args.model).name, work, console, variants)
         if args.gpt2_small_random:
-            rows += bench(str(gpt2_small_random(work / "gpt2-small-random")), "gpt2-small-random", work, console)
+            folder = gpt2_small_random(work / "gpt2-small-random")
+            rows += bench(str(folder), "gpt2-small-random", work, console, variants)
     t = Table(title="txbuild: build and first prediction (headless Chromium, this machine)")
     for col in ("model", "variant", "bytes", "logits rel err", "top-1", "max TV", "first prediction / build"):
         t.add_column(col)

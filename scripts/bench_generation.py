@@ -47,9 +47,9 @@ def bench(site: Path, variant: str | None, tokens: int, prompt: str) -> dict:
         n = len(page.get_attribute("#gen-text", "data-ids").split(","))
         threads = page.evaluate("crossOriginIsolated ? Math.min(navigator.hardwareConcurrency, 8) : 1")
     c, f = float(t["cachedMs"]), float(t["fullMs"])
-    cfg = manifest["config"]
+    d = manifest["dims"]
     return {
-        "model": f"{manifest['id']} ({cfg['n_layer']}L×{cfg['n_head']}H×{cfg['n_embd']})",
+        "model": f"{manifest['id']} ({d['layer']}L×{d['head']}H×{d['embd']})",
         "variant": variant,
         "threads": threads,
         "tokens": f"{prompt_len}→{prompt_len + n}",
@@ -64,8 +64,8 @@ def bench(site: Path, variant: str | None, tokens: int, prompt: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", action="append", required=True, help="DIR or DIR:variant (repeatable)")
-    ap.add_argument("--tokens", type=int, default=32)
-    ap.add_argument("--prompt", default="To be, or not to be, that is the question:")
+    ap.add_argument("--tokens", type=int, default=32, help="tokens to generate (default 32)")
+    ap.add_argument("--prompt", default="To be, or not to be, that is the question:", help="the prompt")
     args = ap.parse_args()
     rows = []
     for spec in args.site:

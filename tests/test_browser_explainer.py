@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from browser import STRINGS, chromium, onnx_run, open_live, served
+from txbuild.examples import read_trace
 from txbuild.sources import encode
 from txbuild.verify import softmax
 
@@ -28,11 +29,7 @@ def site(shared_site):
 
 def example_trace(site_dir, manifest, i=0):
     ex = manifest["examples"][i]
-    buf = (site_dir / "model" / manifest["id"] / ex["trace"]["path"]).read_bytes()
-    return {
-        t["name"]: np.frombuffer(buf, "<f4", t["length"], t["offset"]).reshape(t["dims"])
-        for t in ex["trace"]["tensors"]
-    }
+    return read_trace(site_dir / "model" / manifest["id"] / ex["trace"]["path"], ex["trace"]["tensors"])
 
 
 def shown(page, stage, name):

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from txbuild.examples import build_examples
+from txbuild.examples import build_examples, unpack
 from txbuild.sources import load, resolve
 from txbuild.trace import trace_ids
 
@@ -19,8 +19,19 @@ def test_example_files_hold_the_real_trace(tiny_checkpoint, tmp_path):
     names = {t["name"] for t in e["trace"]["tensors"]}
     assert "attn_probs" in names and "logits" in names and "present_key" not in names
     for t in e["trace"]["tensors"]:
-        arr = np.frombuffer(blob, dtype="<f4", count=t["length"], offset=t["offset"]).reshape(t["dims"])
-        np.testing.assert_array_equal(arr, ref[t["name"]])
+        arr, want = unpack(blob, t), ref[t["name"]]
+        if t["dtype"] == "float16":  # the intermediates at half precision: 11 significant bits
+            assert t["name"] not in ("logits", "attn_probs")
+            np.testing.assert_array_equal(arr, want.astype(np.float16).astype(np.float32))
+        elif t["dtype"] == "float32":  # the attention probabilities: rows that sum to 1
+            assert t["name"] == "attn_probs"
+            np.testing.assert_array_equal(arr, want)
+        else:  # the logits: each row's maximum exact, the rest within half a float16 step below it
+            assert t["name"] == "logits" and t["dtype"] == "float16-rowmax"
+            below = want.max(axis=-1, keepdims=True) - want
+            assert np.all(np.abs(arr - want) <= below * 2**-11 + 1e-5)
+            np.testing.assert_array_equal(arr.max(axis=-1), want.max(axis=-1))
+            assert (arr.argmax(-1) == want.argmax(-1)).all()
     assert e["top"][0]["id"] == int(np.argmax(ref["logits"][-1]))
     json.dumps(entries)  # the manifest must be able to carry them
     np.testing.assert_array_equal(first["logits"], ref["logits"])

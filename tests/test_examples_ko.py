@@ -56,7 +56,8 @@ def test_korean_examples_are_traced_and_marked(tmp_path, cache_root):
         assert e["ids"] == ids
         ref = trace_ids(lm.model, ids)
         tr = read_trace(model_dir / e["trace"]["path"], e["trace"]["tensors"])
-        np.testing.assert_array_equal(tr["logits"], ref["logits"])
+        # at the precision the file keeps (examples.ENCODINGS; test_examples.py checks it exactly)
+        np.testing.assert_allclose(tr["logits"], ref["logits"], rtol=0, atol=1e-2)
         np.testing.assert_array_equal(tr["attn_probs"], ref["attn_probs"])
         probs = np.exp(ref["logits"][-1].astype(np.float64) - ref["logits"][-1].max())
         probs /= probs.sum()

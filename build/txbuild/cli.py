@@ -39,6 +39,20 @@ def _variants(text: str) -> tuple[str, ...]:
     return names
 
 
+def _size(text: str) -> int:
+    """'1GB', '400 MB', '750M', '1e9' -> bytes (powers of 1000, as GitHub states its limits)."""
+    units = {"": 1, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9}
+    t = text.strip().lower()
+    num = t.rstrip("kmgb ")
+    try:
+        n = float(num) * units[t[len(num) :].strip()]
+    except (ValueError, KeyError):
+        raise click.BadParameter(f"{text!r} is not a size such as 1GB or 500MB") from None
+    if n <= 0:
+        raise click.BadParameter(f"{text!r}: the size must be positive")
+    return int(n)
+
+
 common = [
     click.option("--model", "-m", default="auto", show_default=True, help=MODEL_HELP),
     click.option("-v", "--verbose", count=True, help="More detail."),
@@ -114,7 +128,8 @@ def _build_options(values: dict):
         model=values["model"],
         out=Path(values["out"]),
         precision=values["precision"],
-        variants=_variants(values["variants"]),
+        variants=None if values["variants"] is None else _variants(values["variants"]),
+        max_site_bytes=_size(values["max_site_size"]),
         clean=values.get("clean", False),
         strict=values.get("strict", False),
         max_tokens=values["max_tokens"],
@@ -144,9 +159,16 @@ def _build_options(values: dict):
 @click.option(
     "--variants",
     "variants",
-    default="all",
+    default=None,
+    help="Variants that ship, comma-separated (fp32,fp16,int8,q4) or 'all'  "
+    "[default: the default variant and at most one fallback, within 400 MB].",
+)
+@click.option(
+    "--max-site-size",
+    "max_site_size",
+    default="1GB",
     show_default=True,
-    help=VARIANTS_HELP,
+    help="Fail when the site is larger (GitHub Pages takes 1 GB); e.g. 500MB, 2GB.",
 )
 @click.option(
     "--max-tokens",
@@ -190,7 +212,10 @@ def site_cmd(ctx, **values):
     if res.kept:
         rep.info(f"kept {len(res.kept)} file(s) in {res.out} that txbuild did not write: {', '.join(res.kept)}")
     took = seconds_since_start()  # from the process's start: Python, the imports, every stage
-    rep.info(f"site: {human_bytes(res.site_bytes)} in {took:.1f}s · serve it with [bold]txbuild serve[/]")
+    rep.info(
+        f"site: {human_bytes(res.site_bytes)} (limit {human_bytes(opts.max_site_bytes)}) in {took:.1f}s"
+        " · serve it with [bold]txbuild serve[/]"
+    )
 
 
 # `txbuild build`: the old name, still accepted, not listed
@@ -275,7 +300,8 @@ def watch_options(root: Path, values: dict):
     """`serve --watch`'s build: txbuild.toml's values (else `txbuild site`'s defaults), into --dir."""
     from .project import load_project
 
-    build = {"model": "auto", "precision": None, "variants": "all", "max_tokens": 64, "cache_dir": None}
+    build = {"model": "auto", "precision": None, "variants": None, "max_tokens": 64, "cache_dir": None}
+    build["max_site_size"] = "1GB"
     build.update({k: v for k, v in load_project().items() if k in build})
     if isinstance(build["variants"], list):
         build["variants"] = ",".join(build["variants"])
@@ -354,12 +380,18 @@ def serve_cmd(ctx, root, host, port, watch, content, templates, verbose):
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--model", "-m", default="bundled", show_default=True, help=MODEL_HELP)
 @click.option("--title", default=None, help="The page title  [default: the model card's].")
-@click.option("--variants", "variants", default="all", show_default=True, help=VARIANTS_HELP)
+@click.option(
+    "--variants",
+    "variants",
+    default=None,
+    help=VARIANTS_HELP + "  [default: left to the build: the default variant and at most one fallback].",
+)
 def new_cmd(folder, model, title, variants):
     """Start a project: txbuild.toml, an editable copy of the article, a README on what to edit."""
     from .project import new_project
 
-    _variants(variants)
+    if variants is not None:
+        _variants(variants)
     new_project(folder, model=model, variants=variants, title=title)
     click.echo(f"Wrote {folder}/: txbuild.toml, content/en, content/ko, README.md")
     click.echo(f"Next: cd {folder} && txbuild site && txbuild serve --watch")

@@ -1,8 +1,13 @@
 """Precomputed example runs: the page draws these before the model has downloaded.
 
-Each example is the PyTorch fp32 trace of one prompt, written as one binary file of
-little-endian float32 tensors plus an index in the manifest (name, dims, byte offset,
-length), so the browser reads it with one fetch and `new Float32Array(buffer, offset, n)`.
+Each example is the PyTorch fp32 trace of one prompt, written as one binary file plus an
+index in the manifest (name, dims, byte offset, number of values, encoding), so the browser
+reads it with one fetch. A tensor is stored at the precision its views show (`ENCODINGS`):
+float16 for the intermediates (3 significant digits; the views print 2 to 4), float32 for
+the attention probabilities (each row sums to 1; [layers, heads, T, T] is small), the logits
+as float16 below their row's maximum (the output stage looks up any token's rank at any
+position, so the rows stay whole; near the top, where probabilities live, the step is below
+0.001). GPT-2 small's 6-token example: 5.3 MB as float32, 2.7 MB so.
 """
 
 from __future__ import annotations
@@ -19,6 +24,45 @@ from .sources import LoadedModel, encode
 
 # The cache tensors repeat k and v; the explainer never needs them for a precomputed run.
 SKIP = ("present_key", "present_value")
+# How each tensor is stored (manifest TraceTensor.dtype); web/src/explainer/tensors.js decodes.
+#   float32: little-endian float32
+#   float16: little-endian IEEE half precision
+#   float16-rowmax: each row's maximum (float32, one per row of the last axis), then the
+#     row's values minus that maximum as float16
+ENCODINGS = ("float32", "float16", "float16-rowmax")
+
+
+def encoding(name: str) -> str:
+    if name == "attn_probs":  # rows that sum to 1 (the attention view shows it): small, kept whole
+        return "float32"
+    return "float16-rowmax" if name == "logits" else "float16"
+
+
+def pack(arr: np.ndarray, dtype: str) -> bytes:
+    if dtype == "float32":
+        return np.ascontiguousarray(arr, dtype="<f4").tobytes()
+    if dtype == "float16":
+        return np.ascontiguousarray(arr, dtype="<f2").tobytes()
+    rows = np.asarray(arr, dtype=np.float32).reshape(-1, arr.shape[-1])
+    top = rows.max(axis=1)
+    return top.astype("<f4").tobytes() + np.ascontiguousarray(rows - top[:, None], dtype="<f2").tobytes()
+
+
+def unpack(data: bytes, e: dict) -> np.ndarray:
+    """One tensor of a trace file as float32, by its index entry."""
+    n, off, dtype = e["length"], e["offset"], e.get("dtype", "float32")
+    if dtype == "float32":
+        arr = np.frombuffer(data, dtype="<f4", count=n, offset=off)
+    elif dtype == "float16":
+        arr = np.frombuffer(data, dtype="<f2", count=n, offset=off)
+    elif dtype == "float16-rowmax":
+        width = e["dims"][-1]
+        top = np.frombuffer(data, dtype="<f4", count=n // width, offset=off)
+        rel = np.frombuffer(data, dtype="<f2", count=n, offset=off + 4 * (n // width)).reshape(-1, width)
+        arr = rel.astype(np.float32) + top[:, None]
+    else:
+        raise ValueError(f"trace: {e['name']} has an unknown encoding {dtype!r}")
+    return arr.reshape(e["dims"]).astype(np.float32)
 
 
 def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[manifest.TraceTensor]:
@@ -28,29 +72,33 @@ def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[manifest.TraceTen
         for name in trace.OUTPUTS:
             if name in SKIP:
                 continue
-            arr = np.ascontiguousarray(tr[name], dtype="<f4")
-            f.write(arr.tobytes())
-            index.append(manifest.TraceTensor(name=name, dims=list(arr.shape), offset=offset, length=int(arr.size)))
-            offset += arr.nbytes
+            arr, dtype = np.asarray(tr[name], dtype=np.float32), encoding(name)
+            blob = pack(arr, dtype)
+            f.write(blob)
+            index.append(
+                manifest.TraceTensor(name=name, dims=list(arr.shape), offset=offset, length=int(arr.size), dtype=dtype)
+            )
+            offset += len(blob)
     return index
 
 
 def read_trace(path: Path, index: list[dict]) -> dict[str, np.ndarray]:
-    """The tensors `write_trace` wrote to `path`, by its index."""
+    """The tensors `write_trace` wrote to `path`, by its index, as float32."""
     data = path.read_bytes()
-    return {
-        e["name"]: np.frombuffer(data, dtype="<f4", count=e["length"], offset=e["offset"])
-        .reshape(e["dims"])
-        .astype(np.float32)
-        for e in index
-    }
+    return {e["name"]: unpack(data, e) for e in index}
 
 
-def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path) -> list[manifest.Example]:
-    out = []
+def _write_examples(
+    lm: LoadedModel, runs: list[tuple[str, str, list[int]]], folder: Path
+) -> tuple[list[manifest.Example], dict[str, np.ndarray]]:
+    """The entries, and the first run's trace at full precision (the file holds it at the
+    views' precision; the article's figures and the logit lens read this one)."""
+    out, first = [], None
     (folder / "examples").mkdir(parents=True, exist_ok=True)
     for i, (prompt, lang, ids) in enumerate(runs):
         tr = trace.trace_ids(lm.model, ids)
+        if first is None:  # what the file holds, at full precision
+            first = {k: v for k, v in tr.items() if k not in SKIP}
         rel = f"examples/{i}.bin"
         # dla: the overview's direct logit attribution for the predicted token
         out.append(
@@ -65,7 +113,7 @@ def _write_examples(lm: LoadedModel, runs: list[tuple[str, str, list[int]]], fol
                 tensors=write_trace(tr, folder / rel),
             )
         )
-    return out
+    return out, first
 
 
 def build_examples(
@@ -75,7 +123,8 @@ def build_examples(
     model_dir: Path,
     cache_root: Path | None = None,
 ) -> tuple[list[manifest.Example], dict[str, np.ndarray]]:
-    """Manifest entries for `prompts` (files under model_dir/examples/) and the first trace.
+    """Manifest entries for `prompts` (files under model_dir/examples/) and the first trace
+    (float32, as PyTorch computed it).
     A prompt is a string (English) or (prompt, lang).
 
     With `cache_root`, the traces are cached like the other stages, keyed by the weights, the
@@ -83,7 +132,7 @@ def build_examples(
     pairs = [(p, "en") if isinstance(p, str) else tuple(p) for p in prompts]
     runs = [(prompt, lang, encode(lm.tokenizer, prompt)[:max_tokens]) for prompt, lang in pairs]
     if cache_root is None:
-        entries = _write_examples(lm, runs, model_dir)
+        return _write_examples(lm, runs, model_dir)
     else:
         config = {"runs": [(p, lang, ids, [lm.tokenizer.decode([t]) for t in ids]) for p, lang, ids in runs]}
         # numerics: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla
@@ -93,15 +142,19 @@ def build_examples(
         )
 
         def fill(tmp: Path) -> None:
-            (tmp / "examples.json").write_text(json.dumps(_write_examples(lm, runs, tmp)))
+            entries, first = _write_examples(lm, runs, tmp)
+            (tmp / "examples.json").write_text(json.dumps(entries))
+            np.savez(tmp / "first-trace.npz", **first)  # stays in the cache: never copied to the site
 
         folder, _ = cache.cached_dir(cache_root, "examples", key, fill)
         entries = json.loads((folder / "examples.json").read_text())
         (model_dir / "examples").mkdir(parents=True, exist_ok=True)
         for e in entries:
             shutil.copyfile(folder / e["trace"]["path"], model_dir / e["trace"]["path"])
-    first = entries[0]["trace"]
-    return entries, read_trace(model_dir / first["path"], first["tensors"])
+    if not entries:
+        raise IndexError(f"{folder}: the cached example runs are empty")
+    with np.load(folder / "first-trace.npz") as first:
+        return entries, {k: first[k] for k in first.files}
 
 
 def lens_tops(lm: LoadedModel, tr: dict[str, np.ndarray], k: int = 5) -> list[list[dict]]:

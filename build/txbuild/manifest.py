@@ -115,7 +115,8 @@ class TraceTensor(TypedDict):
     name: str
     dims: list[int]
     offset: int  # bytes into the file
-    length: int  # float32 values
+    length: int  # values
+    dtype: str  # how they are stored: examples.ENCODINGS
 
 
 class Attribution(TypedDict):
@@ -136,7 +137,7 @@ class Example(TypedDict):
     tokens: list[str]
     top: list[TopToken]
     dla: Attribution
-    trace: dict  # {"path": "examples/<i>.bin", "tensors": [TraceTensor]} little-endian float32
+    trace: dict  # {"path": "examples/<i>.bin", "tensors": [TraceTensor]} (examples.ENCODINGS)
 
 
 def example(

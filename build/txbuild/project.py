@@ -104,9 +104,10 @@ model = {model}
 {title}
 # The pages built (both, today).
 languages = ["en", "ko"]
-# The precision variants that ship: "all", or a list of fp32, fp16, int8, q4.
-# GitHub Pages: int8 and q4 are the smallest; fp32 of a GPT-2-small-sized model is 0.5 GB.
-variants = {variants}
+# The precision variants that ship: "all", or a list of fp32, fp16, int8, q4. Left out, a build
+# ships the default variant and at most one fallback within 400 MB (fits GitHub Pages);
+# fp32 of a GPT-2-small-sized model alone is 0.5 GB.
+{variants}
 # Where the site is written.
 out = "site"
 # The article, editable: Markdown sections and strings.toml per language.
@@ -144,7 +145,7 @@ def _toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def new_project(folder: Path, model: str = "bundled", variants: str = "all", title: str | None = None) -> list[Path]:
+def new_project(folder: Path, model: str = "bundled", variants: str | None = None, title: str | None = None) -> list[Path]:
     """Write a project folder; refuses a folder that exists and is not empty."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -159,7 +160,12 @@ def new_project(folder: Path, model: str = "bundled", variants: str = "all", tit
         if not model.startswith("."):
             model = f"./{model}"
     name = folder.resolve().name
-    vs = '"all"' if variants == "all" else "[" + ", ".join(_toml_str(v) for v in variants.split(",")) + "]"
+    if variants is None:
+        vs = '# variants = ["int8", "q4"]'
+    elif variants == "all":
+        vs = 'variants = "all"'
+    else:
+        vs = "variants = [" + ", ".join(_toml_str(v) for v in variants.split(",")) + "]"
     (folder / PROJECT_FILE).write_text(
         TOML.format(
             model=_toml_str(model),

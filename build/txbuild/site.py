@@ -33,8 +33,9 @@ GENERIC_PROMPTS = {
 }
 
 
-# Stands in until the variants are verified; then default_variant.py picks by measurement.
-PREFERRED = "fp16"
+# GitHub Pages: a published site may be no larger than 1 GB, and GitHub takes no file over 100 MB
+SITE_LIMIT = 1_000_000_000
+FILE_LIMIT = 100_000_000
 
 
 class BuildError(TxbuildError):
@@ -45,8 +46,9 @@ class BuildError(TxbuildError):
 class BuildOptions:
     model: str = "auto"
     out: Path = Path("site")
-    precision: str | None = None  # the variant the page loads first; None: PREFERRED if shipped
-    variants: tuple[str, ...] = PRECISIONS  # the variants that ship
+    precision: str | None = None  # the variant the page loads first; None: by measurement (default_variant.py)
+    # the variants that ship; None: what fits the host (default_variant.auto_candidates, .shipped)
+    variants: tuple[str, ...] | None = None
     clean: bool = False  # ignore the cache and rebuild every stage
     strict: bool = False
     max_tokens: int = 64  # longest prompt the explainer runs (browser memory)
@@ -54,6 +56,7 @@ class BuildOptions:
     content_dir: Path | None = None  # --content: the article (None: txbuild's own, txbuild.resources)
     templates_dir: Path | None = None  # --templates: the page templates (None: txbuild's own)
     title: str | dict | None = None  # txbuild.toml's title: replaces the card's
+    max_site_bytes: int = SITE_LIMIT  # --max-site-size: the build fails above it
 
 
 @dataclass
@@ -126,6 +129,28 @@ def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def check_size(folder: Path, limit: int = SITE_LIMIT, file_limit: int = FILE_LIMIT) -> int:
+    """The bytes of the site in `folder`; one line (BuildError) when it is over `limit` or
+    holds a file over `file_limit`, as GitHub Pages would refuse it."""
+    from .report import human_bytes
+
+    files = [f for f in folder.rglob("*") if f.is_file()]
+    big = [f for f in files if f.stat().st_size > file_limit]
+    if big:
+        f = max(big, key=lambda f: f.stat().st_size)
+        raise BuildError(
+            f"{f.relative_to(folder)} is {human_bytes(f.stat().st_size)}, over the {human_bytes(file_limit)} "
+            "a static host such as GitHub Pages takes per file"
+        )
+    total = sum(f.stat().st_size for f in files)
+    if total > limit:
+        raise BuildError(
+            f"the site is {human_bytes(total)}, over the limit of {human_bytes(limit)} (--max-site-size); "
+            "ship fewer variants (--variants) or raise the limit"
+        )
+    return total
+
+
 def model_files(
     lm: LoadedModel,
     folders: dict[str, Path],
@@ -137,10 +162,16 @@ def model_files(
     """Everything under site/model/<id>/: the variants' files, the example runs, verify.json and
     the manifest (written in one call). Returns the manifest and the English default's trace."""
     variants = _place_variants(folders, model_dir)
-    # by measurement unless --precision names it
-    default_variant = opts.precision or default_rule.from_build(
-        {p: dataclasses.asdict(v) for p, v in variants.items()}, reports
-    )
+    default_variant = opts.precision  # by measurement unless --precision names it
+    if not default_variant or opts.variants is None:
+        measured = default_rule.measurements({p: dataclasses.asdict(v) for p, v in variants.items()}, reports)
+        default_variant = default_variant or default_rule.choose(measured)
+    if opts.variants is None:  # no --variants: the default and what fits beside it
+        ships = default_rule.shipped(default_variant, measured)
+        for p in [p for p in variants if p not in ships]:
+            shutil.rmtree(model_dir / p)
+            del variants[p]
+            rep.info(f"{p} not shipped (--variants {p} to ship it)")
     prompts = prompts_for(lm)
     with rep.stage("examples", "precomputed example runs"):
         examples, first_trace = build_examples(lm, example_runs(prompts), opts.max_tokens, model_dir, opts.cache_root)
@@ -153,7 +184,7 @@ def model_files(
         default_prompts={"en": prompts["default"], "ko": prompts.get("default_ko")},
     )
     manifest.write(model_dir)
-    (model_dir / "verify.json").write_text(json.dumps(reports, indent=1))
+    (model_dir / "verify.json").write_text(json.dumps({p: reports[p] for p in variants}, indent=1))
     return manifest, first_trace
 
 
@@ -169,8 +200,7 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     from .article.modelfacts import measure_model
 
     t0 = time.perf_counter()
-    default_variant = opts.precision or (PREFERRED if PREFERRED in opts.variants else opts.variants[0])
-    if default_variant not in opts.variants:
+    if opts.variants is not None and opts.precision and opts.precision not in opts.variants:
         raise BuildError(f"--precision {opts.precision} is not among the shipped variants {', '.join(opts.variants)}")
     check_replaceable(out)
     source = resolve(opts.model)
@@ -186,7 +216,10 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         opts = dataclasses.replace(opts, max_tokens=n_ctx)
     if opts.clean:
         cache.clear(opts.cache_root)
-    folders = stages.export_variants(lm, list(opts.variants), opts.cache_root, rep)
+    precisions = list(opts.variants or default_rule.auto_candidates(lm.model.num_parameters(), PRECISIONS))
+    if opts.precision and opts.precision not in precisions:
+        precisions.append(opts.precision)
+    folders = stages.export_variants(lm, precisions, opts.cache_root, rep)
     reports = stages.verify_variants(lm, folders, opts.cache_root, rep)
     failed = [p for p, r in reports.items() if not r["passed"]]
     if failed:
@@ -228,6 +261,7 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
                 raise BuildError(f"--strict: {e}") from None
         for w in warnings:
             rep.warn(w)
+        check_size(tmp, opts.max_site_bytes)
         kept = swap_into_place(tmp, out)
     except OSError as e:  # a full disk, a read-only folder: one line, the previous site intact
         raise BuildError(f"cannot write the site ({e.strerror}: {e.filename or out})") from None

@@ -10,6 +10,7 @@ import { forLanguage } from './lang-examples.js';
 import { sameOriginUrl } from './same-origin.js';
 import { createModelClient } from './model-client.js';
 import { createController, initialState, STATE_KEYS } from './controller.js';
+import { createExampleLoader, parseTraceSliced } from './run/example-loader.js';
 import { registerWorker, keepOffline } from './isolation.js';
 import { watchOrigins } from './origin-watch.js';
 import { mount as mountModelPanel } from './ui/model-panel.js';
@@ -18,7 +19,6 @@ import { mount as mountTokens } from '../viz/tokens.js';
 import { mount as mountTopTokens } from '../viz/top-tokens.js';
 import { mount as mountExplorer } from './explainer/shell.js';
 import { mount as mountExamples } from './explainer/example-buttons.js';
-import { parseTrace } from './explainer/tensors.js';
 import { STAGES } from './explainer/stages.js';
 import { mount as mountGeneration } from './ui/gen-section.js';
 import { mount as mountLiveFigures } from './live-figures.js';
@@ -73,6 +73,15 @@ async function boot(win) {
     checkUrlPos(store);
     const ortPaths = { mjs: new URL(__TXB_ORT_MJS__, here).href, wasm: new URL(__TXB_ORT_WASM__, here).href };
     const workerUrl = new URL(__TXB_WORKER__, here);
+    const traceUrl = (i) => sameOriginUrl(manifest.examples[i].trace.path, manifestUrl, win.location.origin);
+    // the build-time trace of example i (one binary file, indexed by the manifest), fetched
+    // when it is shown and only once
+    const examples = createExampleLoader(async (i) => {
+      const url = traceUrl(i);
+      const r = await fetch(url, { mode: 'same-origin' });
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      return parseTraceSliced(await r.arrayBuffer(), manifest.examples[i].trace.tensors);
+    });
     // one worker (and ORT build) per backend; the client loads with that backend's runtime files
     const runtimes = {
       wasm: { worker: workerUrl, ort: ortPaths },
@@ -96,14 +105,7 @@ async function boot(win) {
         search: win.location.search,
       }),
       mark: (name) => win.performance.mark(name),
-      // the build-time trace of example i: one binary file, indexed by the manifest
-      async loadExample(i) {
-        const { trace } = manifest.examples[i];
-        const url = sameOriginUrl(trace.path, manifestUrl, win.location.origin);
-        const r = await fetch(url, { mode: 'same-origin' });
-        if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-        return parseTrace(await r.arrayBuffer(), trace.tensors);
-      },
+      loadExample: examples.load,
     });
     const actions = {
       setPrompt: controller.setPrompt,
@@ -158,9 +160,8 @@ async function boot(win) {
     // On a first visit, let the service worker take over first so that it stores the model
     // as it downloads (a few hundred ms; never more than registerWorker's wait).
     const worker = await sw.worker();
-    const traces = manifest.examples
-      .map((e) => e.trace.path)
-      .map((p) => sameOriginUrl(p, manifestUrl, win.location.origin));
+    // only the examples shown so far are kept offline (the others were never fetched)
+    const traces = () => examples.requested().map(traceUrl);
     const rt = runtimes[store.get().backend];
     watchOffline(win, store, worker, { site: [manifestUrl, rt.worker.href, rt.ort.mjs, rt.ort.wasm], model: traces });
     await controller.start(variant);
@@ -178,7 +179,7 @@ function watchOffline(win, store, worker, extra) {
     if (s.model.phase !== 'ready' || asked === s.variant) return;
     const variant = (asked = s.variant);
     const v = s.manifest.variants[variant];
-    const model = [v.graphUrl, ...v.shards.map((x) => x.url), v.lens.graphUrl, ...extra.model];
+    const model = [v.graphUrl, ...v.shards.map((x) => x.url), v.lens.graphUrl, ...extra.model()];
     keepOffline(win, worker, model, { site: extra.site }).then((ok) => {
       if (ok && store.get().variant === variant) store.set({ offline: variant });
     });

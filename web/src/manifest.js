@@ -101,7 +101,15 @@ function parseExample(ex, i) {
   field(
     trace,
     'tensors',
-    listOf((t) => isObject(t) && isText(t.name) && listOf(isCount)(t.dims) && isCount(t.offset) && isCount(t.length)),
+    listOf(
+      (t) =>
+        isObject(t) &&
+        isText(t.name) &&
+        listOf(isCount)(t.dims) &&
+        isCount(t.offset) &&
+        isCount(t.length) &&
+        isText(t.dtype),
+    ),
     `${at}trace.`,
   );
   return ex;

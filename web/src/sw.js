@@ -86,6 +86,8 @@ self.addEventListener('fetch', (event) => {
 // when the page, every model file and every page with its files are stored (the page's other
 // site files are kept as well as they can be).
 async function keep(msg) {
+  // a file the page fetched through this worker may still be being stored: never fetch it twice
+  await Promise.allSettled([...pending]);
   const scope = self.registration.scope;
   const ours = (urls) => (Array.isArray(urls) ? urls : []).filter((u) => classify('GET', u, scope));
   const site = await caches.open(NAMES.site);

@@ -115,8 +115,29 @@ async function load(msg, post) {
     backend,
     inputs: msg.inputs,
     dims: msg.dims,
-    cache: { ids: [], past: null },
+    cache: { ids: [], past: null, norms: null },
   };
+}
+
+// cacheNorms of a cache whose first `from` positions are those `prev` was computed over:
+// `prev`'s rows up to `from`, then the norms of the new positions only (a step costs O(new),
+// not O(whole cache)). Without `prev` (or from = 0) it is cacheNorms.
+export function extendNorms(prev, data, dims, from) {
+  const [L, H, P, D] = dims;
+  if (!prev || from <= 0) return cacheNorms(data, dims);
+  return Array.from({ length: L }, (_, l) => {
+    const row = new Float32Array(P);
+    row.set(prev[l].subarray(0, from));
+    for (let p = from; p < P; p++) {
+      let s = 0;
+      for (let h = 0; h < H; h++) {
+        const base = (l * H + h) * P * D + p * D;
+        for (let d = 0; d < D; d++) s += data[base + d] ** 2;
+      }
+      row[p] = Math.sqrt(s);
+    }
+    return row;
+  });
 }
 
 // The cache inputs and outputs are the ones with a `past` / `ctx` dim in the contract.
@@ -145,19 +166,22 @@ async function step(model, msg) {
   cache.ids = msg.ids.slice();
   logits.dispose?.();
   const [L, H, P, D] = cache.past[0].dims;
+  // the reused positions' keys and values are the ones fed in: only the new ones' norms are computed
+  const kept = cache.norms && reuse > 0 ? reuse : 0;
+  cache.norms =
+    msg.norms === false
+      ? null
+      : {
+          key: extendNorms(kept && cache.norms.key, cache.past[0].data, cache.past[0].dims, kept),
+          value: extendNorms(kept && cache.norms.value, cache.past[1].data, cache.past[1].dims, kept),
+        };
   const result = {
     logits: last,
     ms,
     fed: feed.length,
     reused: reuse,
     cacheDims: [L, H, P, D],
-    norms:
-      msg.norms === false
-        ? null
-        : {
-            key: cacheNorms(cache.past[0].data, cache.past[0].dims),
-            value: cacheNorms(cache.past[1].data, cache.past[1].dims),
-          },
+    norms: cache.norms,
   };
   return { result, transfer: [last.buffer] };
 }

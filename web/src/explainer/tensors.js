@@ -5,16 +5,55 @@
 
 import { softmax, softmaxRows } from '../numerics.js';
 
-// The example trace file: little-endian float32 tensors indexed by the manifest.
+// The example trace file: tensors indexed by the manifest, each stored as its `dtype` says
+// (build/txbuild/examples.py ENCODINGS): float32, float16, or float16-rowmax (each row's
+// maximum as float32, then the row minus it as float16). Returned as Float32Arrays.
 export function parseTrace(buffer, index) {
   const out = {};
-  for (const { name, dims, offset, length } of index) {
+  for (const { name, dims, offset, length, dtype = 'float32' } of index) {
     const n = dims.reduce((a, b) => a * b, 1);
     if (n !== length) throw new Error(`trace: ${name} has ${length} values, dims say ${n}`);
-    if (offset + length * 4 > buffer.byteLength) throw new Error(`trace: ${name} runs past the file`);
-    // copy: the offset need not be 4-aligned in a shared buffer
-    out[name] = { dims: dims.slice(), data: new Float32Array(buffer.slice(offset, offset + length * 4)) };
+    const rows = dtype === 'float16-rowmax' ? length / dims[dims.length - 1] : 0;
+    const size = { float32: 4 * length, float16: 2 * length, 'float16-rowmax': 4 * rows + 2 * length }[dtype];
+    if (size === undefined) throw new Error(`trace: ${name} has an unknown encoding ${dtype}`);
+    if (offset + size > buffer.byteLength) throw new Error(`trace: ${name} runs past the file`);
+    // copies: an offset need not be aligned in the shared buffer
+    const bytes = buffer.slice(offset, offset + size);
+    let data;
+    if (dtype === 'float32') data = new Float32Array(bytes);
+    else if (dtype === 'float16') data = halfToFloat(new Uint16Array(bytes));
+    else {
+      const top = new Float32Array(bytes, 0, rows);
+      data = halfToFloat(new Uint16Array(bytes, 4 * rows, length));
+      const w = length / rows;
+      for (let r = 0; r < rows; r++) for (let i = r * w; i < (r + 1) * w; i++) data[i] += top[r];
+    }
+    out[name] = { dims: dims.slice(), data };
   }
+  return out;
+}
+
+let HALF = null; // every float16 bit pattern's value, made once (256 KB)
+
+function halfTable() {
+  if (HALF) return HALF;
+  HALF = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >> 10) & 0x1f;
+    const frac = h & 0x3ff;
+    if (exp === 0) HALF[h] = sign * frac * 2 ** -24;
+    else if (exp === 31) HALF[h] = frac ? NaN : sign * Infinity;
+    else HALF[h] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
+  }
+  return HALF;
+}
+
+// IEEE half-precision bit patterns (little-endian Uint16Array) -> Float32Array
+export function halfToFloat(u16) {
+  const table = halfTable();
+  const out = new Float32Array(u16.length);
+  for (let i = 0; i < u16.length; i++) out[i] = table[u16[i]];
   return out;
 }
 
