@@ -33,7 +33,7 @@ from txbuild.train.shards import merge, split
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "gpt2-shakespeare"
-HELDOUT = REPO / "tests" / "data" / "heldout.txt"
+HELDOUT = REPO / "build" / "txbuild" / "data" / "heldout.txt"
 
 TINY = [
     "--layers",

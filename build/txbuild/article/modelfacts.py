@@ -20,11 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from txbuild import REPO_ROOT
-
 from ..numerics import top_k
 
-REFERENCE = REPO_ROOT / "tests" / "data" / "heldout.txt"
+REFERENCE = Path(__file__).resolve().parent.parent / "data" / "heldout.txt"  # package data
 WINDOW = 256  # tokens per reference window (at most the context length)
 WINDOWS = 2
 SINK_BAR = 0.5  # mean weight on the first token, more than: an attention sink

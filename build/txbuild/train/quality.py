@@ -1,6 +1,6 @@
 """The quality bars of a trained checkpoint, measured on CPU and written into its card.
 
-- held-out cross-entropy (nats/token) on tests/data/heldout.txt vs a unigram model of the
+- held-out cross-entropy (nats/token) on build/txbuild/data/heldout.txt vs a unigram model of the
   training text on the same targets (bar: at least 1.5 nats/token better);
 - the head whose attention, averaged over held-out text, puts most weight on the previous
   token (bar: more than half);
@@ -22,7 +22,7 @@ from . import IMPROVEMENT_BAR, PREV_TOKEN_BAR
 from .corpus import heldout_ids_from_text, load_tokens, unigram_cross_entropy
 from .evaluate import evaluate, heldout_windows
 
-DEFAULT_HELDOUT = "tests/data/heldout.txt"
+DEFAULT_HELDOUT = "build/txbuild/data/heldout.txt"
 QUICK_TOKENS = 4096
 PROMPTS = [
     "To be, or not to be,",
