@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
-from .stages import GRAPH, dims_of
-from .trace import INPUTS, OUTPUTS
+from .graph import GRAPH, INPUTS, OUTPUTS, dims_of
 
 SCHEMA = 2
 INPUT_DTYPES = {"input_ids": "int64"}
