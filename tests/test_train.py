@@ -28,7 +28,8 @@ from txbuild.train.corpus import (
 )
 from txbuild.train.config import TrainConfig
 from txbuild.train.model import PROBE_IDS, make_model, param_groups
-from txbuild.train.quality import QUICK_TOKENS, heldout_loss, load_model, previous_token_scores
+from txbuild.train.evaluate import previous_token_scores
+from txbuild.train.quality import QUICK_TOKENS, heldout_loss, load_model
 from txbuild.train.shards import merge, split
 
 REPO = Path(__file__).resolve().parents[1]
