@@ -97,6 +97,14 @@ export function createController({
     hover(h) {
       store.set({ hover: h });
     },
+    // the guided tour (tour/panel.js): the step that is open (null: closed), and what a step
+    // shows (its stage, layer and head; the sampling settings it demonstrates)
+    tour(step) {
+      store.set({ tour: step === null ? null : { step } });
+    },
+    showStep({ sel, gen }) {
+      rt.set(gen ? { sel, gen } : { sel });
+    },
     setPrompt(prompt) {
       if (store.get().gen.running) rt.stopWanted = true;
       tokenize(rt, prompt, []);

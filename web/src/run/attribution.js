@@ -30,7 +30,8 @@ async function live(rt, tr) {
 export function dlaFor(rt, next) {
   const tr = next.trace;
   if (!tr) return undefined;
-  if (tr.kind === 'example') return { kind: 'example', ids: tr.ids, variant: null, ...next.manifest.examples[tr.example].dla };
+  if (tr.kind === 'example')
+    return { kind: 'example', ids: tr.ids, variant: null, ...next.manifest.examples[tr.example].dla };
   if (next.model.phase !== 'ready' || !tr.tensors.attn_out) return undefined;
   live(rt, tr).catch((err) => {
     if (rt.store.get().trace === tr) rt.set({ dla: { kind: 'error', error: String(err.message || err) } });
