@@ -47,6 +47,19 @@ CSP = "; ".join(
     ]
 )
 
+# The headers `txbuild serve` sends and the service worker (web/src/sw.js, through build.mjs's
+# `define`) adds to what it answers: their one source. COOP/COEP make the page cross-origin
+# isolated (SharedArrayBuffer, so ORT can use threads); CORP lets the isolated page load a
+# response; then the CSP, nosniff and no referrer.
+SECURITY_HEADERS = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
 
 def static_script(templates_dir, name: str, files: dict[str, bytes]) -> str:
     """Add templates/static/<name> to the site's assets under a content-hashed name; its href."""
