@@ -162,7 +162,6 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
 
 def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     from .article import PageContext, StrictError, render_pages
-    from .article.modelfacts import measure_model
 
     t0 = time.perf_counter()
     default_variant = opts.precision or (PREFERRED if PREFERRED in opts.variants else opts.variants[0])
@@ -199,8 +198,9 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     try:
         model_dir = tmp / "model" / lm.source.id
         manifest, first_trace = model_files(lm, folders, reports, model_dir, opts, rep)
-        with rep.stage("bundle", "browser code (esbuild)"):
-            assets = bundle.bundle_web(tmp)
+        with rep.stage("bundle", "browser code (esbuild, cached by its sources)"):
+            assets = bundle.bundle_web(tmp, opts.cache_root)
+        measured = stages.measure_model(lm, prompts_for(lm)["examples"], opts.cache_root, rep)
         with rep.stage("render", "pages"):
             ctx = PageContext(
                 out_dir=tmp,
@@ -211,7 +211,7 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
                 trace=first_trace,
                 lens=lens_tops(lm, first_trace),
                 strict=opts.strict,
-                measured=measure_model(lm, prompts_for(lm)["examples"]),
+                measured=measured,
             )
             try:
                 warnings = render_pages(ctx)
