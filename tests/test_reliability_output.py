@@ -64,6 +64,8 @@ def test_a_rebuild_keeps_a_gh_pages_worktree_and_lists_it(tiny_checkpoint, tmp_p
     r = cli("--model", str(tiny_checkpoint), "--out", str(out), "-v")  # -v: where each cached stage is
     assert r.exit_code == 0, r.output
     assert r.output.count("cache entry") == 2, r.output  # the fp32 graph and the measurements
+    # the measurement is a stage of its own, cached like the graphs
+    assert "model measurements (cached)" in " ".join(r.output.split()), r.output
     assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
     assert (out / "CNAME").read_text() == "example.org\n"
     assert (out / "en" / "extra.html").exists()

@@ -20,7 +20,7 @@ from . import PRECISIONS
 from .manifest import Manifest, Variant
 from .report import Reporter
 from .errors import TxbuildError
-from .ownership import MARKER, build_lock  # noqa: F401  (MARKER re-exported)
+from .ownership import build_lock
 from .ownership import check_replaceable, remove_owned, swap_into_place, write_marker
 from .sources import LoadedModel, load, resolve
 

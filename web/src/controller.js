@@ -9,9 +9,7 @@ import { loadVariant } from './run/model.js';
 import { showExample } from './run/examples.js';
 import { generate, measureCompare } from './gen/loop.js';
 
-export { initialState, listStatus, STATE_KEYS } from './app-state.js';
-export { sameIds } from './ids.js';
-export { uniformAt, drawFor } from './gen/draw.js';
+export { initialState, STATE_KEYS } from './app-state.js';
 
 export function createController({
   store,
