@@ -118,6 +118,7 @@ def test_build_corpus_and_unigram(tiny_corpus):
     assert 4.0 < uni < np.log(50257)
 
 
+@pytest.mark.slow  # a real training run on CPU
 def test_train_loss_falls_and_checkpoint_reloads(tmp_path, tiny_corpus):
     out = tmp_path / "model"
     run_train(corpus_args(tiny_corpus) + TINY + ["--state-file", "", "--steps", "40", "--output", str(out)])
@@ -149,6 +150,7 @@ def _heldout_file(tmp_path: Path, files: list[Path]) -> Path:
     return p
 
 
+@pytest.mark.slow  # three training runs on CPU
 def test_training_is_deterministic_and_resumable(tmp_path, tiny_corpus):
     base = corpus_args(tiny_corpus) + TINY + ["--steps", "20", "--dropout", "0.1", "--no-card"]
     run_train(base + ["--state-file", "", "--output", str(tmp_path / "a")])
