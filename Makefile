@@ -29,14 +29,15 @@ site: setup
 serve: site
 	$(BIN)/txbuild serve
 
+# Ends with the ten slowest tests (the `slow` ones, long end-to-end cases, run here too).
 test: setup
 	node --test tests/js/
-	$(BIN)/pytest -q $(ARGS)
+	$(BIN)/pytest -q --durations=10 $(ARGS)
 
-# Everything but the browser tests (no Chromium): the quick loop while editing.
+# Everything but the browser tests (no Chromium) and the slow ones: the quick loop while editing.
 test-fast: setup
 	node --test tests/js/
-	$(BIN)/pytest -q -m "not browser" $(ARGS)
+	$(BIN)/pytest -q -m "not browser and not slow" $(ARGS)
 
 # ruff (pyproject.toml [tool.ruff]) on build/, tests/, scripts/: lint and format; prettier
 # (.prettierrc.json) on the browser code and its tests; a syntax check of every JS file.

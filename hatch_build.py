@@ -9,13 +9,14 @@ installed tool needs no Node) and maps into the wheel, without moving anything i
   models/gpt2-shakespeare/    -> txbuild/_data/models/gpt2-shakespeare/
   web/build.mjs output        -> txbuild/_data/web/ (assets/, ort/, sw.js; hashed names as a site's)
   Pretendard, Noto Sans Math  -> txbuild/_data/fonts/
-  tests/data/heldout.txt      -> txbuild/data/heldout.txt (unless the package already has it)
 
 txbuild/resources.py finds them (and falls back to the checkout's folders when developing).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import shutil
 import subprocess
 import tempfile
@@ -46,8 +47,6 @@ class WheelDataHook(BuildHookInterface):
         inc[str(root / "templates")] = "txbuild/_data/templates"
         inc[str(root / "content")] = "txbuild/_data/content"
         inc[str(root / "models" / "gpt2-shakespeare")] = "txbuild/_data/models/gpt2-shakespeare"
-        if not (root / "build" / "txbuild" / "data" / "heldout.txt").is_file():
-            inc[str(root / "tests" / "data" / "heldout.txt")] = "txbuild/data/heldout.txt"
 
     def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
         tmp = getattr(self, "_tmp", None)
@@ -64,7 +63,8 @@ class WheelDataHook(BuildHookInterface):
             npm = shutil.which("npm") or "npm"
             subprocess.run([npm, "ci", "--prefix", str(root / "web"), "--no-audit", "--no-fund"], check=True)
         proc = subprocess.run(
-            [node, str(root / "web" / "build.mjs"), "--out", str(out), "--model-id", SW_MODEL_PLACEHOLDER],
+            [node, str(root / "web" / "build.mjs"), "--out", str(out), "--model-id", SW_MODEL_PLACEHOLDER]
+            + ["--headers", json.dumps(_security_headers(root))],
             cwd=root / "web",
             capture_output=True,
             text=True,
@@ -91,3 +91,12 @@ class WheelDataHook(BuildHookInterface):
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(node_modules / MATH / name, dst)
         return out
+
+
+def _security_headers(root: Path) -> dict:
+    """txbuild.headers.SECURITY_HEADERS, read from its file (the build environment has none of
+    txbuild's dependencies, and headers.py imports nothing)."""
+    spec = importlib.util.spec_from_file_location("_txbuild_headers", root / "build" / "txbuild" / "headers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SECURITY_HEADERS

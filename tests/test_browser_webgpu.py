@@ -62,6 +62,7 @@ RUN_BOTH = """async ({assets, variant, inputs, dims, ids, outputs, backends}) =>
 }"""
 
 
+@pytest.mark.slow  # a Chromium of its own, with WebGPU on a software adapter
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_webgpu_run_equals_the_wasm_run(gpu_site, variant):
     site_dir, manifest, tok = gpu_site

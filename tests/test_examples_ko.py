@@ -31,6 +31,7 @@ def korean_checkpoint(folder, card=CARD, **kw):
     return ckpt
 
 
+@pytest.mark.slow  # a site build from weights no other test uses (a fresh export)
 def test_korean_examples_are_traced_and_marked(tmp_path, cache_root):
     ckpt = korean_checkpoint(tmp_path / "ckpt")
     out = tmp_path / "site"

@@ -11,7 +11,8 @@ from txbuild import export, shards, stages, verify
 from txbuild.report import Reporter
 from txbuild.sources import encode, load, resolve
 from txbuild import trace
-from txbuild.trace import OUTPUTS, trace_ids
+from txbuild.graph import OUTPUTS
+from txbuild.trace import trace_ids
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ and a checkpoint's strings are escaped where they enter the page."""
 import re
 
 import numpy as np
-import pytest
 
 from txbuild.article.context import PageContext
 from txbuild.article.render import render_pages
@@ -27,8 +26,8 @@ def test_page_title_names_the_model():
 
 
 def test_checkpoint_strings_are_escaped_and_build_notes_stay_in_the_footnote(tmp_path):
-    transformers = pytest.importorskip("transformers")
     import torch
+    import transformers
     from test_article import fake_fonts
     from txbuild.trace import trace_ids
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from txbuild import REPO_ROOT, bundle, resources
+from txbuild.headers import SECURITY_HEADERS
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(
@@ -43,7 +44,8 @@ def test_the_prebuilt_bundle_equals_bundling_with_node(tmp_path, monkeypatch):
     assets_a = bundle.bundle_web(a)
     # the wheel's way: bundled once with a placeholder (hatch_build.py), filled in per site
     subprocess.run(
-        [NODE, str(REPO_ROOT / "web" / "build.mjs"), "--out", str(pre), "--model-id", resources.SW_MODEL_PLACEHOLDER],
+        [NODE, str(REPO_ROOT / "web" / "build.mjs"), "--out", str(pre), "--model-id", resources.SW_MODEL_PLACEHOLDER]
+        + ["--headers", json.dumps(SECURITY_HEADERS)],  # as hatch_build.py runs it
         cwd=REPO_ROOT / "web",
         check=True,
         capture_output=True,

@@ -148,6 +148,7 @@ def test_an_empty_prompt_leaves_no_draw_and_the_explorer_says_type_a_prompt(site
         assert page.text_content("#sampling-table caption") == ""
 
 
+@pytest.mark.slow  # two site builds (one with new weights: a fresh export) and two page loads
 def test_a_returning_visitor_after_a_rebuild_with_new_weights_gets_the_new_model(tmp_path_factory, cache_root):
     """Service workers allowed: the first visit stores the model for offline use; the same
     checkpoint folder then gets other weights and the same --out is rebuilt; the second visit's

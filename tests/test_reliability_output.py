@@ -55,13 +55,17 @@ def test_a_users_folder_named_like_the_build_folder_is_not_deleted(tiny_checkpoi
 
 def test_a_rebuild_keeps_a_gh_pages_worktree_and_lists_it(tiny_checkpoint, tmp_path, cli):
     out = tmp_path / "site"
-    assert cli("--model", str(tiny_checkpoint), "--out", str(out)).exit_code == 0
+    first = cli("--model", str(tiny_checkpoint), "--out", str(out))
+    assert first.exit_code == 0 and "cache entry" not in first.output, first.output
     (out / ".git").mkdir()
     (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
     (out / "CNAME").write_text("example.org\n")
     (out / "en" / "extra.html").write_text("a page the user added")
-    r = cli("--model", str(tiny_checkpoint), "--out", str(out))
+    r = cli("--model", str(tiny_checkpoint), "--out", str(out), "-v")  # -v: where each cached stage is
     assert r.exit_code == 0, r.output
+    assert r.output.count("cache entry") == 2, r.output  # the fp32 graph and the measurements
+    # the measurement is a stage of its own, cached like the graphs
+    assert "model measurements (cached)" in " ".join(r.output.split()), r.output
     assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
     assert (out / "CNAME").read_text() == "example.org\n"
     assert (out / "en" / "extra.html").exists()

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from browser import served
 from txbuild import serve as serve_mod
 from txbuild.cli import main
-from txbuild.htmlsafe import CSP
+from txbuild.htmlsafe import CSP, SECURITY_HEADERS
 
 
 @pytest.fixture
@@ -89,6 +89,9 @@ def test_security_headers(root):
             assert r.headers["Content-Security-Policy"] == CSP
             assert r.headers["X-Content-Type-Options"] == "nosniff"
             assert r.headers["Referrer-Policy"] == "no-referrer"
+            assert r.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
+            for name, value in SECURITY_HEADERS.items():  # the service worker's too (build.mjs)
+                assert r.headers[name] == value, name
 
 
 def test_an_idle_connection_is_closed(root, monkeypatch):

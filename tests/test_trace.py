@@ -5,7 +5,8 @@ import torch
 from transformers import GPT2LMHeadModel
 
 from txbuild.sources import encode, load, resolve
-from txbuild.trace import OUTPUTS, TracedGPT2, empty_past, trace_ids
+from txbuild.graph import OUTPUTS
+from txbuild.trace import TracedGPT2, empty_past, trace_ids
 
 
 def test_trace_equals_hugging_face_forward(tiny_checkpoint):

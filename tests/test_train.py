@@ -28,12 +28,13 @@ from txbuild.train.corpus import (
 )
 from txbuild.train.config import TrainConfig
 from txbuild.train.model import PROBE_IDS, make_model, param_groups
-from txbuild.train.quality import QUICK_TOKENS, heldout_loss, load_model, previous_token_scores
+from txbuild.train.evaluate import previous_token_scores
+from txbuild.train.quality import QUICK_TOKENS, heldout_loss, load_model
 from txbuild.train.shards import merge, split
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "gpt2-shakespeare"
-HELDOUT = REPO / "tests" / "data" / "heldout.txt"
+HELDOUT = REPO / "build" / "txbuild" / "data" / "heldout.txt"
 
 TINY = [
     "--layers",
@@ -117,6 +118,7 @@ def test_build_corpus_and_unigram(tiny_corpus):
     assert 4.0 < uni < np.log(50257)
 
 
+@pytest.mark.slow  # a real training run on CPU
 def test_train_loss_falls_and_checkpoint_reloads(tmp_path, tiny_corpus):
     out = tmp_path / "model"
     run_train(corpus_args(tiny_corpus) + TINY + ["--state-file", "", "--steps", "40", "--output", str(out)])
@@ -148,6 +150,7 @@ def _heldout_file(tmp_path: Path, files: list[Path]) -> Path:
     return p
 
 
+@pytest.mark.slow  # three training runs on CPU
 def test_training_is_deterministic_and_resumable(tmp_path, tiny_corpus):
     base = corpus_args(tiny_corpus) + TINY + ["--steps", "20", "--dropout", "0.1", "--no-card"]
     run_train(base + ["--state-file", "", "--output", str(tmp_path / "a")])

@@ -44,7 +44,7 @@ def metrics(cfg: TrainConfig, about: dict | None = None) -> dict:
 
 def test_a_card_for_another_corpus_does_not_claim_shakespeare(tmp_path):
     cfg = TrainConfig(output=str(tmp_path / "fortunes"), corpus_args=["--corpus", "fortunes.txt"])
-    card = render(metrics(cfg), tmp_path / "fortunes")
+    card = render(metrics(cfg), tmp_path / "fortunes", train.params)
     for word in ("Shakespeare", "Milton", "shakespeare", "public domain", "cc0", "bundled default"):
         assert word not in card, word
     assert "license: other" in card and "Licence: **not recorded**" in card
@@ -60,7 +60,7 @@ def test_the_corpus_describes_itself_in_the_card(tmp_path):
         "style": "aphorisms",
     }
     cfg = TrainConfig(output=str(tmp_path / "f"), corpus_args=["--corpus", "fortunes.txt"])
-    card = render(metrics(cfg, about), tmp_path / "f")
+    card = render(metrics(cfg, about), tmp_path / "f", train.params)
     assert "on Debian's fortune cookies." in card and "Licence: **BSD-3-Clause**" in card
     assert "license: bsd-3-clause" in card and "tags: [gpt2, fortunes, from-scratch, txbuild]" in card
     assert "the model writes aphorisms" in card
@@ -69,7 +69,7 @@ def test_the_corpus_describes_itself_in_the_card(tmp_path):
 def test_the_bundled_card_is_its_metrics_rendered():
     folder = REPO / "models" / "gpt2-shakespeare"
     m = json.loads((folder / "metrics.json").read_text())
-    assert render(m, folder) == (folder / "README.md").read_text(encoding="utf-8")
+    assert render(m, folder, train.params) == (folder / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_reproduce_command_parses_back_to_the_same_config(tmp_path):
@@ -96,7 +96,7 @@ def test_the_reproduce_command_parses_back_to_the_same_config(tmp_path):
         output=str(tmp_path / "m"),
         corpus_args=["--corpus", "a b.txt"],
     )
-    card = render(metrics(cfg), tmp_path / "m")
+    card = render(metrics(cfg), tmp_path / "m", train.params)
     block = card.split("```sh\n", 1)[1].split("```", 1)[0]
     command = next(line for line in block.replace("\\\n", " ").splitlines() if line.startswith("txbuild train"))
     args = shlex.split(command)[2:]

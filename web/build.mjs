@@ -4,8 +4,10 @@
 // path relative to the site root). Run it after the model is in <site>/model/: the worker's
 // model cache is named after a hash of it, so new weights never meet stale cached shards.
 //
-//   node web/build.mjs --out site [--sourcemap] [--model-id ID]
+//   node web/build.mjs --out site --headers '<json>' [--cache <dir>] [--sourcemap] [--model-id ID]
 //
+// --headers: the security headers the service worker adds to what it answers
+// (txbuild.htmlsafe.SECURITY_HEADERS, which bundle.py passes: their one source).
 // --model-id names the service worker's model cache instead of the hash of <site>/model/: the
 // wheel's build hook (hatch_build.py) passes a placeholder, which txbuild fills in per site.
 //
@@ -16,7 +18,8 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -82,11 +85,22 @@ function outputsOf(metafile, siteDir) {
   return Object.keys(metafile.outputs).map((p) => relative(siteDir, resolve(p)).split('\\').join('/'));
 }
 
+const cached = (files) => files.filter((f) => f !== 'sw.js'); // sw.js is built per site
+
 async function main() {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, sourcemap: { type: 'boolean' }, 'model-id': { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      headers: { type: 'string' },
+      cache: { type: 'string' },
+      sourcemap: { type: 'boolean' },
+      'model-id': { type: 'string' },
+    },
   });
-  if (!values.out) throw new Error('usage: node web/build.mjs --out <siteDir> [--sourcemap]');
+  if (!values.out || !values.headers) {
+    throw new Error("usage: node web/build.mjs --out <siteDir> --headers '<json>' [--cache <dir>] [--sourcemap]");
+  }
+  const headers = JSON.parse(values.headers);
   const site = resolve(values.out);
   const assets = join(site, 'assets');
   const ortDir = join(site, 'ort');
@@ -95,17 +109,77 @@ async function main() {
   await rm(ortDir, { recursive: true, force: true });
   await mkdir(ortDir, { recursive: true });
 
-  const ort = {};
-  for (const f of [...ORT_FILES, ...ORT_GPU_FILES]) ort[f] = `ort/${await copyHashed(join(ORT_DIST, f), ortDir)}`;
-  await rm(join(site, 'coi-serviceworker.js'), { force: true }); // replaced by sw.js
+  // The app, its workers and the ORT files depend on the sources only: with --cache, a bundle
+  // of the same sources (and toolchain) is copied from there instead of built again.
+  const entry = values.cache ? join(resolve(values.cache), `bundle-${await sourceKey(values.sourcemap)}`) : null;
+  let bundled;
+  if (entry && existsSync(join(entry, '.complete'))) {
+    bundled = JSON.parse(await readFile(join(entry, 'bundle.json'), 'utf8'));
+    for (const f of cached(bundled.files)) await cp(join(entry, f), join(site, f));
+  } else {
+    bundled = await bundleApp(site, assets, ortDir, values.sourcemap);
+    if (entry) {
+      const tmp = `${entry}.${process.pid}.tmp`;
+      await rm(tmp, { recursive: true, force: true });
+      for (const f of cached(bundled.files)) await cp(join(site, f), join(tmp, f));
+      await writeFile(join(tmp, 'bundle.json'), JSON.stringify(bundled));
+      await writeFile(join(tmp, '.complete'), 'ok\n');
+      await rename(tmp, entry).catch(() => rm(tmp, { recursive: true, force: true })); // another build won
+    }
+  }
+  const { map, files } = bundled;
+  const assetsJson = `${JSON.stringify({ ...map, files }, null, 2)}\n`;
+  await writeFile(join(assets, 'assets.json'), assetsJson);
 
-  const common = {
+  // The service worker: one classic script, its cache names fixed at build time.
+  await build({
+    ...esbuildOptions(assets, values.sourcemap),
+    entryPoints: { sw: 'src/sw.js' },
+    format: 'iife',
+    outdir: undefined,
+    entryNames: undefined,
+    chunkNames: undefined,
+    outfile: join(site, 'sw.js'),
+    define: {
+      __TXB_SW_SITE__: JSON.stringify(hash10(assetsJson)),
+      __TXB_SW_MODEL__: JSON.stringify(values['model-id'] ?? (await modelId(join(site, 'model')))),
+      __TXB_HEADERS__: JSON.stringify(headers),
+    },
+  });
+
+  for (const f of files) {
+    const buf = await readFile(join(site, f));
+    const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(12);
+    console.log(`${f.padEnd(48)} ${kb(buf.length)} ${kb(gzipSync(buf).length)} gz`);
+  }
+}
+
+// A hash of what the bundle is made of: this script, the locked packages, every file under
+// src/ and viz/ and state.js, the options, Node's version.
+async function sourceKey(sourcemap) {
+  const h = createHash('sha256');
+  h.update(`${process.version}\0${sourcemap ? 'map' : ''}\0`);
+  const add = async (p) => h.update(`${relative(WEB, p)}\0`).update(await readFile(p));
+  await add(fileURLToPath(import.meta.url));
+  await add(join(WEB, 'package-lock.json'));
+  await add(join(WEB, 'state.js'));
+  const walk = async (dir) => {
+    const es = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of es) await (e.isDirectory() ? walk(join(dir, e.name)) : add(join(dir, e.name)));
+  };
+  await walk(join(WEB, 'src'));
+  await walk(join(WEB, 'viz'));
+  return h.digest('hex').slice(0, 20);
+}
+
+function esbuildOptions(assets, sourcemap) {
+  return {
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: ['es2022'],
     minify: true,
-    sourcemap: values.sourcemap ? 'linked' : false,
+    sourcemap: sourcemap ? 'linked' : false,
     legalComments: 'none',
     outdir: assets,
     entryNames: '[name]-[hash]',
@@ -114,6 +188,14 @@ async function main() {
     logLevel: 'warning',
     absWorkingDir: WEB,
   };
+}
+
+// The app, its two workers and the ORT runtime files, into <site>/assets and <site>/ort:
+// {map: logical name -> path, files: every file written (relative to the site)}.
+async function bundleApp(site, assets, ortDir, sourcemap) {
+  const ort = {};
+  for (const f of [...ORT_FILES, ...ORT_GPU_FILES]) ort[f] = `ort/${await copyHashed(join(ORT_DIST, f), ortDir)}`;
+  const common = esbuildOptions(assets, sourcemap);
   // The worker first: the app needs its hashed name. ORT's "extern wasm" build loads
   // ort-wasm-simd-threaded.mjs at run time from the paths defined here (relative to assets/).
   const worker = await build({
@@ -162,29 +244,7 @@ async function main() {
       ...Object.values(map),
     ]),
   ].sort();
-  const assetsJson = `${JSON.stringify({ ...map, files }, null, 2)}\n`;
-  await writeFile(join(assets, 'assets.json'), assetsJson);
-
-  // The service worker: one classic script, its cache names fixed at build time.
-  await build({
-    ...common,
-    entryPoints: { sw: 'src/sw.js' },
-    format: 'iife',
-    outdir: undefined,
-    entryNames: undefined,
-    chunkNames: undefined,
-    outfile: join(site, 'sw.js'),
-    define: {
-      __TXB_SW_SITE__: JSON.stringify(hash10(assetsJson)),
-      __TXB_SW_MODEL__: JSON.stringify(values['model-id'] ?? (await modelId(join(site, 'model')))),
-    },
-  });
-
-  for (const f of files) {
-    const buf = await readFile(join(site, f));
-    const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(12);
-    console.log(`${f.padEnd(48)} ${kb(buf.length)} ${kb(gzipSync(buf).length)} gz`);
-  }
+  return { map, files };
 }
 
 main().catch((err) => {

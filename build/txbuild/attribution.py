@@ -13,7 +13,7 @@ row c, lens(c) = (c - mean c) / sqrt(var c + eps) * gamma . W_U + lens(0), hence
 
     share(c) = (lens(c) - lens(0)) * sqrt(var c + eps) / sigma,   bias = lens(0)
 
-`shares_via_lens` is that route (the one web/viz/overview.js computes with the lens graph);
+`shares_via_lens` is that route (the one web/src/run/attribution.js computes with the lens graph);
 the tests check it against `shares` and both against the model's logit.
 """
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import resources
 from .errors import TxbuildError
+from .htmlsafe import SECURITY_HEADERS
 
 WEB = resources.web_dir()
 
@@ -24,8 +25,10 @@ class BundleError(TxbuildError):
     pass
 
 
-def bundle_web(site_dir: Path) -> dict[str, str]:
-    """Write the browser code into site_dir; return assets.json (logical name -> path under site/)."""
+def bundle_web(site_dir: Path, cache_root: Path | None = None) -> dict[str, str]:
+    """Write the browser code into site_dir; return assets.json (logical name -> path under site/).
+    An installed wheel copies its prebuilt bundle; a checkout runs `node web/build.mjs`, and with
+    `cache_root` a bundle of the same web/ sources is copied from there (bundle-<hash>)."""
     prebuilt = resources.web_bundle_dir()
     if prebuilt is not None:
         return copy_prebuilt(prebuilt, site_dir)
@@ -38,7 +41,11 @@ def bundle_web(site_dir: Path) -> dict[str, str]:
     if not (WEB / "node_modules").is_dir():
         raise BundleError("web/node_modules is missing: run `npm ci --prefix web` (make site does it)")
     proc = subprocess.run(
-        [node, str(WEB / "build.mjs"), "--out", str(site_dir)], capture_output=True, text=True, cwd=WEB
+        [node, str(WEB / "build.mjs"), "--out", str(site_dir), "--headers", json.dumps(SECURITY_HEADERS)]
+        + (["--cache", str(cache_root)] if cache_root is not None else []),
+        capture_output=True,
+        text=True,
+        cwd=WEB,
     )
     if proc.returncode != 0:
         raise BundleError(f"web/build.mjs failed: {(proc.stderr or proc.stdout).strip()[-2000:]}")

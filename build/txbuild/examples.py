@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import attribution, cache, manifest, numerics, preopt, sources, stages, trace, verify
+from . import attribution, cache, graph, manifest, numerics, preopt, sources, stages, trace, verify
 from .sources import LoadedModel, encode
 
 # The cache tensors repeat k and v; the explainer never needs them for a precomputed run.
@@ -69,7 +69,7 @@ def write_trace(tr: dict[str, np.ndarray], path: Path) -> list[manifest.TraceTen
     """Write the tensors of `tr` to `path`; return their index."""
     index, offset = [], 0
     with open(path, "wb") as f:
-        for name in trace.OUTPUTS:
+        for name in graph.OUTPUTS:
             if name in SKIP:
                 continue
             arr, dtype = np.asarray(tr[name], dtype=np.float32), encoding(name)
@@ -138,7 +138,7 @@ def build_examples(
         # numerics: top_tokens' softmax; sources: the tokenizer's encode; attribution: the dla
         # entries; manifest: their shape; preopt: the session level verify runs them at
         key = stages.stage_key(
-            lm, config, [sys.modules[__name__], attribution, manifest, numerics, preopt, trace, verify, sources]
+            lm, config, [sys.modules[__name__], attribution, graph, manifest, numerics, preopt, trace, verify, sources]
         )
 
         def fill(tmp: Path) -> None:

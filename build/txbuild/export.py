@@ -12,7 +12,8 @@ import torch
 from torch.export import Dim
 
 from . import PRECISIONS
-from .trace import INPUTS, OUTPUTS, TracedGPT2, empty_past
+from .graph import INPUTS, OUTPUTS
+from .trace import TracedGPT2, empty_past
 
 OPSET = 18  # 17 writes a Split that fails onnx.checker (NOTES.md)
 

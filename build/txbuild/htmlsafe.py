@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from .headers import CSP, SECURITY_HEADERS  # noqa: F401  (their one source, in a plain-data module)
+
 _MD_SYNTAX = "\\`*_[](){}#!|$~^:"
 # One pass (str.translate), so the references it writes are never escaped again.
 _TABLE = {
@@ -31,21 +33,6 @@ def markdown_text(value) -> Markup:
     return Markup(str(value).translate(_TABLE))
 
 
-# Every page's Content-Security-Policy (a <meta> that works on any static host and from
-# file://; `txbuild serve` and the service worker send it as a header too). Scripts come from
-# the site only; 'wasm-unsafe-eval' lets onnxruntime-web compile its wasm. Inline styles stay
-# allowed: the figures and legends colour cells with style attributes, and they run no code.
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-    ]
-)
 
 
 def static_script(templates_dir, name: str, files: dict[str, bytes]) -> str:

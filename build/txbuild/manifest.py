@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
-from .stages import GRAPH, dims_of
-from .trace import INPUTS, OUTPUTS
+from . import LANGS  # the languages of the page; a default example for each
+from .graph import GRAPH, INPUTS, OUTPUTS, dims_of
 
 SCHEMA = 2
 INPUT_DTYPES = {"input_ids": "int64"}
-LANGS = ("en", "ko")  # the languages of the page; a default example for each
 
 
 @dataclass(frozen=True)

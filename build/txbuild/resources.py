@@ -1,8 +1,8 @@
 """Where txbuild's own files are: package data in an installed wheel, the checkout when developing.
 
 The wheel's build hook (hatch_build.py) copies the repository's templates/, content/, the bundled
-model, the prebuilt browser bundle and the fonts under txbuild/_data/, and the reference text to
-txbuild/data/heldout.txt. An editable install (or a plain checkout) has none of _data/: every
+model, the prebuilt browser bundle and the fonts under txbuild/_data/ (the reference text is
+already package data: txbuild/data/heldout.txt). An editable install (or a plain checkout) has none of _data/: every
 lookup then falls back to the repository's own folders, so nothing moves in the repository.
 """
 
@@ -50,7 +50,7 @@ def bundled_model_dir() -> Path:
 
 def heldout_path() -> Path:
     """The reference text the article measures heads on (helper suite moves it into the package)."""
-    return first(PACKAGE / "data" / "heldout.txt", REPO_ROOT / "tests" / "data" / "heldout.txt")
+    return PACKAGE / "data" / "heldout.txt"
 
 
 def pretendard_dir() -> Path:

@@ -20,7 +20,7 @@ import urllib.parse
 from pathlib import Path
 
 from .errors import UsageError
-from .htmlsafe import CSP
+from .htmlsafe import SECURITY_HEADERS
 
 TYPES = {
     ".wasm": "application/wasm",
@@ -84,12 +84,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return None
 
     def end_headers(self):
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 

@@ -20,7 +20,7 @@ from . import PRECISIONS
 from .manifest import Manifest, Variant
 from .report import Reporter
 from .errors import TxbuildError
-from .ownership import MARKER, build_lock  # noqa: F401  (MARKER re-exported)
+from .ownership import build_lock
 from .ownership import check_replaceable, remove_owned, swap_into_place, write_marker
 from .sources import LoadedModel, load, resolve
 
@@ -197,7 +197,6 @@ def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
 
 def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     from .article import PageContext, StrictError, render_pages
-    from .article.modelfacts import measure_model
 
     t0 = time.perf_counter()
     if opts.variants is not None and opts.precision and opts.precision not in opts.variants:
@@ -238,8 +237,9 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
     try:
         model_dir = tmp / "model" / lm.source.id
         manifest, first_trace = model_files(lm, folders, reports, model_dir, opts, rep)
-        with rep.stage("bundle", "browser code (esbuild)"):
-            assets = bundle.bundle_web(tmp)
+        with rep.stage("bundle", "browser code (esbuild, cached by its sources)"):
+            assets = bundle.bundle_web(tmp, opts.cache_root)
+        measured = stages.measure_model(lm, prompts_for(lm)["examples"], opts.cache_root, rep)
         with rep.stage("render", "pages"):
             ctx = PageContext(
                 out_dir=tmp,
@@ -250,7 +250,7 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
                 trace=first_trace,
                 lens=lens_tops(lm, first_trace),
                 strict=opts.strict,
-                measured=measure_model(lm, prompts_for(lm)["examples"]),
+                measured=measured,
             )
             for key in ("content_dir", "templates_dir"):
                 if getattr(opts, key) is not None:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, default_variant, export, lens, numerics, preopt, q4, shards, sources, trace, verify
+from . import cache, default_variant, export, graph, lens, numerics, preopt, q4, shards, sources, trace, verify
+from .graph import GRAPH, dims_of
 from .report import Reporter
 from .sources import LoadedModel, encode
-
-GRAPH = "model.onnx"
 
 
 def stage_key(lm: LoadedModel, config: dict, modules: list) -> str:
@@ -22,25 +21,15 @@ def stage_key(lm: LoadedModel, config: dict, modules: list) -> str:
     return cache.stage_key(lm.weights_hash, {**config, "model_config": model_config}, [sys.modules[__name__], *modules])
 
 
-def dims_of(config) -> dict[str, int]:
-    return {
-        "layer": config.n_layer,
-        "head": config.n_head,
-        "head_dim": config.n_embd // config.n_head,
-        "embd": config.n_embd,
-        "mlp": config.n_inner or 4 * config.n_embd,
-        "vocab": config.vocab_size,
-        "n_ctx": config.n_positions,
-    }
-
-
 def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path, rep: Reporter) -> dict[str, Path]:
     """{precision: folder holding model.onnx, its shards and shards.json}, from the cache if it can."""
     fp32_proto = None
     out: dict[str, Path] = {}
     for prec in precisions:
         # q4 for every precision: export.py imports it, so its source shapes every variant's code path
-        key = stage_key(lm, {"precision": prec, "opset": export.OPSET}, [trace, export, shards, lens, q4, preopt])
+        key = stage_key(
+            lm, {"precision": prec, "opset": export.OPSET}, [graph, trace, export, shards, lens, q4, preopt]
+        )
 
         def fill(tmp: Path, prec=prec):
             nonlocal fp32_proto
@@ -69,6 +58,7 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path, re
         folder, hit = cache.cached_dir(cache_root, f"onnx-{prec}", key, fill)
         if hit:
             rep.info(f"[green]✓[/] {prec} graph [dim](cached)[/]")
+        rep.detail(f"cache entry {folder}")
         out[prec] = folder
     return out
 
@@ -90,7 +80,9 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
     refs = None
     dims = dims_of(lm.model.config)
     for prec, folder in folders.items():
-        key = stage_key(lm, {"graph": folder.name}, [verify, numerics, preopt, trace, lens, sources, default_variant])
+        key = stage_key(
+            lm, {"graph": folder.name}, [graph, verify, numerics, preopt, trace, lens, sources, default_variant]
+        )
         cached = folder / f"verify-{key}.json"
         if cached.exists():
             reports[prec] = json.loads(cached.read_text())
@@ -108,6 +100,38 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
         cached.write_text(json.dumps(report, indent=1))
         reports[prec] = report
     return reports
+
+
+def measure_model(lm: LoadedModel, prompts: list[str], cache_root: Path, rep: Reporter) -> dict:
+    """The article's measurements of the model (article/modelfacts.py: heads over the reference
+    text, embedding neighbours, the training run), cached like the graphs: the key covers the
+    weights, the prompts, the reference text, the checkpoint's metrics.json and the code."""
+    import hashlib
+
+    from . import train
+    from .article import modelfacts
+
+    def sha(path: Path | None) -> str | None:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else None
+
+    folder = Path(lm.source.ref) if lm.source.kind in ("bundled", "folder") else None
+    config = {
+        "prompts": prompts,
+        "reference": sha(modelfacts.REFERENCE),
+        "metrics": sha(folder / "metrics.json" if folder else None),
+    }
+    key = stage_key(lm, config, [modelfacts, graph, trace, numerics, train])
+
+    def fill(tmp: Path) -> None:
+        with rep.stage("measure", "the model on the reference text (heads, embeddings)"):
+            measured = modelfacts.measure_model(lm, prompts)
+        (tmp / "measured.json").write_text(json.dumps(measured))
+
+    folder_out, hit = cache.cached_dir(cache_root, "measure", key, fill)
+    if hit:
+        rep.info("[green]✓[/] model measurements [dim](cached)[/]")
+    rep.detail(f"cache entry {folder_out}")
+    return json.loads((folder_out / "measured.json").read_text())
 
 
 def top_tokens(tokenizer, logits: np.ndarray, k: int = 10) -> list[dict]:

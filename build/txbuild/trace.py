@@ -14,36 +14,7 @@ import torch
 from torch import nn
 from transformers import GPT2LMHeadModel
 
-# The graph's outputs, in order, with their dimension names (the manifest publishes these).
-# seq = new tokens, past = cached tokens, ctx = past + seq.
-OUTPUTS: dict[str, tuple[str, ...]] = {
-    "logits": ("seq", "vocab"),
-    "present_key": ("layer", "head", "ctx", "head_dim"),
-    "present_value": ("layer", "head", "ctx", "head_dim"),
-    "tok_emb": ("seq", "embd"),
-    "pos_emb": ("seq", "embd"),
-    "embed": ("seq", "embd"),
-    "ln1": ("layer", "seq", "embd"),
-    "q": ("layer", "head", "seq", "head_dim"),
-    "k": ("layer", "head", "seq", "head_dim"),
-    "v": ("layer", "head", "seq", "head_dim"),
-    "attn_scores": ("layer", "head", "seq", "ctx"),  # q·kᵀ/√d, −inf where masked
-    "attn_probs": ("layer", "head", "seq", "ctx"),
-    "head_out": ("layer", "head", "seq", "head_dim"),
-    "attn_out": ("layer", "seq", "embd"),  # after c_proj
-    "resid_mid": ("layer", "seq", "embd"),  # x + attn(ln_1(x))
-    "ln2": ("layer", "seq", "embd"),
-    "mlp_pre": ("layer", "seq", "mlp"),  # c_fc, before GELU
-    "mlp_act": ("layer", "seq", "mlp"),  # after GELU
-    "mlp_out": ("layer", "seq", "embd"),
-    "resid_post": ("layer", "seq", "embd"),
-    "ln_f": ("seq", "embd"),
-}
-INPUTS: dict[str, tuple[str, ...]] = {
-    "input_ids": ("batch", "seq"),
-    "past_key": ("layer", "head", "past", "head_dim"),
-    "past_value": ("layer", "head", "past", "head_dim"),
-}
+from .graph import OUTPUTS
 
 
 class TracedGPT2(nn.Module):

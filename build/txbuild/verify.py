@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .numerics import softmax, top_k
-from .trace import OUTPUTS
+from .graph import OUTPUTS
 
 PROBE_PROMPTS = (
     "Data visualization empowers users to",

@@ -155,7 +155,7 @@ test('the temperature slider is logarithmic over 0.05…5', () => {
 });
 
 test('draw n uses the n-th number of the seed; greedy takes the top token', async () => {
-  const { uniformAt, drawFor } = await import('../../web/src/controller.js');
+  const { uniformAt, drawFor } = await import('../../web/src/gen/draw.js');
   const { seededRandom } = await import('../../web/src/rng.js');
   const rng = seededRandom(7);
   const seq = Array.from({ length: 5 }, () => rng());

@@ -7,7 +7,6 @@ import {
   cacheable,
   withIsolation,
   navigationFallbacks,
-  ISOLATION_HEADERS,
   htmlLinks,
   cssLinks,
   precacheList,
@@ -53,18 +52,31 @@ test('errors, opaque and partial responses are never cached', () => {
   assert.ok(!cacheable(null));
 });
 
-test('responses get COOP/COEP/CORP, keeping status, headers and body', async () => {
+// The values are txbuild.htmlsafe.SECURITY_HEADERS' (build.mjs defines them into sw.js;
+// tests/test_reliability_escape.py checks a built sw.js carries them): any set is applied.
+const HEADERS = {
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Content-Security-Policy': "default-src 'self'",
+  'Referrer-Policy': 'no-referrer',
+};
+
+test('responses get the security headers, keeping status, headers and body', async () => {
   const res = withIsolation(
-    new Response('hello', { status: 201, statusText: 'Made', headers: { 'Content-Type': 'text/plain' } }),
+    new Response('hello', {
+      status: 201,
+      statusText: 'Made',
+      headers: { 'Content-Type': 'text/plain', 'Referrer-Policy': 'unsafe-url' },
+    }),
+    HEADERS,
   );
   assert.equal(res.status, 201);
   assert.equal(res.statusText, 'Made');
   assert.equal(res.headers.get('content-type'), 'text/plain');
-  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) assert.equal(res.headers.get(k), v);
+  for (const [k, v] of Object.entries(HEADERS)) assert.equal(res.headers.get(k), v);
   assert.equal(await res.text(), 'hello');
-  assert.equal(withIsolation(new Response(null, { status: 304 })).status, 304);
+  assert.equal(withIsolation(new Response(null, { status: 304 }), HEADERS).status, 304);
   const opaque = { status: 0 };
-  assert.equal(withIsolation(opaque), opaque);
+  assert.equal(withIsolation(opaque, HEADERS), opaque);
 });
 
 test('an offline navigation falls back to the page without its query, or its folder', () => {

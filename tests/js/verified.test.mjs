@@ -26,7 +26,7 @@ test('a file whose bytes do not match, or with no sha256, is refused', async () 
   await assert.rejects(verifiedBytes('m.onnx', b, undefined), /no sha256/);
 });
 
-import { cacheKey, promisedHash, storable, withIsolation, CSP } from '../../web/src/sw-core.js';
+import { cacheKey, promisedHash, storable } from '../../web/src/sw-core.js';
 
 const SCOPE = 'https://user.github.io/repo/';
 const basic = (body) => {
@@ -55,12 +55,4 @@ test('the service worker stores a model file only when its bytes have the hash i
   assert.equal(await storable(url, basic(bytes.slice(0, 5))), false); // truncated
   assert.equal(await storable(`${SCOPE}model/m/examples/0.bin`, basic(bytes)), true);
   assert.equal(await storable(url, new Response(bytes, { status: 206 })), false);
-});
-
-test('what the worker answers carries the CSP, nosniff and Referrer-Policy', () => {
-  const res = withIsolation(new Response('x', { headers: { 'Content-Type': 'text/html' } }));
-  assert.equal(res.headers.get('Content-Security-Policy'), CSP);
-  assert.equal(res.headers.get('X-Content-Type-Options'), 'nosniff');
-  assert.equal(res.headers.get('Referrer-Policy'), 'no-referrer');
-  assert.match(CSP, /script-src 'self' 'wasm-unsafe-eval'/);
 });

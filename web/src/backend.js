@@ -2,8 +2,6 @@
 // WebAssembly otherwise; ?backend=wasm|webgpu (or the reader's switch) picks among those
 // available. And how many wasm threads: from measurements, not from the core count alone.
 
-export const BACKENDS = ['webgpu', 'wasm'];
-
 // ['webgpu', 'wasm'] when navigator.gpu answers with an adapter, else ['wasm'].
 export async function availableBackends(nav) {
   try {

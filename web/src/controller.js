@@ -10,9 +10,7 @@ import { showExample } from './run/examples.js';
 import { generate, measureCompare } from './gen/loop.js';
 import { wellFormed } from './gen/url-state.js';
 
-export { initialState, listStatus, STATE_KEYS } from './app-state.js';
-export { sameIds } from './ids.js';
-export { uniformAt, drawFor } from './gen/draw.js';
+export { initialState, STATE_KEYS } from './app-state.js';
 
 export function createController({
   store,
@@ -97,6 +95,14 @@ export function createController({
     },
     hover(h) {
       store.set({ hover: h });
+    },
+    // the guided tour (tour/panel.js): the step that is open (null: closed), and what a step
+    // shows (its stage, layer and head; the sampling settings it demonstrates)
+    tour(step) {
+      store.set({ tour: step === null ? null : { step } });
+    },
+    showStep({ sel, gen }) {
+      rt.set(gen ? { sel, gen } : { sel });
     },
     setPrompt(prompt) {
       prompt = wellFormed(prompt); // a lone surrogate breaks every URL write (url-state.js)

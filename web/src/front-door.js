@@ -1,11 +1,10 @@
 // The explainer's first screen, below the prompt box: the overview of the whole model (which
-// opens the stages), its logit attribution feeder and the guided tour; plus the link from the
-// stage views back to the overview. main.js mounts these in its list of views.
+// opens the stages) and the guided tour; plus the link from the stage views back to the
+// overview (the logit attribution they show is the controller's: run/attribution.js). main.js mounts these in its list of views.
 
 import './overview.css';
 import './tour/tour.css';
 import { mount as mountOverview } from '../viz/overview.js';
-import { mount as mountAttribution } from './attribution.js';
 import { mount as mountTour } from './tour/panel.js';
 
 const reduced = (win) => !!win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
@@ -32,13 +31,11 @@ export function mount(app, ctx) {
     if (keyboard) explorer.querySelector('[role="tab"][aria-selected="true"]')?.focus({ preventScroll: true });
   };
   const overview = mountOverview(app, { ...ctx, actions: { ...ctx.actions, openStage } });
-  const attribution = mountAttribution(app, ctx);
   const tour = mountTour(app, { ...ctx, overview });
   return {
     update() {},
     destroy() {
       tour.destroy();
-      attribution.destroy();
       overview.destroy();
     },
   };

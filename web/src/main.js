@@ -113,6 +113,8 @@ async function boot(win) {
       useExample: controller.useExample,
       select: controller.select,
       hover: controller.hover,
+      tour: controller.tour,
+      showStep: controller.showStep,
       nextToken: controller.nextToken,
       generate: controller.generate,
       stop: controller.stop,

@@ -1,8 +1,10 @@
 // Reads site/model/<id>/manifest.json (written by the Python build) into the shape the app
-// uses: URLs resolved against the manifest's own URL and checked to be same-origin, and
-// nothing about the model's shapes or output names assumed beyond what the manifest says.
+// uses: URLs resolved against the manifest's own URL and checked to be same-origin, the model's
+// sizes taken from the manifest, and every output the views read (outputs.js) required by name
+// and dims.
 
 import { sameOriginUrl } from './same-origin.js';
+import { checkOutputs } from './outputs.js';
 
 export const SCHEMA = 2;
 
@@ -125,11 +127,7 @@ export function parseManifest(json, manifestUrl) {
   need(names.length > 0, 'no variants');
   const defaultVariant = field(json, 'default_variant', isText, '');
   need(names.includes(defaultVariant), `default_variant ${defaultVariant} is not among the variants`);
-  const outputs = field(json, 'outputs', isIo(false), '');
-  need(
-    outputs.some((o) => o.name === 'logits'),
-    'no logits output',
-  );
+  const outputs = checkOutputs(field(json, 'outputs', isIo(false), ''));
   const dims = field(json, 'dims', isObject, '');
   for (const k of ['layer', 'head', 'head_dim', 'embd', 'mlp', 'vocab']) field(dims, k, isCount, 'dims.');
   const config = field(json, 'config', isObject, '');

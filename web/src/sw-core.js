@@ -38,40 +38,17 @@ export function cacheable(res) {
   return !!res && res.status === 200 && res.type === 'basic';
 }
 
-// What coi-serviceworker does, for our own origin only: COOP/COEP make the page
-// cross-origin isolated (SharedArrayBuffer, so ORT can use threads) on hosts that cannot
-// send the headers themselves; CORP lets the isolated page load the response.
-export const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
-// The pages' Content-Security-Policy (the same string as txbuild.htmlsafe.CSP, which a test
-// compares), sent as a header too, with nosniff, on what the worker answers.
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
-
-export const SECURITY_HEADERS = {
-  'Content-Security-Policy': CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-};
-
-export function withIsolation(res, ResponseImpl = Response, HeadersImpl = Headers) {
+// `headers`: the site's security headers, txbuild.htmlsafe.SECURITY_HEADERS (COOP/COEP make
+// the page cross-origin isolated, so ORT can use threads, on hosts that cannot send them; CORP
+// lets the isolated page load the response; the CSP, nosniff, no-referrer), which build.mjs
+// hands sw.js as __TXB_HEADERS__.
+export function withIsolation(res, headers, ResponseImpl = Response, HeadersImpl = Headers) {
   if (!res || res.status === 0) return res; // opaque: headers cannot be read or set
-  const headers = new HeadersImpl(res.headers);
-  for (const [k, v] of Object.entries({ ...ISOLATION_HEADERS, ...SECURITY_HEADERS })) headers.set(k, v);
+  const out = new HeadersImpl(res.headers);
+  for (const [k, v] of Object.entries(headers)) out.set(k, v);
   // 204/304 must not carry a body
   const body = res.status === 204 || res.status === 304 ? null : res.body;
-  return new ResponseImpl(body, { status: res.status, statusText: res.statusText, headers });
+  return new ResponseImpl(body, { status: res.status, statusText: res.statusText, headers: out });
 }
 
 // Cache keys to try for a navigation that the network could not serve: the same page

@@ -4,7 +4,7 @@
 //      is web/src/isolation.js); and
 //  (b) keeps the site and the model in the Cache API for offline use (see sw-core.js).
 // Only same-origin GETs inside the scope are handled; everything else goes to the network as
-// if there were no worker. __TXB_SW_SITE__ / __TXB_SW_MODEL__ come from build.mjs.
+// if there were no worker. __TXB_SW_SITE__ / __TXB_SW_MODEL__ / __TXB_HEADERS__ come from build.mjs.
 
 import {
   cacheNames,
@@ -75,7 +75,7 @@ self.addEventListener('fetch', (event) => {
   const kind = classify(req.method, req.url, self.registration.scope);
   if (!kind) return;
   const answer = kind === 'model' ? cacheFirst(event, req) : networkFirst(event, req);
-  event.respondWith(answer.then((res) => withIsolation(res)));
+  event.respondWith(answer.then((res) => withIsolation(res, __TXB_HEADERS__)));
 });
 
 // The page, once its model runs, sends {type: 'keep', page, site: [urls], model: [urls]}: the

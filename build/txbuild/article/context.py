@@ -6,10 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from txbuild import REPO_ROOT
-from txbuild import resources
-
-LANGS = ("en", "ko")  # the first one is the fallback of the language chooser
+from txbuild import LANGS, REPO_ROOT, resources  # noqa: F401  (LANGS: the article's, from the package)
 
 
 def _own(packaged: str, checkout: Path) -> Path:

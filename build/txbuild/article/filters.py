@@ -59,9 +59,6 @@ def token(tok: str) -> Markup:
     return Markup(f'<code class="tok">{html.escape(visible(str(tok)))}</code>')
 
 
-GPT2_SMALL = "GPT-2 small"
-
-
 def versus(gpt2, here, lang: str = "en", unit: str = "") -> str:
     """GPT-2 small's number, then the page model's when it differs; one phrase when they are equal.
 

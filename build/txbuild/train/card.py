@@ -39,17 +39,17 @@ NOT_REPRODUCED = {
 }
 
 
-def reproduce_command(m: dict) -> str:
+def reproduce_command(m: dict, options) -> str:
     """The `txbuild train` command that reruns this schedule exactly (steps, not seconds).
 
-    Every option of `txbuild train` that shapes the weights is written out from the run's
-    config, so a new option needs no edit here (NOT_REPRODUCED lists the ones that don't)."""
-    from .cli import train
-
+    Every option of `txbuild train` (`options`: its click params, which the caller passes, so
+    the card does not import the CLI that writes it) that shapes the weights is written out
+    from the run's config, so a new option needs no edit here (NOT_REPRODUCED lists the ones
+    that don't)."""
     c = m["config"]
     ca = c.get("corpus_args", [])
     parts = [" ".join(shlex.quote(str(a)) for a in ca[i : i + 2]) for i in range(0, len(ca) - 1, 2)]
-    for p in train.params:
+    for p in options:
         if not p.opts[0].startswith("--") or p.name not in c or p.name in NOT_REPRODUCED:
             continue
         value = c[p.name]
@@ -140,8 +140,9 @@ def _environment():
     return env
 
 
-def render(m: dict, folder: Path) -> str:
-    """The card's Markdown: card.md.j2 filled from metrics.json (and the weights' size)."""
+def render(m: dict, folder: Path, options) -> str:
+    """The card's Markdown: card.md.j2 filled from metrics.json (and the weights' size);
+    `options`: the `txbuild train` command's params (for the reproduce command)."""
     from .config import TrainConfig
 
     c, q, corpus = m["config"], m.get("quality", {}), m.get("corpus", {})
@@ -197,7 +198,7 @@ def render(m: dict, folder: Path) -> str:
             prev_token_rows=rows,
             improvement_bar=IMPROVEMENT_BAR,
             prev_token_bar=PREV_TOKEN_BAR,
-            reproduce=reproduce_command(m),
+            reproduce=reproduce_command(m, options),
             quality_corpus=quality_corpus,
             argv=shlex.join(m["argv"]) if m.get("argv") else "",
             diffuse=bool(prev) and prev["score"] <= PREV_TOKEN_BAR,
@@ -208,11 +209,11 @@ def render(m: dict, folder: Path) -> str:
     )
 
 
-def write_card(folder: Path) -> Path:
+def write_card(folder: Path, options) -> Path:
     folder = Path(folder)
     m = json.loads((folder / "metrics.json").read_text())
     path = folder / "README.md"
-    path.write_text(render(m, folder), encoding="utf-8")
+    path.write_text(render(m, folder, options), encoding="utf-8")
     return path
 
 

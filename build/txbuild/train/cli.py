@@ -163,5 +163,5 @@ def train(corpus, tokens, heldout_fraction, corpus_about, card, **opts):
     if card:
         from .card import write_card
 
-        write_card(Path(cfg.output))
+        write_card(Path(cfg.output), train.params)
     return metrics

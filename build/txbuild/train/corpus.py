@@ -3,10 +3,10 @@
 Plain-text files (Project Gutenberg style) become one token stream for training, with
 GPT-2's `<|endoftext|>` (id 50256) between documents, and one held-out text: the last
 `heldout_fraction` of every document, cut at a paragraph break. The held-out text is saved
-as a file (tests/data/heldout.txt) so anyone can re-measure the model on exactly it.
+as a file (build/txbuild/data/heldout.txt) so anyone can re-measure the model on exactly it.
 
     python -m txbuild.train.corpus data/corpus/*.txt --out data/tokens \\
-        --heldout-text tests/data/heldout.txt
+        --heldout-text build/txbuild/data/heldout.txt
 """
 
 from __future__ import annotations

@@ -51,11 +51,31 @@ def evaluate(
 
 
 @torch.no_grad()
+def previous_token_scores(
+    model, ids: np.ndarray, max_windows: int = 64, device: torch.device | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two (L, H) arrays over positions i >= 1 of the first `max_windows` full held-out
+    windows: the mean attention weight on position i-1, and how often i-1 is the key
+    with the largest weight."""
+    ctx = model.config.n_positions
+    windows = [x for x, _ in heldout_windows(ids, ctx) if len(x) == ctx][:max_windows]
+    assert windows, "held-out text shorter than one window"
+    weight, top = 0, 0
+    prev = torch.arange(ctx - 1, device=device)
+    for i in range(0, len(windows), 8):
+        x = torch.from_numpy(np.stack(windows[i : i + 8])).to(device)
+        att = model(input_ids=x, output_attentions=True, use_cache=False).attentions
+        # each (B, H, T, T); the sub-diagonal holds the weight on the previous token
+        weight = weight + torch.stack([a.diagonal(offset=-1, dim1=-2, dim2=-1).sum(dim=(0, 2)) for a in att])  # (L, H)
+        top = top + torch.stack([(a[:, :, 1:].argmax(-1) == prev).sum(dim=(0, 2)) for a in att])  # (L, H)
+    n = len(windows) * (ctx - 1)
+    return (weight / n).float().cpu().numpy(), (top / n).float().cpu().numpy()
+
+
+@torch.no_grad()
 def best_previous_token_head(model, ids: np.ndarray, windows: int, device: torch.device) -> dict:
     """The head with the most attention on the previous token over the first `windows`
     held-out windows (the quality bar's measure, on fewer windows): layer, head, score."""
-    from .quality import previous_token_scores
-
     was_training, impl = model.training, model.config._attn_implementation
     model.eval()
     model.set_attn_implementation("eager")  # the fused kernels return no weights

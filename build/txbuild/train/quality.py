@@ -1,6 +1,6 @@
 """The quality bars of a trained checkpoint, measured on CPU and written into its card.
 
-- held-out cross-entropy (nats/token) on tests/data/heldout.txt vs a unigram model of the
+- held-out cross-entropy (nats/token) on build/txbuild/data/heldout.txt vs a unigram model of the
   training text on the same targets (bar: at least 1.5 nats/token better);
 - the head whose attention, averaged over held-out text, puts most weight on the previous
   token (bar: more than half);
@@ -20,9 +20,9 @@ import torch
 
 from . import IMPROVEMENT_BAR, PREV_TOKEN_BAR
 from .corpus import heldout_ids_from_text, load_tokens, unigram_cross_entropy
-from .evaluate import evaluate, heldout_windows
+from .evaluate import evaluate, previous_token_scores
 
-DEFAULT_HELDOUT = "tests/data/heldout.txt"
+DEFAULT_HELDOUT = "build/txbuild/data/heldout.txt"
 QUICK_TOKENS = 4096
 PROMPTS = [
     "To be, or not to be,",
@@ -57,28 +57,6 @@ def heldout_loss(
         ids = ids[: max_tokens + 1]
     ctx = model.config.n_positions
     return evaluate(model, ids, ctx, torch.device("cpu")), int(len(ids) - 1)
-
-
-@torch.no_grad()
-def previous_token_scores(
-    model, ids: np.ndarray, max_windows: int = 64, device: torch.device | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two (L, H) arrays over positions i >= 1 of the first `max_windows` full held-out
-    windows: the mean attention weight on position i-1, and how often i-1 is the key
-    with the largest weight."""
-    ctx = model.config.n_positions
-    windows = [x for x, _ in heldout_windows(ids, ctx) if len(x) == ctx][:max_windows]
-    assert windows, "held-out text shorter than one window"
-    weight, top = 0, 0
-    prev = torch.arange(ctx - 1, device=device)
-    for i in range(0, len(windows), 8):
-        x = torch.from_numpy(np.stack(windows[i : i + 8])).to(device)
-        att = model(input_ids=x, output_attentions=True, use_cache=False).attentions
-        # each (B, H, T, T); the sub-diagonal holds the weight on the previous token
-        weight = weight + torch.stack([a.diagonal(offset=-1, dim1=-2, dim2=-1).sum(dim=(0, 2)) for a in att])  # (L, H)
-        top = top + torch.stack([(a[:, :, 1:].argmax(-1) == prev).sum(dim=(0, 2)) for a in att])  # (L, H)
-    n = len(windows) * (ctx - 1)
-    return (weight / n).float().cpu().numpy(), (top / n).float().cpu().numpy()
 
 
 @torch.no_grad()
@@ -146,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
 
     from .card import write_card
+    from .cli import train as train_command
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folder")
@@ -171,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     m = json.loads(mpath.read_text())
     m["quality"] = q
     mpath.write_text(json.dumps(m, indent=2) + "\n")
-    write_card(Path(args.folder))
+    write_card(Path(args.folder), train_command.params)
     shown = {k: v for k, v in q.items() if k != "continuations"}
     print(json.dumps(shown, indent=2))
     for c in q["continuations"]:

@@ -31,9 +31,6 @@ const VIEWS = {
   output: [mountOutput],
 };
 
-// re-exported for callers that still read them here
-export { STAGES, stageText, posOf };
-
 export function mount(el, ctx) {
   const { state, t, actions } = ctx;
   const doc = el.ownerDocument;

@@ -4,6 +4,7 @@
 
 import { listStatus } from '../app-state.js';
 import { limits } from '../gen/kv-cache.js';
+import { dlaFor } from './attribution.js';
 
 export const TOP_K = 10;
 export const LOGITS = 'logits';
@@ -23,9 +24,16 @@ export function createSession(store, { mark = () => {}, loadExample = null } = {
     cachedIds: [],
     stopWanted: false,
     // Every write recomputes the list's status; `top` is replaced only when it changes, so
-    // the list does not redraw on every progress tick.
+    // the list does not redraw on every progress tick. A new trace brings its attribution.
     set(patch) {
-      const next = { ...store.get(), ...patch };
+      let next = { ...store.get(), ...patch };
+      if ('trace' in patch && patch.trace !== store.get().trace && !('dla' in patch)) {
+        const dla = dlaFor(rt, next);
+        if (dla !== undefined) {
+          patch = { ...patch, dla };
+          next = { ...next, dla };
+        }
+      }
       const status = listStatus(next);
       store.set(patch.top || status !== next.top.status ? { ...patch, top: { ...next.top, status } } : patch);
     },

@@ -22,7 +22,7 @@ const remember = (win, i) => {
   }
 };
 
-export function mount(host, { state, t, stageIds, overview }) {
+export function mount(host, { state, actions, t, stageIds, overview }) {
   const doc = host.ownerDocument;
   const win = doc.defaultView;
   const el = (tag, cls, text) =>
@@ -59,7 +59,7 @@ export function mount(host, { state, t, stageIds, overview }) {
   sheet.append(count, title, text, nav);
   doc.body.append(sheet);
 
-  const go = (i) => state.set({ tour: i === null ? null : { step: Math.max(0, Math.min(STEPS.length - 1, i)) } });
+  const go = (i) => actions.tour(i === null ? null : Math.max(0, Math.min(STEPS.length - 1, i)));
   const onStart = () => {
     go(remembered(win) ?? 0);
     title.focus();
@@ -146,7 +146,7 @@ export function mount(host, { state, t, stageIds, overview }) {
         cur.layer === patch.sel.layer &&
         cur.head === patch.sel.head &&
         cur.pos === patch.sel.pos;
-      if (!same || patch.gen) queueMicrotask(() => state.set(patch));
+      if (!same || patch.gen) queueMicrotask(() => actions.showStep(patch));
       if (entering) queueMicrotask(() => look(step));
     }
   }
