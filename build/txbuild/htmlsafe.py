@@ -33,8 +33,6 @@ def markdown_text(value) -> Markup:
     return Markup(str(value).translate(_TABLE))
 
 
-
-
 def static_script(templates_dir, name: str, files: dict[str, bytes]) -> str:
     """Add templates/static/<name> to the site's assets under a content-hashed name; its href."""
     import hashlib

@@ -145,7 +145,9 @@ def _toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def new_project(folder: Path, model: str = "bundled", variants: str | None = None, title: str | None = None) -> list[Path]:
+def new_project(
+    folder: Path, model: str = "bundled", variants: str | None = None, title: str | None = None
+) -> list[Path]:
     """Write a project folder; refuses a folder that exists and is not empty."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
