@@ -11,6 +11,8 @@ import numpy as np
 from ..numerics import softmax, top_k, top_p_count
 from .bpe import label, token_labels
 
+ATTENTION_WINDOW = 16  # the attention figures draw a longer prompt's last 16 tokens (viz/attention.py)
+
 
 def prev_token_head(trace: dict) -> tuple[int, int, float]:
     """(layer, head, score): the head that puts most weight on the previous token, averaged over positions 1..T-1."""
@@ -48,13 +50,11 @@ def first_column(trace: dict, layer: int, head: int) -> dict:
     see the first token, so even a head that spreads its weight evenly over what it sees gives the
     first column 1 + 1/2 + … + 1/T of the T rows' total T, and the last column only 1/T. Also
     what one head (1-based) really gives the first and the last column."""
-    from .viz.attention import MAX_T
-
     a = np.asarray(trace["attn_probs"][layer - 1, head - 1], dtype=np.float64)
     T = a.shape[-1]
     return {
         "rows": T,
-        "whole": T <= MAX_T,  # the attention figure shows every row (a longer prompt: its last MAX_T)
+        "whole": T <= ATTENTION_WINDOW,  # the attention figure shows every row
         "even_first": float(sum(1.0 / (i + 1) for i in range(T))),
         "even_last": 1.0 / T if T else 0.0,
         "first": float(a[:, 0].sum()),

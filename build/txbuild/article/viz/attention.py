@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..facts import prev_token_head
+from ..facts import ATTENTION_WINDOW, prev_token_head
 from .common import (
     MASK_PATTERN,
     Drawing,
@@ -31,7 +31,7 @@ from .common import (
     trunc,
 )
 
-MAX_T = 16  # more tokens than this: draw the last MAX_T
+MAX_T = ATTENTION_WINDOW  # more tokens than this: draw the last MAX_T
 
 
 def pick(d: VizData, params: dict) -> tuple[int, int]:
