@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from txbuild import cache, ownership, sources
 from txbuild import serve as serve_mod
 from txbuild.cli import main
-from txbuild.ownership import MARKER, OwnershipError, files_in, recover, swap_into_place, write_marker
+from txbuild.ownership import MARKER, OwnershipError, files_in, write_marker
 from txbuild.report import Reporter
 from txbuild.site import BuildOptions, build_site
 
@@ -94,7 +94,7 @@ def test_a_file_txbuild_wrote_then_the_user_edited_is_kept_and_listed(tmp_path):
     (out / "en" / "index.html").write_text("OLD en")  # same size: only the hash tells
     tmp = fake_site(tmp_path / ".site.tmp", "new", building=True)
     with pytest.raises(OwnershipError, match="en/index.html"):
-        swap_into_place(tmp, out)
+        ownership.swap_into_place(tmp, out)
     assert (out / "en" / "index.html").read_text() == "OLD en"
     with pytest.raises(OwnershipError, match=r"en/index.html \(changed\)"):
         ownership.remove_owned(out, "the site")
@@ -222,11 +222,14 @@ def test_two_builds_on_one_cache_wait_for_each_other(tmp_path, monkeypatch):
 # ---- 3. a kill at any step of the swap leaves a site and the user's files ------------------
 
 
+SWAP_STEPS = ("marker", "move-kept", "out-to-old", "tmp-to-out", "remove-old")
+
+
 class Killed(BaseException):
     """A kill: nothing in the swap catches it."""
 
 
-@pytest.mark.parametrize("step", ownership.SWAP_STEPS)
+@pytest.mark.parametrize("step", SWAP_STEPS)
 def test_a_kill_at_each_step_of_the_swap_is_recovered(step, tmp_path, monkeypatch):
     out = fake_site(tmp_path / "site", "old")
     users = add_users_files(out)
@@ -238,17 +241,18 @@ def test_a_kill_at_each_step_of_the_swap_is_recovered(step, tmp_path, monkeypatc
         if name == step and (step != "move-kept" or seen.count(name) == 2):  # half-way through the moves
             raise Killed(step)
 
+    assert ownership.SWAP_STEPS == SWAP_STEPS
     monkeypatch.setattr(ownership, "STEP_HOOK", hook)
     with pytest.raises(Killed):
-        swap_into_place(tmp, out)
+        ownership.swap_into_place(tmp, out)
     monkeypatch.setattr(ownership, "STEP_HOOK", lambda name: None)
-    recover(out)  # what the next build does first
+    ownership.recover(out)  # what the next build does first
     assert (out / "index.html").read_text() in ("old", "new")
     for rel, text in users.items():
         assert (out / rel).read_text() == text, rel
     assert not tmp.exists() and not (tmp_path / ".site.old").exists()
     assert sorted(ownership.foreign(out)) == [".git/", "CNAME", "notes/"]
-    swap_into_place(fake_site(tmp, "newer", building=True), out)  # and the next swap goes through
+    ownership.swap_into_place(fake_site(tmp, "newer", building=True), out)  # and the next swap goes through
     assert (out / "index.html").read_text() == "newer" and (out / "CNAME").read_text() == "example.org\n"
 
 
@@ -267,7 +271,7 @@ def test_the_next_build_completes_a_swap_killed_between_the_renames(tiny_checkpo
 
     monkeypatch.setattr(ownership, "STEP_HOOK", kill)
     with pytest.raises(Killed):
-        swap_into_place(tmp, out)
+        ownership.swap_into_place(tmp, out)
     monkeypatch.setattr(ownership, "STEP_HOOK", lambda name: None)
     assert not out.exists() and (tmp / ".git" / "HEAD").exists()  # the state a kill -9 leaves
     r = cli("--model", str(tiny_checkpoint), "--out", str(out))
@@ -603,7 +607,7 @@ def test_an_export_inside_a_site_is_refused_both_ways(tmp_path):
     write_marker(exported, ["model.onnx"], kind="export")
     tmp = fake_site(tmp_path / ".site.tmp", "new", building=True)
     with pytest.raises(OwnershipError, match="gpt2/"):
-        swap_into_place(tmp, site)
+        ownership.swap_into_place(tmp, site)
     assert (exported / "model.onnx").read_bytes() == b"graph" and (site / "index.html").read_text() == "old"
 
 
@@ -613,5 +617,5 @@ def test_recovery_refuses_a_build_folder_of_the_users(tmp_path):
     mine.mkdir()
     (mine / "notes.txt").write_text("mine")
     with pytest.raises(OwnershipError, match="refusing"):
-        recover(out)
+        ownership.recover(out)
     assert (mine / "notes.txt").read_text() == "mine"
