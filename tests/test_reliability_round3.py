@@ -219,6 +219,21 @@ def test_two_builds_on_one_cache_wait_for_each_other(tmp_path, monkeypatch):
     assert (root / "examples-abcdef" / "part").read_text() == "x" * 1000
 
 
+def test_an_entry_a_build_is_reading_is_not_cleaned_under_it(tmp_path):
+    """Build A holds its entries (shared lock) until it ends; B's --clean takes each entry's
+    exclusive lock first, so it waits for A instead of deleting the shards A is copying."""
+    root = tmp_path / "cache"
+    with cache.session():
+        folder, _ = cache.cached_dir(root, "examples", "ab12", lambda d: (d / "t").write_text("x"))
+        with cache.entry_lock(root, "examples-ab12", block=False) as free:
+            assert not free  # what clear() would block on
+        assert cache.cached_dir(root, "examples", "ab12", lambda d: pytest.fail("filled twice"))[1]
+    with cache.entry_lock(root, "examples-ab12", block=False) as free:
+        assert free
+    cache.clear(root)
+    assert not folder.exists()
+
+
 # ---- 3. a kill at any step of the swap leaves a site and the user's files ------------------
 
 

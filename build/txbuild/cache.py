@@ -24,6 +24,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
+from .errors import TxbuildError
+
 ENV = "TXBUILD_CACHE"
 # The libraries whose versions change what a stage computes (graphs, quantization, traces).
 TOOLCHAIN = ("torch", "transformers", "onnx", "onnxruntime", "onnxscript", "numpy")
@@ -66,32 +68,61 @@ LOCKS = ".locks"
 COMPLETE = ".complete"
 
 
-@contextmanager
-def entry_lock(root: Path, name: str, block: bool = True):
-    """An exclusive flock per entry (root/.locks/<name>.lock): a second build needing the same
-    entry waits until the first has published it, instead of deleting its half-written folder.
-    Yields False (without the lock) when `block` is False and another process holds it."""
+def _lock(root: Path, name: str, op: int) -> int | None:
+    """An open fd holding flock `op` on root/.locks/<name>.lock; None when LOCK_NB and taken."""
     d = root / LOCKS
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{name}.lock"
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+            fcntl.flock(fd, op)
         except BlockingIOError:
             os.close(fd)
-            yield False
-            return
+            return None
         try:  # `clear` may have removed the file between our open and our lock: lock the new one
             if os.fstat(fd).st_ino == os.stat(path).st_ino:
-                break
+                return fd
         except FileNotFoundError:
             pass
         os.close(fd)
+
+
+@contextmanager
+def entry_lock(root: Path, name: str, block: bool = True):
+    """An exclusive flock per entry (root/.locks/<name>.lock): a second build needing the same
+    entry waits until the first has published it, instead of deleting its half-written folder.
+    Yields False (without the lock) when `block` is False and another process holds it."""
+    fd = _lock(root, name, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
     try:
-        yield True
+        yield fd is not None
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
+
+
+_held: list[int] | None = None  # shared locks on the entries the current build reads
+_held_names: set[str] = set()
+
+
+class CacheError(TxbuildError):
+    """The cache cannot give this build an entry; one line."""
+
+
+@contextmanager
+def session():
+    """For one build: every entry it uses stays share-locked until the build ends, so another
+    build's `--clean` (or its rebuild of a damaged entry) waits instead of deleting the files
+    this build is still copying."""
+    global _held, _held_names
+    outer, _held = (_held, _held_names), []
+    _held_names = set()
+    try:
+        yield
+    finally:
+        for fd in _held:
+            os.close(fd)
+        _held, _held_names = outer
 
 
 def _manifest(folder: Path) -> dict:
@@ -166,7 +197,17 @@ def cached_dir(
     which is then published with its files' sizes and hashes. Concurrent builds wait per entry."""
     name = f"{stage}-{key}"
     final = root / name
-    with entry_lock(root, name):
+    if _held is not None:  # in a build: a valid entry is read under a shared lock, kept
+        fd = _lock(root, name, fcntl.LOCK_SH)
+        if final.is_dir() and check_entry(final) is None:
+            _held.append(fd)
+            _held_names.add(name)
+            return final, True
+        os.close(fd)
+        if name in _held_names:  # this build reads it already: waiting for ourselves would hang
+            raise CacheError(f"cache entry {name} changed while this build was using it; run the build again")
+    fd = _lock(root, name, fcntl.LOCK_EX)
+    try:
         if final.is_dir():
             why = check_entry(final)
             if why is None:
@@ -183,4 +224,11 @@ def cached_dir(
             tmp.rename(final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return final, False
+        return final, False
+    finally:
+        if _held is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # published: keep reading it, let others read it too
+            _held.append(fd)
+            _held_names.add(name)
+        else:
+            os.close(fd)

@@ -160,7 +160,7 @@ def model_files(
 
 def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
     out = expand_out(opts.out).resolve()
-    with build_lock(out), interrupts_raise():
+    with build_lock(out), interrupts_raise(), cache.session():
         for note in recover(out):  # a swap a kill interrupted: completed or rolled back
             rep.warn(note)
         check_replaceable(out)
