@@ -5,6 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from txbuild.ownership import write_marker
 from txbuild import sources
 from txbuild.cli import main
 
@@ -19,7 +20,7 @@ def previous_site(tmp_path):
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("the previous build")
-    (out / ".txbuild-site").write_text("")
+    write_marker(out, ["index.html"])  # a site txbuild wrote (a well-formed marker)
     return out
 
 

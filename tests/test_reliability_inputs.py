@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from conftest import make_checkpoint
+from txbuild.ownership import write_marker
 from txbuild import REPO_ROOT
 from txbuild.article import context as article_context
 from txbuild.errors import TxbuildError
@@ -23,7 +24,7 @@ def previous(tmp_path):
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("the previous build")
-    (out / ".txbuild-site").write_text("")
+    write_marker(out, ["index.html"])  # a site txbuild wrote (a well-formed marker)
     return out
 
 

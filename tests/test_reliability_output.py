@@ -73,7 +73,7 @@ def test_a_rebuild_keeps_a_gh_pages_worktree_and_lists_it(tiny_checkpoint, tmp_p
     for name in (".git/", "CNAME", "en/extra.html"):
         assert name in summary, r.output
     # the marker lists txbuild's own files only, so the next rebuild keeps them again
-    listed = json.loads((out / MARKER).read_text())["files"]
+    listed = [e["path"] for e in json.loads((out / MARKER).read_text())["files"]]
     assert "CNAME" not in listed and "en/index.html" in listed
     assert not (tmp_path / ".site.old").exists() and not (tmp_path / ".site.tmp").exists()
 

@@ -1,13 +1,15 @@
 """The model card `txbuild.json`: what a checkpoint folder says about itself to the page.
 
 docs/model-card.md documents every field (FIELDS below is the same table). `validate_card`
-checks a parsed card before anything expensive runs; every problem is one line naming the file
-and the field (a `ModelError`, exit 1).
+checks a parsed card before anything expensive runs, `validate_metrics` the training record
+(metrics.json) the article reads; every problem is one line naming the file and the field.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
+from numbers import Real
 from pathlib import Path
 
 from .errors import TxbuildError
@@ -152,3 +154,72 @@ def write_train_card(folder: Path) -> Path | None:
     card = card_from_metrics(json.loads(metrics.read_text(encoding="utf-8")), folder)
     path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _type(v) -> str:
+    return "null" if v is None else type(v).__name__
+
+
+def _number(v, nullable: bool = False) -> bool:
+    if v is None:
+        return nullable
+    return isinstance(v, Real) and not isinstance(v, bool)
+
+
+# metrics.json (txbuild train writes it): the fields the article reads, and their types.
+METRIC_NUMBERS = ("steps_done", "tokens_seen", "train_tokens", "epochs_seen", "heldout_tokens", "wall_time_s")
+METRIC_OBJECTS = ("quality", "config", "corpus")
+
+
+def validate_metrics(m, where: str = "metrics.json") -> None:
+    """Raise CardError (one line naming the field) unless `m` is a usable metrics.json."""
+    if not isinstance(m, dict):
+        raise CardError(f"{where}: expected a JSON object, not {_type(m)}")
+    for key in METRIC_NUMBERS:
+        if key in m and not _number(m[key], nullable=True):
+            raise CardError(f"{where}: {key!r} must be a number, not {_type(m[key])}")
+    for key in METRIC_OBJECTS:
+        if key in m and m[key] is not None and not isinstance(m[key], dict):
+            raise CardError(f"{where}: {key!r} must be an object, not {_type(m[key])}")
+    hist = m.get("history", [])
+    if not isinstance(hist, list):
+        raise CardError(f"{where}: 'history' must be a list, not {_type(hist)}")
+    for i, h in enumerate(hist):
+        if not isinstance(h, dict):
+            raise CardError(f"{where}: history[{i}] must be an object, not {_type(h)}")
+        if "step" not in h or not _number(h["step"]):
+            raise CardError(f"{where}: history[{i}].step must be a number")
+        for key in ("heldout_loss", "train_loss"):
+            if key in h and not _number(h[key], nullable=True):
+                raise CardError(f"{where}: history[{i}].{key} must be a number or null, not {_type(h[key])}")
+    q = m.get("quality") or {}
+    for key in ("heldout_loss", "heldout_tokens", "unigram_loss"):
+        if key in q and not _number(q[key], nullable=True):
+            raise CardError(f"{where}: quality.{key} must be a number, not {_type(q[key])}")
+    cfg = m.get("config") or {}
+    for key in ("batch_size", "context", "lr"):
+        if key in cfg and not _number(cfg[key], nullable=True):
+            raise CardError(f"{where}: config.{key} must be a number, not {_type(cfg[key])}")
+    sources = (m.get("corpus") or {}).get("sources")
+    if sources is not None and not isinstance(sources, list):
+        raise CardError(f"{where}: corpus.sources must be a list, not {_type(sources)}")
+
+
+def read_json(path: Path) -> object:
+    """A JSON file, or CardError naming the file (and the line) when it cannot be read."""
+    try:
+        return json.loads(Path(path).read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CardError(f"{path}: not valid UTF-8") from None
+    except json.JSONDecodeError as e:
+        raise CardError(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    except OSError as e:
+        raise CardError(f"{path}: cannot read it ({e.strerror})") from None
+
+
+def check_metrics_file(folder: Path | None) -> None:
+    """metrics.json beside a checkpoint, if there is one, is readable and well-typed."""
+    if folder is None or not (Path(folder) / "metrics.json").exists():
+        return
+    path = Path(folder) / "metrics.json"
+    validate_metrics(read_json(path), str(path))

@@ -241,9 +241,10 @@ def export_cmd(model, verbose, quiet, cache_dir, out, variants):
     from .cache import default_root
     from .sources import load, resolve
 
-    from .ownership import replace_dir
+    from .ownership import expand_out, replace_dir
 
     rep = _reporter(verbose, quiet)
+    out = expand_out(out)
     source = resolve(model)
     for note in source.notes:
         rep.warn(note)
@@ -272,7 +273,15 @@ def verify_cmd(model, verbose, quiet, cache_dir, variants, out):
     from .cache import default_root
     from .sources import load, resolve
 
+    from .errors import UsageError
+    from .ownership import expand_out
+
     rep = _reporter(verbose, quiet)
+    out = expand_out(out)
+    if out.is_dir():  # before the export and the verification, not after them
+        raise UsageError(f"--out {out} is a folder; give the path of the JSON file to write (e.g. {out}/verify.json)")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {out.parent} does not exist")
     lm = load(resolve(model))
     folders = stages.export_variants(lm, list(_variants(variants)), default_root(cache_dir), rep)
     reports = stages.verify_variants(lm, folders, default_root(cache_dir), rep)

@@ -20,8 +20,8 @@ from . import PRECISIONS
 from .manifest import Manifest, Variant
 from .report import Reporter
 from .errors import TxbuildError
-from .ownership import build_lock
-from .ownership import check_replaceable, remove_owned, swap_into_place, write_marker
+from .ownership import MARKER, build_lock  # noqa: F401  (MARKER re-exported)
+from .ownership import check_replaceable, expand_out, interrupts_raise, recover, swap_into_place, write_marker
 from .sources import LoadedModel, load, resolve
 
 GENERIC_PROMPTS = {
@@ -112,6 +112,11 @@ def _place_variants(folders: dict[str, Path], model_dir: Path) -> dict[str, Vari
         _copy(folder / stages.GRAPH, model_dir / prec / stages.GRAPH)
         for s in shard_list:
             _copy(folder / s["name"], model_dir / prec / s["name"])
+            size = (model_dir / prec / s["name"]).stat().st_size
+            if size != s.get("bytes"):  # never ship a shard that does not match the manifest
+                raise BuildError(
+                    f"{prec}: shard {s['name']} has {size} bytes, not {s.get('bytes')}; rebuild with --clean"
+                )
         lens = json.loads((folder / "lens.json").read_text())
         _copy(folder / lens["graph"], model_dir / prec / lens["graph"])
         missing = [sh["name"] for sh in shard_list if not _is_sha256(sh.get("sha256"))]
@@ -189,9 +194,11 @@ def model_files(
 
 
 def build_site(opts: BuildOptions, rep: Reporter) -> BuildResult:
-    out = opts.out.resolve()
-    check_replaceable(out)
-    with build_lock(out):
+    out = expand_out(opts.out).resolve()
+    with build_lock(out), interrupts_raise(), cache.session():
+        for note in recover(out):  # a swap a kill interrupted: completed or rolled back
+            rep.warn(note)
+        check_replaceable(out)
         return _build_site(opts, rep, out)
 
 
@@ -227,7 +234,7 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         )
 
     tmp = out.parent / f".{out.name}.tmp"
-    remove_owned(tmp, "a stale build folder")
+    recover(out)
     try:
         tmp.mkdir(parents=True)
         write_marker(tmp, None)  # still being written: everything in it is txbuild's
@@ -265,9 +272,9 @@ def _build_site(opts: BuildOptions, rep: Reporter, out: Path) -> BuildResult:
         kept = swap_into_place(tmp, out)
     except OSError as e:  # a full disk, a read-only folder: one line, the previous site intact
         raise BuildError(f"cannot write the site ({e.strerror}: {e.filename or out})") from None
-    finally:
+    finally:  # an error, a kill (SIGTERM) or Ctrl-C: the unfinished folder goes, a swap is undone
         try:
-            remove_owned(tmp, "the unfinished build folder")
+            recover(out)
         except TxbuildError as e:
             rep.warn(str(e))
     return BuildResult(

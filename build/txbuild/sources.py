@@ -7,6 +7,7 @@ tokenizer. Every failure is a `ModelError` with one line naming what was tried.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 from dataclasses import dataclass, field
@@ -55,20 +56,34 @@ def hub_offline() -> bool:
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:
-    """Whether huggingface.co answers a TCP connection within `timeout` seconds."""
+    """Whether huggingface.co answers a TCP connection within `timeout` seconds (the name
+    lookup included: it runs in a thread, since getaddrinfo has no timeout of its own)."""
+    import threading
+
     if hub_offline():
         return False
-    try:
-        socket.create_connection(HUB_HOST, timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+    answer: list[bool] = []
+
+    def probe():
+        try:
+            socket.create_connection(HUB_HOST, timeout=timeout).close()
+            answer.append(True)
+        except OSError:
+            answer.append(False)
+
+    t = threading.Thread(target=probe, daemon=True, name="txbuild-hub-probe")
+    t.start()
+    t.join(timeout)
+    return bool(answer and answer[0])
 
 
 def in_hf_cache(repo_id: str) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
-    hit = try_to_load_from_cache(repo_id, "config.json")
+    try:
+        hit = try_to_load_from_cache(repo_id, "config.json")
+    except ValueError:  # not a valid repo id: the hub would refuse it too
+        return False
     return isinstance(hit, str)
 
 
@@ -122,8 +137,6 @@ def _read_card(folder: Path | None) -> dict:
     meta = folder / "txbuild.json"
     if not meta.exists():
         return {}
-    import json
-
     try:
         card = json.loads(meta.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
@@ -143,6 +156,63 @@ def _check_folder(folder: Path) -> None:
     """What a checkpoint folder needs before loading: the weights and the tokenizer files."""
     if not any(all((folder / f).is_file() for f in group) for group in TOKENIZER_FILES):
         raise ModelError(f"{folder} has no tokenizer files (vocab.json and merges.txt, or tokenizer.json)")
+
+
+def _safetensors_shapes(folder: Path) -> dict[str, list[int]] | None:
+    """{tensor name: shape} from the safetensors headers (a few KB read, nothing loaded)."""
+    import json
+    import struct
+
+    files = [folder / "model.safetensors"]
+    index = folder / "model.safetensors.index.json"
+    if index.is_file():
+        try:
+            files = sorted({folder / f for f in json.loads(index.read_text())["weight_map"].values()})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+    shapes: dict[str, list[int]] = {}
+    for f in files:
+        if not f.is_file():
+            return None
+        try:
+            with open(f, "rb") as fh:
+                (n,) = struct.unpack("<Q", fh.read(8))
+                if n > 100 * 2**20:
+                    return None
+                header = json.loads(fh.read(n))
+        except (OSError, ValueError, struct.error):
+            return None  # damaged: from_pretrained names it
+        for name, meta in header.items():
+            if isinstance(meta, dict) and isinstance(meta.get("shape"), list):
+                shapes[name.removeprefix("transformer.")] = meta["shape"]
+    return shapes
+
+
+def check_config(where: str, config, folder: Path | None) -> None:
+    """config.json's sizes are sane and, for a folder, match the weights' shapes: checked
+    before the model is built (an absurd n_embd would allocate for minutes, then fail)."""
+    names = ("n_layer", "n_head", "n_embd", "n_positions", "vocab_size")
+    for k in names:
+        v = getattr(config, k, None)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise ModelError(f"{where}: config.json's {k} must be a positive whole number, not {v!r}")
+    if config.n_embd % config.n_head:
+        raise ModelError(f"{where}: config.json's n_embd {config.n_embd} is not divisible by n_head {config.n_head}")
+    shapes = _safetensors_shapes(folder) if folder is not None else None
+    if shapes is None or "wte.weight" not in shapes:
+        return
+    layers = {int(k.split(".")[1]) for k in shapes if k.startswith("h.") and k.split(".")[1].isdigit()}
+    found = {
+        "vocab_size": shapes["wte.weight"][0],
+        "n_embd": shapes["wte.weight"][-1],
+        "n_positions": (shapes.get("wpe.weight") or [config.n_positions])[0],
+        "n_layer": len(layers) if layers else config.n_layer,
+    }
+    wrong = [f"{k} {getattr(config, k)} vs {v}" for k, v in found.items() if getattr(config, k) != v]
+    if wrong:
+        raise ModelError(
+            f"{where}: the shapes in config.json do not match the weights ({', '.join(wrong)} in the weights)"
+        )
 
 
 def _weights_error(where: str, e: Exception) -> ModelError:
@@ -172,6 +242,12 @@ def load(source: ModelSource) -> LoadedModel:
     kwargs = {}
     if source.kind == "hub" and hub_offline():
         kwargs["local_files_only"] = True
+    elif source.kind == "hub" and not in_hf_cache(where) and not hub_reachable():
+        # a download is needed and the hub does not answer: one line now, not a minutes-long hang
+        raise ModelError(
+            f"cannot load Hugging Face id {where!r}: it is not in the local cache and huggingface.co "
+            "did not answer (offline?); use --model bundled or a checkpoint folder"
+        )
     try:
         config = AutoConfig.from_pretrained(where, **kwargs)
     except (OSError, ValueError) as e:
@@ -185,7 +261,14 @@ def load(source: ModelSource) -> LoadedModel:
     folder = Path(where) if source.kind != "hub" else None
     card_extra = _read_card(folder)  # before the heavy part: a bad txbuild.json fails at once
     if folder is not None:
+        from .card import CardError, check_metrics_file
+
+        try:
+            check_metrics_file(folder)
+        except CardError as e:
+            raise ModelError(e.format_message()) from None
         _check_folder(folder)
+    check_config(where, config, folder)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def export_variants(lm: LoadedModel, precisions: list[str], cache_root: Path, re
                 )
             )
 
-        folder, hit = cache.cached_dir(cache_root, f"onnx-{prec}", key, fill)
+        folder, hit = cache.cached_dir(cache_root, f"onnx-{prec}", key, fill, say=rep.warn)
         if hit:
             rep.info(f"[green]✓[/] {prec} graph [dim](cached)[/]")
         rep.detail(f"cache entry {folder}")
@@ -84,9 +85,11 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
             lm, {"graph": folder.name}, [graph, verify, numerics, preopt, trace, lens, sources, default_variant]
         )
         cached = folder / f"verify-{key}.json"
-        if cached.exists():
+        try:
             reports[prec] = json.loads(cached.read_text())
             continue
+        except (OSError, ValueError):  # not there yet, or damaged: verify again
+            pass
         if refs is None:
             with rep.stage("trace", "PyTorch reference on the probe prompts"):
                 refs = probe_refs(lm)
@@ -97,7 +100,9 @@ def verify_variants(lm: LoadedModel, folders: dict[str, Path], cache_root: Path,
             # measurements for the default-variant rule (default_variant.py), cached with the report
             report["native_init_ms"], sess = default_variant.timed_session(folder / GRAPH)
             report["native_step_ms"] = default_variant.native_step_ms(sess, dims)
-        cached.write_text(json.dumps(report, indent=1))
+        part = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")  # two builds may write it at once
+        part.write_text(json.dumps(report, indent=1))
+        os.replace(part, cached)
         reports[prec] = report
     return reports
 

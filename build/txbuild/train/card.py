@@ -64,6 +64,10 @@ def reproduce_command(m: dict, options) -> str:
         parts.append(f"{p.opts[0]} {shlex.quote(str(value))}")
     dev = m.get("device", "cpu").split()[0]
     parts += [f"--steps {m['steps_planned']}", f"--device {dev}", f"--output {shlex.quote(c['output'])}"]
+    from .config import TrainConfig
+
+    if Path(c["output"]).as_posix().rstrip("/") == TrainConfig().output:
+        parts.append("--force")  # the bundled model's folder is in the repository, not made by a run
     return " \\\n    ".join(["txbuild train", *parts])
 
 

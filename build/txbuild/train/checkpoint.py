@@ -41,7 +41,7 @@ def save_checkpoint(state: dict, cfg: TrainConfig, out: Path, metrics: dict) -> 
             write_tokenizer(out, cfg.context)
         except Exception as e:  # the weights matter more; the tokenizer can be added later
             log(f"warning: could not write the tokenizer files: {e!r}")
-    tmp = out / ".saving"
+    tmp = out / ".txbuild-saving"  # not a name of the user's
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
     out.mkdir(parents=True, exist_ok=True)

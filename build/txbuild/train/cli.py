@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .config import TrainConfig
+from .config import TrainConfig, TrainError
 
 _D = TrainConfig()  # defaults
 
@@ -28,6 +28,52 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
                 raise click.BadParameter(f"no files match {pat!r}", param_hint="--corpus")
             files.update(h for h in hits if h.is_file())
     return sorted(files)
+
+
+OWN = ".txbuild-train"  # in an --output folder txbuild train made
+
+
+def claim_output(output: str | None, force: bool, resume: bool) -> Path:
+    """The checkpoint folder, checked before anything is read or trained: required; `~` expanded;
+    new, empty or made by txbuild train (its OWN file) unless --force or --resume."""
+    if not output:
+        raise TrainError(
+            "give --output/-o DIR, the checkpoint folder to write (a new folder; the bundled model's "
+            "folder only with --force)"
+        )
+    out = Path(output).expanduser()
+    if str(out).startswith("~"):
+        raise TrainError(f"--output {output}: no such user's home folder")
+    if out.exists() and not out.is_dir():
+        raise TrainError(f"--output {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / OWN).is_file() and not (force or resume):
+        names = sorted(p.name for p in out.iterdir())
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        raise TrainError(
+            f"--output {out} holds files txbuild train did not write ({shown}); it would overwrite "
+            "README.md, config.json and the weights: choose a new folder, or pass --force (or --resume)"
+        )
+    return out
+
+
+def mark_output(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / OWN).exists():
+        (out / OWN).write_text("written by txbuild train\n")
+
+
+def check_numbers(opts: dict) -> None:
+    """Sizes and rates that must be positive: one line each, before the corpus is read."""
+    for name in ("layers", "heads", "width", "context", "batch_size", "eval_every", "log_every"):
+        if opts[name] is not None and opts[name] < 1:
+            raise TrainError(f"--{name.replace('_', '-')} must be at least 1, not {opts[name]}")
+    for name in ("steps", "epochs", "time_budget", "stop_after", "threads"):
+        if opts.get(name) is not None and opts[name] <= 0:
+            raise TrainError(f"--{name.replace('_', '-')} must be positive, not {opts[name]}")
+    if opts["lr"] <= 0 or opts["min_lr"] < 0:
+        raise TrainError("--lr must be positive and --min-lr not negative")
+    if opts["width"] % opts["heads"]:
+        raise TrainError(f"--width {opts['width']} must be a multiple of --heads {opts['heads']}")
 
 
 @click.command("train", context_settings={"show_default": True, "max_content_width": 100})
@@ -114,7 +160,14 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", help="cuda trains under bf16 autocast."
 )
 @click.option("--threads", type=int, default=None, help="CPU threads for torch.")
-@click.option("--output", "-o", default=_D.output, help="Checkpoint folder to write.")
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    help="Checkpoint folder to write (required): a new or empty folder, or one an earlier "
+    "`txbuild train` made; another folder only with --force.",
+)
+@click.option("--force", is_flag=True, help="Write into --output even if txbuild train did not make it.")
 @click.option(
     "--state-file", default=None, help="Resume state (default .txbuild/train-state/<output name>.pt; '' for none)."
 )
@@ -126,7 +179,7 @@ def expand_corpus(patterns: tuple[str, ...]) -> list[Path]:
     help="Stop this session after N steps (the schedule stays; --resume continues).",
 )
 @click.option("--card/--no-card", default=True, help="Write the model card README.md.")
-def train(corpus, tokens, heldout_fraction, corpus_about, card, **opts):
+def train(corpus, tokens, heldout_fraction, corpus_about, card, force, **opts):
     """Train a GPT-2 (architecture and tokenizer) from scratch on plain text.
 
     \b
@@ -141,6 +194,14 @@ def train(corpus, tokens, heldout_fraction, corpus_about, card, **opts):
         raise click.UsageError("give either --corpus or --tokens")
     if not (opts["steps"] or opts["epochs"] or opts["time_budget"]):
         raise click.UsageError("give --steps, --epochs or --time-budget")
+    check_numbers(opts)
+    out = claim_output(opts["output"], force=force, resume=opts["resume"])
+    opts["output"] = str(out)
+    if opts["device"] == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise TrainError("--device cuda, but torch sees no GPU here; use --device cpu (or auto)")
     if tokens:
         data = load_tokens(tokens)
         corpus_args = ["--tokens", str(tokens)]
@@ -156,6 +217,7 @@ def train(corpus, tokens, heldout_fraction, corpus_about, card, **opts):
     # `txbuild train ARGS` and `python -m txbuild.train ARGS` record the same command line
     args = sys.argv[2:] if sys.argv[1:2] == ["train"] else sys.argv[1:]
     cfg = TrainConfig(**opts, corpus_args=corpus_args, argv=["txbuild", "train", *args])
+    mark_output(out)
     metrics = run_training(cfg, data)
     from ..card import write_train_card
 

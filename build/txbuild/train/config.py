@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import click
+
+
+class TrainError(click.ClickException):
+    """A user-input check of `txbuild train` failed: one line (`error: ...`), exit 1, no traceback.
+    (Defined here, not on txbuild.errors, so the trainer runs without the rest of txbuild.)"""
+
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(str(message).split("\n")).strip())
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=file is None, file=file)
+
 
 @dataclass
 class TrainConfig:

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 from . import checkpoint
 from .checkpoint import log
-from .config import TrainConfig
+from .config import TrainConfig, TrainError
 from .corpus import Corpus
 from .evaluate import best_previous_token_head, evaluate
 from .model import count_params, make_model, param_groups, pick_device
@@ -75,7 +75,11 @@ class Run:
         self.train_ids = torch.from_numpy(corpus.train_ids.astype(np.int64)).to(self.device)
         self.n_train = self.train_ids.numel()
         self.tokens_per_step = cfg.batch_size * cfg.context
-        assert self.n_train > cfg.context + 1, f"training stream ({self.n_train} tokens) shorter than one window"
+        if self.n_train <= cfg.context + 1:
+            raise TrainError(
+                f"the training text has {self.n_train} tokens, fewer than one window of --context {cfg.context}; "
+                "give more text or a smaller --context"
+            )
         total = planned_steps(cfg.steps, cfg.epochs, self.n_train, self.tokens_per_step)
         assert total is not None or cfg.time_budget, "give --steps, --epochs or --time-budget"
         self.opt = torch.optim.AdamW(

@@ -7,7 +7,7 @@ import math
 
 import torch
 
-from .config import TrainConfig
+from .config import TrainConfig, TrainError
 from .corpus import EOT_ID, VOCAB_SIZE
 
 POSITION_INITS = ("normal", "sinusoidal")
@@ -17,16 +17,18 @@ PROBE_IDS = [7454, 2068, 407, 616, 11, 198, 1870]  # a fixed input whose logits 
 def pick_device(name: str) -> torch.device:
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda":
-        assert torch.cuda.is_available(), "--device cuda, but torch sees no GPU"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise TrainError("--device cuda, but torch sees no GPU here; use --device cpu (or auto)")
     return torch.device(name)
 
 
 def make_model(cfg: TrainConfig):
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    assert cfg.width % cfg.heads == 0, "width must be a multiple of heads"
-    assert cfg.position_init in POSITION_INITS, f"position_init must be one of {POSITION_INITS}"
+    if cfg.width % cfg.heads:
+        raise TrainError(f"--width {cfg.width} must be a multiple of --heads {cfg.heads}")
+    if cfg.position_init not in POSITION_INITS:
+        raise TrainError(f"--position-init must be one of {', '.join(POSITION_INITS)}")
     attn_dropout = cfg.dropout if cfg.attn_dropout is None else cfg.attn_dropout
     config = GPT2Config(
         vocab_size=VOCAB_SIZE,
