@@ -23,7 +23,8 @@ NOT_SHAPING = {
     "txbuild.report",
     "txbuild.errors",
     "txbuild.card",
-}  # errors: exception types only; card: input checks only
+    "txbuild.resources",
+}  # errors: exception types only; card: input checks only; resources: where files are (their bytes are keyed)
 
 
 def test_the_cache_lives_in_the_project_not_next_to_the_package(tmp_path, monkeypatch):

@@ -331,7 +331,7 @@ from txbuild import bundle
 from txbuild.report import Reporter
 from txbuild.site import BuildOptions, build_site
 
-def sigterm_me(tmp):
+def sigterm_me(tmp, *cache):
     (Path(sys.argv[3]) / "reached").write_text("yes")
     os.kill(os.getpid(), signal.SIGTERM)
 

@@ -66,6 +66,8 @@ def validate_card(card, where: str | Path = "txbuild.json") -> dict:
             raise _kind_error(where, key, kind, value)
         if kind == "text":
             if isinstance(value, dict):
+                if not value:
+                    raise CardError(f'{where}: {key!r} is an empty object; give a string or {{"en": ..., "ko": ...}}')
                 for lang, text in value.items():
                     if lang not in LANGS:
                         raise CardError(f"{where}: {key!r} has language {lang!r}; use {' or '.join(LANGS)}")

@@ -110,16 +110,17 @@ class Watcher:
         from .article import render_pages
 
         out = Path(self.pages.out_dir)
-        owned, listed = read_marker(out)
+        marker = read_marker(out)
+        listed = None if marker is None or marker.building else set(marker.files)
         before = set(files_in(out))
         try:
             warnings = render_pages(dataclasses.replace(self.pages, strict=False))
         except Exception as e:  # a bad edit (Markdown, TOML, a template): say so, keep serving
             self.report(f"error: pages not rebuilt: {e}")
             return
-        if owned and listed is not None:  # what this build wrote stays txbuild's
+        if listed is not None:  # what this build wrote stays txbuild's (with the pages' new hashes)
             new = set(files_in(out)) - before - {MARKER}
-            write_marker(out, sorted(set(listed) | new))
+            write_marker(out, sorted(listed | new))
         for w in warnings:
             self.report(f"warning: {w}")
         self.live.bump()
