@@ -11,6 +11,8 @@ import { elem } from '../src/explainer/view.js';
 // more groups than this collapse to the first and last KEEP
 const COLLAPSE_AT = 24;
 const KEEP = 8;
+// characters of a dropped beginning shown (its end)
+const DROPPED_SHOWN = 280;
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
@@ -29,7 +31,13 @@ export function mount(el, { state, t, actions }) {
     shown = {};
     update(state.get());
   });
-  root.append(h, list, more, note);
+  // a prompt past max_tokens: its beginning, greyed, before the chips (the model reads the rest)
+  const dropped = elem(doc, 'p', 'txb-dropped', '', { id: 'tokens-dropped' });
+  const droppedLabel = elem(doc, 'span', 'txb-dropped-label', t('tokens_dropped'));
+  const droppedText = elem(doc, 'span', 'txb-dropped-text');
+  dropped.append(droppedLabel, ' ', droppedText);
+  dropped.hidden = true;
+  root.append(h, dropped, list, more, note);
   el.append(root);
   list.addEventListener('click', (ev) => {
     const chip = ev.target.closest('[data-pos]');
@@ -57,7 +65,11 @@ export function mount(el, { state, t, actions }) {
 
   let shown = {};
   function update(s) {
-    if (s.tokens !== shown.tokens || s.truncated !== shown.truncated) {
+    if (s.tokens !== shown.tokens || s.truncated !== shown.truncated || s.dropped !== shown.dropped) {
+      dropped.hidden = !(s.truncated && s.dropped);
+      // a long one: its end, next to the chips it runs into
+      const d = s.truncated ? (s.dropped ?? '') : '';
+      droppedText.textContent = d.length > DROPPED_SHOWN ? `…${d.slice(-DROPPED_SHOWN)}` : d;
       const groups = groupTokens(s.tokens.map((d) => ({ bytes: d.raw ?? [...new TextEncoder().encode(d.text)] })));
       const long = groups.length > COLLAPSE_AT;
       more.hidden = !long;
