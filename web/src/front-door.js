@@ -7,6 +7,7 @@ import './tour/tour.css';
 import { mount as mountOverview } from '../viz/overview.js';
 import { mount as mountAttribution } from './attribution.js';
 import { mount as mountTour } from './tour/panel.js';
+import { mount as mountScrollers } from './explainer/scrollers.js';
 
 const reduced = (win) => !!win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
@@ -34,9 +35,11 @@ export function mount(app, ctx) {
   const overview = mountOverview(app, { ...ctx, actions: { ...ctx.actions, openStage } });
   const attribution = mountAttribution(app, ctx);
   const tour = mountTour(app, { ...ctx, overview });
+  const scrollers = mountScrollers(doc); // the page's scroll boxes, reachable by keyboard
   return {
     update() {},
     destroy() {
+      scrollers.destroy();
       tour.destroy();
       attribution.destroy();
       overview.destroy();

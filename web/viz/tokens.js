@@ -44,23 +44,27 @@ export function mount(el, { state, t, actions }) {
     if (chip) actions?.select({ pos: Number(chip.dataset.pos) });
   });
 
+  // a list item holding the chip (a list's children stay list items; the button is inside)
   function chip(d, i) {
-    const li = doc.createElement('li');
-    li.className = 'txb-chip';
-    li.classList.toggle('txb-bytes', !!d.bytes);
-    li.classList.toggle('txb-gen', !!d.gen);
-    li.dataset.tokenId = d.id;
-    li.dataset.pos = i;
-    li.tabIndex = -1;
-    li.setAttribute('role', 'button');
+    const item = doc.createElement('li');
+    item.className = 'txb-chip-item';
+    const c = doc.createElement('span');
+    item.append(c);
+    c.className = 'txb-chip';
+    c.classList.toggle('txb-bytes', !!d.bytes);
+    c.classList.toggle('txb-gen', !!d.gen);
+    c.dataset.tokenId = d.id;
+    c.dataset.pos = i;
+    c.tabIndex = -1;
+    c.setAttribute('role', 'button');
     const text = doc.createElement('span');
     text.className = 'txb-chip-text';
     text.textContent = d.bytes ? d.text : visibleText(d.text);
     const id = doc.createElement('span');
     id.className = 'txb-chip-id';
     id.textContent = d.id;
-    li.append(text, id);
-    return li;
+    c.append(text, id);
+    return item;
   }
 
   let shown = {};

@@ -173,7 +173,8 @@ export function mount(host, { state, t, stageIds, overview }) {
     const el = target(step);
     if (!el || sheet.hidden) return;
     const header = doc.querySelector('.site-header');
-    const top = header && win.getComputedStyle(header).position !== 'static' ? header.getBoundingClientRect().bottom : 0;
+    const top =
+      header && win.getComputedStyle(header).position !== 'static' ? header.getBoundingClientRect().bottom : 0;
     const bottom = win.innerHeight - sheet.offsetHeight;
     const r = el.getBoundingClientRect();
     const free = bottom - top;
