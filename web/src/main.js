@@ -210,8 +210,8 @@ function fromUrl(s, search, storedPrompt) {
   };
 }
 
-// Writes the state back into the URL (replaceState, so Back still leaves the page), at most
-// every 300 ms; the generated tokens only once generation has stopped.
+// Writes the state back into the URL (replaceState, so Back still leaves the page): a choice at
+// once, typing at most every 300 ms; the generated tokens only once generation has stopped.
 function syncUrl(win, store, keepPrompt) {
   let timer = null;
   const defaults = { prompt: store.get().manifest.defaultPrompt };
@@ -244,7 +244,9 @@ function syncUrl(win, store, keepPrompt) {
     )
       return;
     clearTimeout(timer);
-    timer = setTimeout(write, 300);
+    // a click (a part, a stage, the tour) shows in the URL at once; typing waits for a pause
+    if (s.prompt === prev.prompt) write();
+    else timer = setTimeout(write, 300);
   });
 }
 
