@@ -15,7 +15,6 @@ Chromium on the shared site.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 import pytest
 
@@ -145,9 +144,7 @@ def test_axe_serious_is_zero_on_every_tour_step_and_ids_are_unique(site, lang, s
             if step < 15:
                 page.click("#tour-next")
         assert len(stages) == 9  # the tour sets every stage
-    lines = sorted(
-        {f"{where}: {v}" for where, vs in bad.items() for v in vs if v.split(":")[0] not in AXE_EXCEPTIONS}
-    )
+    lines = sorted({f"{where}: {v}" for where, vs in bad.items() for v in vs if v.split(":")[0] not in AXE_EXCEPTIONS})
     assert not lines, "\n".join(lines)
     assert not problems, problems
 
@@ -176,7 +173,9 @@ def test_reader_items_on_the_english_page(site):
         for st in STAGES:
             page.click(f"#tab-{st}")
             page.wait_for_selector(f"#stage-{st}:not([hidden])")
-            w = page.evaluate("() => { const f = document.querySelector('.txb-formula'); return [f.scrollWidth, f.clientWidth]; }")
+            w = page.evaluate(
+                "() => { const f = document.querySelector('.txb-formula'); return [f.scrollWidth, f.clientWidth]; }"
+            )
             assert w[0] <= w[1], (st, w)
         # 7: the article's "Softmax and temperature" heading is the only #temperature
         assert page.evaluate("document.querySelectorAll('#temperature').length") <= 1
@@ -230,6 +229,16 @@ def test_reader_items_on_the_korean_page(site):
             "(p) => document.getElementById('prompt').value === p", arg=manifest["examples"][ko]["prompt"]
         )
         page.wait_for_selector("#prompt-lang-note", state="hidden")
+        # 14: on a phone the article's heads figure shows every head, and the attention formula
+        # its mask's definition (its parts wrap instead of scrolling out of view)
+        heads = page.eval_on_selector("#fig-heads .viz", "e => [e.scrollWidth, e.clientWidth]")
+        assert heads[0] <= heads[1] + 1, heads
+        parts = page.eval_on_selector_all(
+            ".math-split",
+            "els => els.flatMap(d => [...d.querySelectorAll('math')].map(m => [m.getBoundingClientRect().right, d.getBoundingClientRect().right, m.textContent]))",
+        )
+        mask = [p for p in parts if "M" in p[2] and "∞" in p[2]]
+        assert mask and all(right <= box + 1 for right, box, _ in mask), parts
         # 6: Hangul in a monospace label is drawn by Pretendard (the site's font), not as boxes:
         # this machine has no CJK font, so without the fallback no face has the glyphs
         page.wait_for_function("() => /[가-힣]/.test(document.querySelector('#overview .ov-chips').textContent)")
