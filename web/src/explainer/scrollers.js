@@ -7,10 +7,13 @@
 const SCROLLERS = '.txb-formula, .txb-heads-grid, .txb-scroll, .txb-livefig, pre, table, .math-display, figure .viz';
 const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
+const SCROLLS = ['auto', 'scroll'];
 export function overflows(e, win) {
-  if (e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1) return false;
+  const x = e.scrollWidth > e.clientWidth + 1;
+  const y = e.scrollHeight > e.clientHeight + 1;
+  if (!x && !y) return false;
   const s = win.getComputedStyle(e);
-  return ['auto', 'scroll'].includes(s.overflowX) || ['auto', 'scroll'].includes(s.overflowY);
+  return (x && SCROLLS.includes(s.overflowX)) || (y && SCROLLS.includes(s.overflowY));
 }
 
 export function scan(doc) {
