@@ -149,7 +149,8 @@ def test_tab_reaches_every_control_in_order(site, lang):
             if f["scroller"]:
                 scrollers.add(f["key"])  # Chromium makes a wide scroll box a stop of its own (to scroll it by keys)
         assert left, "Tab never left the explainer"
-        assert [k for k in got if k not in scrollers] == want
+        # a box that overflows is a stop (Chromium's own, or the tabindex scrollers.js gives it)
+        assert [k for k in got if k not in scrollers] == [k for k in want if k not in scrollers]
         print(
             f"{lang}: {before_prompt} Tab stops before the explainer, {len(got)} inside, up to #prompt {got.index('prompt') + 1 + before_prompt}"
         )

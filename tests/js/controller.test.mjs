@@ -74,12 +74,13 @@ test('example first, live after load; stale input shows loading; cap at max_toke
   assert.equal(s.top.rows[0].text, 'd');
   assert.deepEqual(marks, ['txb:first-prediction']);
 
-  const long = 'abcd'.repeat(manifest.maxTokens / 4 + 1);
+  const long = 'zz' + 'abcd'.repeat(manifest.maxTokens / 4 + 1);
   c.setPrompt(long);
   await tick();
   await tick();
   assert.equal(store.get().truncated, true);
-  assert.deepEqual(store.get().top.ids, tokenizer.encodeText(long).slice(0, manifest.maxTokens));
+  // the last max_tokens: what the model predicts from (the beginning is dropped)
+  assert.deepEqual(store.get().top.ids, tokenizer.encodeText(long).slice(-manifest.maxTokens));
   assert.equal(store.get().top.variant, 'fp32');
 
   c.selectVariant('int8');

@@ -68,6 +68,9 @@ test('timing summary: mean ms, tokens/s and the ratio', () => {
   assert.equal(s.cached.perSecond, 50);
   assert.equal(s.full.n, 2);
   assert.equal(s.ratio, 2);
+  // each step timed both ways: 40/10 and 40/30
+  assert.deepEqual(s.range, [4 / 3, 4]);
+  assert.equal(timingSummary([{ cached: 10, full: 40 }]).range, null);
   assert.equal(timingSummary([]).cached, null);
 });
 

@@ -151,7 +151,11 @@ test('the tour has 12-20 steps, each with words in both languages and a valid st
     for (const step of STEPS) {
       const [title, text] = TEXT[step.id](t, f);
       assert.ok(title && !title.startsWith('tour_'), `${lang} ${step.id} title`);
+      assert.doesNotMatch(title, /\{\w+\}/, `${lang} ${step.id}: an unfilled placeholder in the title`);
       assert.doesNotMatch(text, /\{\w+\}/, `${lang} ${step.id}: an unfilled placeholder`);
+      // before the run's numbers arrive (no trace, no attribution, no logits) too
+      const early = TEXT[step.id](t, facts({ ...s, trace: null, dla: null, next: null, top: { rows: [] } }, t));
+      for (const words of early) assert.doesNotMatch(words, /\{\w+\}/, `${lang} ${step.id}: early: ${words}`);
       const patch = stepPatch(step, f, s, STAGE_IDS);
       assert.equal(STAGE_IDS[patch.sel.stage], step.stage);
       assert.ok(patch.sel.layer >= 0 && patch.sel.layer < 3);

@@ -23,6 +23,7 @@ export function initialState(manifest, variant) {
     ids: null, // null until the tokenizer has loaded
     tokens: ex.ids.map((id, i) => ({ id, text: ex.tokens[i], bytes: false })),
     truncated: false,
+    dropped: '', // the prompt's beginning past max_tokens (the model sees only the last max_tokens)
     tokenCount: null, // tokens of the whole prompt text (before the max_tokens cap)
     promptLength: null, // how many of `ids` are the prompt's (the rest are generated)
     model: { phase: 'idle', loaded: 0, total: manifest.variants[variant].bytes },

@@ -6,6 +6,7 @@ import './overview.css';
 import './tour/tour.css';
 import { mount as mountOverview } from '../viz/overview.js';
 import { mount as mountTour } from './tour/panel.js';
+import { mount as mountScrollers } from './explainer/scrollers.js';
 
 const reduced = (win) => !!win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
@@ -32,9 +33,11 @@ export function mount(app, ctx) {
   };
   const overview = mountOverview(app, { ...ctx, actions: { ...ctx.actions, openStage } });
   const tour = mountTour(app, { ...ctx, overview });
+  const scrollers = mountScrollers(doc); // the page's scroll boxes, reachable by keyboard
   return {
     update() {},
     destroy() {
+      scrollers.destroy();
       tour.destroy();
       overview.destroy();
     },

@@ -230,8 +230,8 @@ function checkUrlPos(store) {
   });
 }
 
-// Writes the state back into the URL (replaceState, so Back still leaves the page), at most
-// every 300 ms; the generated tokens only once generation has stopped.
+// Writes the state back into the URL (replaceState, so Back still leaves the page): a choice at
+// once, typing at most every 300 ms; the generated tokens only once generation has stopped.
 function syncUrl(win, store, keepPrompt) {
   let timer = null;
   const defaults = { prompt: store.get().manifest.defaultPrompt };
@@ -264,7 +264,9 @@ function syncUrl(win, store, keepPrompt) {
     )
       return;
     clearTimeout(timer);
-    timer = setTimeout(write, 300);
+    // a click (a part, a stage, the tour) shows in the URL at once; typing waits for a pause
+    if (s.prompt === prev.prompt) write();
+    else timer = setTimeout(write, 300);
   });
 }
 

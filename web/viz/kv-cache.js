@@ -112,7 +112,13 @@ export function mount(el, { state, t, actions }) {
     table.dataset.cachedMs = sum.cached ? String(sum.cached.ms) : '';
     table.dataset.fullMs = sum.full ? String(sum.full.ms) : '';
     table.dataset.ratio = sum.ratio ? String(sum.ratio) : '';
-    ratio.textContent = sum.ratio ? t('kv_ratio', { x: sum.ratio.toFixed(1) }) : t('kv_ratio_none');
+    // one figure swings from run to run: the range of the runs and why
+    const x = (v) => v.toFixed(1);
+    ratio.textContent = !sum.ratio
+      ? t('kv_ratio_none')
+      : sum.range
+        ? t('kv_ratio_range', { x: x(sum.ratio), lo: x(sum.range[0]), hi: x(sum.range[1]) })
+        : t('kv_ratio', { x: x(sum.ratio) });
   }
   const unsubscribe = state.subscribe(update);
   update(state.get());

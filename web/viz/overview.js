@@ -54,6 +54,12 @@ export function mount(host, { state, t, actions, stageIds }) {
   const inCol = el(doc, 'div', 'ov-col ov-in');
   const tokens = part(byKey.tokens, '', t('ov_tokens'));
   const tokenList = el(doc, 'span', 'ov-chips');
+  // its name is what it shows (the word and the chips: voice control can "click Tokens"); the
+  // count and what it opens are its description
+  const tokensDesc = el(doc, 'span');
+  tokensDesc.id = 'ov-tokens-desc';
+  tokensDesc.hidden = true;
+  tokens.setAttribute('aria-describedby', tokensDesc.id);
   tokens.append(tokenList);
   const embed = part(byKey.embed, 'ov-has-dla', t('ov_embed'));
   inCol.append(tokens, arrow(), embed);
@@ -72,7 +78,8 @@ export function mount(host, { state, t, actions, stageIds }) {
     ]) {
       const row = el(doc, 'div', 'ov-row');
       const ln = part(byKey[`${a}-${l}`], 'ov-small', t('ov_ln'));
-      ln.setAttribute('aria-label', lnLabel);
+      // the accessible name starts with the visible word (voice control: "click LN")
+      ln.setAttribute('aria-label', `${t('ov_ln')} (${lnLabel})`);
       const main = part(byKey[`${mid}-${l}`], 'ov-has-dla', name);
       const add = part(byKey[`${b}-${l}`], 'ov-small', '+');
       add.setAttribute('aria-label', addLabel);
@@ -93,7 +100,7 @@ export function mount(host, { state, t, actions, stageIds }) {
 
   const caption = el(doc, 'p', 'txb-caption ov-caption');
   caption.setAttribute('aria-live', 'polite');
-  root.append(predict, head, flow, caption); // the prediction right under the prompt box
+  root.append(predict, head, flow, caption, tokensDesc); // the prediction right under the prompt box
   host.append(root);
 
   // roving tabindex: the diagram is one Tab stop; arrows, Home and End move inside it
@@ -145,9 +152,9 @@ export function mount(host, { state, t, actions, stageIds }) {
     const pos = s.sel.pos !== null && s.sel.pos < T ? s.sel.pos : Math.max(0, T - 1);
     if (tr !== drawn.tr || pos !== drawn.pos) drawTokens(tr, pos);
     if (tr !== drawn.tr || pos !== drawn.pos) drawLinks(tr, pos);
-    if (s.top !== drawn.top || s.dla !== drawn.dla) drawOut(s);
+    if (s.top !== drawn.top || s.dla !== drawn.dla || s.ids !== drawn.ids) drawOut(s);
     if (s.sel !== drawn.sel) drawActive(s.sel);
-    drawn = { tr, pos, top: s.top, dla: s.dla, sel: s.sel };
+    drawn = { tr, pos, top: s.top, dla: s.dla, sel: s.sel, ids: s.ids };
   }
 
   function drawTokens(tr, pos) {
@@ -156,7 +163,7 @@ export function mount(host, { state, t, actions, stageIds }) {
     tokenList.replaceChildren(
       ...names.map((name, i) => el(doc, 'span', i === pos ? 'ov-chip ov-chip-sel' : 'ov-chip', name)),
     );
-    tokens.setAttribute('aria-label', t('ov_tokens_label', { n: tr?.ids.length ?? 0 }));
+    tokensDesc.textContent = t('ov_tokens_label', { n: tr?.ids.length ?? 0 });
   }
 
   function drawLinks(tr, pos) {
@@ -208,9 +215,13 @@ export function mount(host, { state, t, actions, stageIds }) {
     );
     probList.dataset.status = s.top.status;
     const best = s.top.rows[0];
-    predict.textContent = best
-      ? t('ov_predict', { token: tokenDisplay(best), prob: formatProb(best.prob) })
-      : t('top_loading');
+    // an empty prompt has nothing to compute: say what to do, not "Computing…"
+    const empty = s.ids?.length === 0;
+    predict.textContent = empty
+      ? t('prompt_empty')
+      : best
+        ? t('ov_predict', { token: tokenDisplay(best), prob: formatProb(best.prob) })
+        : t('top_loading');
     const d = s.dla && s.dla.parts && sameIds(s.dla.ids, s.trace?.ids) ? byPart(s.dla) : null;
     const max = d
       ? Math.max(...d.layers.flatMap((x) => [Math.abs(x.attn), Math.abs(x.mlp)]), Math.abs(d.embed), Math.abs(d.bias))
@@ -230,7 +241,11 @@ export function mount(host, { state, t, actions, stageIds }) {
       logits.append(lg);
       caption.textContent = t('ov_dla_caption', { token: tok, total: plain(d.total), logit: plain(s.dla.logit) });
     } else {
-      caption.textContent = s.dla?.kind === 'error' ? t('ov_dla_error', { error: s.dla.error }) : t('ov_dla_pending');
+      caption.textContent = empty
+        ? ''
+        : s.dla?.kind === 'error'
+          ? t('ov_dla_error', { error: s.dla.error })
+          : t('ov_dla_pending');
     }
   }
 

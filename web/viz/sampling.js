@@ -65,7 +65,12 @@ export function mount(el, { state, t, actions }) {
   const pOut = output('top-p-value');
   const seed = input('number', { min: 0, max: 2 ** 32 - 1, step: 1, inputMode: 'numeric' });
   form.append(modes);
-  const tempField = field('temperature', t('sampling_temperature', { min: TEMP_MIN, max: TEMP_MAX }), temp, tempOut);
+  const tempField = field(
+    'sampling-temperature',
+    t('sampling_temperature', { min: TEMP_MIN, max: TEMP_MAX }),
+    temp,
+    tempOut,
+  );
   const kField = field('top-k', t('sampling_k'), k);
   const pField = field('top-p', t('sampling_p'), p, pOut);
   field('seed', t('sampling_seed'), seed);

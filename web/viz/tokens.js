@@ -11,6 +11,8 @@ import { elem } from '../src/explainer/view.js';
 // more groups than this collapse to the first and last KEEP
 const COLLAPSE_AT = 24;
 const KEEP = 8;
+// characters of a dropped beginning shown (its end)
+const DROPPED_SHOWN = 280;
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;
@@ -29,35 +31,49 @@ export function mount(el, { state, t, actions }) {
     shown = {};
     update(state.get());
   });
-  root.append(h, list, more, note);
+  // a prompt past max_tokens: its beginning, greyed, before the chips (the model reads the rest)
+  const dropped = elem(doc, 'p', 'txb-dropped', '', { id: 'tokens-dropped' });
+  const droppedLabel = elem(doc, 'span', 'txb-dropped-label', t('tokens_dropped'));
+  const droppedText = elem(doc, 'span', 'txb-dropped-text');
+  dropped.append(droppedLabel, ' ', droppedText);
+  dropped.hidden = true;
+  root.append(h, dropped, list, more, note);
   el.append(root);
   list.addEventListener('click', (ev) => {
     const chip = ev.target.closest('[data-pos]');
     if (chip) actions?.select({ pos: Number(chip.dataset.pos) });
   });
 
+  // a list item holding the chip (a list's children stay list items; the button is inside)
   function chip(d, i) {
-    const li = doc.createElement('li');
-    li.className = 'txb-chip';
-    li.classList.toggle('txb-bytes', !!d.bytes);
-    li.classList.toggle('txb-gen', !!d.gen);
-    li.dataset.tokenId = d.id;
-    li.dataset.pos = i;
-    li.tabIndex = -1;
-    li.setAttribute('role', 'button');
+    const item = doc.createElement('li');
+    item.className = 'txb-chip-item';
+    const c = doc.createElement('span');
+    item.append(c);
+    c.className = 'txb-chip';
+    c.classList.toggle('txb-bytes', !!d.bytes);
+    c.classList.toggle('txb-gen', !!d.gen);
+    c.dataset.tokenId = d.id;
+    c.dataset.pos = i;
+    c.tabIndex = -1;
+    c.setAttribute('role', 'button');
     const text = doc.createElement('span');
     text.className = 'txb-chip-text';
     text.textContent = d.bytes ? d.text : visibleText(d.text);
     const id = doc.createElement('span');
     id.className = 'txb-chip-id';
     id.textContent = d.id;
-    li.append(text, id);
-    return li;
+    c.append(text, id);
+    return item;
   }
 
   let shown = {};
   function update(s) {
-    if (s.tokens !== shown.tokens || s.truncated !== shown.truncated) {
+    if (s.tokens !== shown.tokens || s.truncated !== shown.truncated || s.dropped !== shown.dropped) {
+      dropped.hidden = !(s.truncated && s.dropped);
+      // a long one: its end, next to the chips it runs into
+      const d = s.truncated ? (s.dropped ?? '') : '';
+      droppedText.textContent = d.length > DROPPED_SHOWN ? `…${d.slice(-DROPPED_SHOWN)}` : d;
       const groups = groupTokens(s.tokens.map((d) => ({ bytes: d.raw ?? [...new TextEncoder().encode(d.text)] })));
       const long = groups.length > COLLAPSE_AT;
       more.hidden = !long;

@@ -64,6 +64,7 @@ function captionText(top, s, t) {
     const ex = s.manifest.examples.find((e) => e.ids.join() === top.ids.join()) || s.manifest.examples[0];
     return t('top_example', { prompt: ex?.prompt ?? '' }); // the example the rows belong to
   }
+  if (s.ids?.length === 0) return t('prompt_empty'); // nothing to compute, not "Computing…"
   if (top.status === 'loading') return t('top_loading');
   if (top.rows.length === 0) return t('prompt_empty');
   return t('top_ready', { variant: top.variant, ms: Math.round(top.ms ?? 0) });

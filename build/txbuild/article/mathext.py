@@ -26,6 +26,27 @@ _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _PERCENT = re.compile(r"(?<!\\)%")
 
 
+def split_qquad(latex: str) -> list[str]:
+    """A display formula's parts separated by a top-level `\\qquad` (outside braces): each
+    becomes a formula of its own, so on a narrow screen they wrap instead of scrolling."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(latex):
+        ch = latex[i]
+        if ch == "\\" and latex.startswith("\\qquad", i) and not latex[i + 6 : i + 7].isalpha():
+            if depth == 0:
+                parts.append(latex[start:i])
+                start = i + 6
+            i += 6
+            continue
+        if ch == "\\":
+            i += 2  # an escaped character (\{, \\) never opens or closes a group
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        i += 1
+    parts.append(latex[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
 def to_mathml(latex: str, display: bool, errors: list[str] | None = None) -> str:
     """LaTeX -> a <math> element. A formula latex2mathml cannot read is kept as code and reported.
     A `%` is a percent sign, never a TeX comment: “≈ {{ p | pct }}” inside `$…$` keeps it."""
@@ -94,7 +115,9 @@ class MathPreprocessor(Preprocessor):
         text = _CODE.sub(keep_code, text)
 
         def block(m: re.Match) -> str:
-            html = '<div class="math-display">' + to_mathml(m.group(1), True, self.errors) + "</div>"
+            parts = split_qquad(m.group(1))
+            cls = "math-display math-split" if len(parts) > 1 else "math-display"
+            html = f'<div class="{cls}">' + "".join(to_mathml(p, True, self.errors) for p in parts) + "</div>"
             # A display formula is its own paragraph (blank lines around the placeholder), indented
             # like the line it starts on, so that it stays inside a list item.
             line_start = text.rfind("\n", 0, m.start()) + 1

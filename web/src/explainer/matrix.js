@@ -77,7 +77,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     }
     const ink = doc.defaultView?.getComputedStyle(fig).color || '#222';
     g.fillStyle = ink;
-    g.font = '11px ui-monospace, Menlo, Consolas, monospace';
+    g.font = "11px ui-monospace, Menlo, Consolas, monospace, 'Pretendard Variable', Pretendard";
     g.textBaseline = 'middle';
     const rowEvery = Math.ceil(11 / ch);
     for (let i = 0; i < spec.rows; i += rowEvery) {

@@ -125,7 +125,12 @@ export function mount(el, ctx) {
   function update(s) {
     if (s.sel !== shown.sel) {
       const st = s.sel.stage;
-      if (shown.sel && shown.sel.stage !== st) tabEls[st].scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+      // the chosen tab comes into the tab strip's view (the strip scrolls sideways; the page stays)
+      if (shown.sel && shown.sel.stage !== st) {
+        const a = tabs.getBoundingClientRect();
+        const b = tabEls[st].getBoundingClientRect();
+        if (b.left < a.left || b.right > a.right) tabs.scrollLeft += b.left - a.left - (a.width - b.width) / 2;
+      }
       tabEls.forEach((tab, i) => {
         tab.setAttribute('aria-selected', String(i === st));
         tab.tabIndex = i === st ? 0 : -1;

@@ -70,5 +70,11 @@ export function timingSummary(steps) {
   };
   const cached = one('cached');
   const full = one('full');
-  return { cached, full, ratio: cached && full ? full.ms / cached.ms : null };
+  // the ratio of each step timed both ways: how far one timing is from another (the machine's
+  // load moves them a lot), [lowest, highest], or null with fewer than two such steps
+  const pairs = steps
+    .filter((s) => Number.isFinite(s.cached) && Number.isFinite(s.full) && s.cached > 0)
+    .map((s) => s.full / s.cached);
+  const range = pairs.length >= 2 ? [Math.min(...pairs), Math.max(...pairs)] : null;
+  return { cached, full, ratio: cached && full ? full.ms / cached.ms : null, range };
 }

@@ -35,6 +35,7 @@ export function mount(host, { state, actions, t, stageIds, overview }) {
   const start = el('button', 'ov-tour-start');
   start.type = 'button';
   start.id = 'tour-start';
+  start.setAttribute('aria-controls', 'tour');
   overview.tools.append(start);
 
   const sheet = el('section', 'tour');
@@ -60,7 +61,9 @@ export function mount(host, { state, actions, t, stageIds, overview }) {
   doc.body.append(sheet);
 
   const go = (i) => actions.tour(i === null ? null : Math.max(0, Math.min(STEPS.length - 1, i)));
+  // the start button opens the tour, and closes it while it is open
   const onStart = () => {
+    if (state.get().tour) return onClose();
     go(remembered(win) ?? 0);
     title.focus();
   };
@@ -76,7 +79,8 @@ export function mount(host, { state, actions, t, stageIds, overview }) {
       e.preventDefault();
       onClose();
     }
-    if (e.target.tagName !== 'BUTTON') return;
+    // ← / → from anywhere in the sheet (the focus lands on its heading when it opens)
+    if (e.altKey || e.ctrlKey || e.metaKey || e.target.closest('input, textarea, select')) return;
     if (e.key === 'ArrowRight' && state.get().tour.step < STEPS.length - 1) {
       e.preventDefault();
       onNext();
@@ -95,13 +99,19 @@ export function mount(host, { state, actions, t, stageIds, overview }) {
   // keep room under the page for the sheet
   const room = () =>
     doc.documentElement.style.setProperty('--tour-h', sheet.hidden ? '0px' : `${sheet.offsetHeight}px`);
-  const ro = win.ResizeObserver ? new win.ResizeObserver(room) : null;
+  const ro = win.ResizeObserver
+    ? new win.ResizeObserver(() => {
+        room();
+        relook();
+      })
+    : null;
   ro?.observe(sheet);
 
   let shown = { step: null, want: '' };
   function update(s) {
     const r = remembered(win);
-    start.textContent = r ? t('tour_resume', { i: r + 1 }) : t('tour_start');
+    start.textContent = s.tour ? t('tour_close_label') : r ? t('tour_resume', { i: r + 1 }) : t('tour_start');
+    start.setAttribute('aria-expanded', String(!!s.tour));
     const step = s.tour ? STEPS[s.tour.step] : null;
     if (!step) {
       if (shown.step !== null) {
@@ -127,6 +137,7 @@ export function mount(host, { state, actions, t, stageIds, overview }) {
       id: step.id,
       layer: step.layer ? String(patch.sel.layer) : '',
       head: step.head ? String(patch.sel.head) : '',
+      look: step.look ?? '',
     });
     prev.disabled = i === 0;
     next.textContent = i === STEPS.length - 1 ? t('tour_done') : `${t('tour_next')} ›`;
@@ -147,21 +158,42 @@ export function mount(host, { state, actions, t, stageIds, overview }) {
         cur.head === patch.sel.head &&
         cur.pos === patch.sel.pos;
       if (!same || patch.gen) queueMicrotask(() => actions.showStep(patch));
-      if (entering) queueMicrotask(() => look(step));
     }
+    if (entering) settling = true;
+    queueMicrotask(relook);
   }
 
-  // bring what the step talks about into the room above the sheet
+  // bring what the step talks about into the room between the sticky header and the sheet:
+  // the whole of it when it fits, else its top. Asked again while the step settles (its
+  // numbers arrive, the sheet grows, the stage below changes height); it scrolls only when
+  // the target is not in view already.
+  const target = (step) =>
+    (step.look && doc.querySelector(step.look)) || doc.querySelector('.ov-part.ov-hl, .ov-block.ov-hl');
   function look(step) {
-    const target = step.look ? doc.querySelector(step.look) : doc.querySelector('.ov-part.ov-hl, .ov-block.ov-hl');
-    if (!target) return;
-    const header = doc.querySelector('.site-header')?.offsetHeight ?? 0;
-    const r = target.getBoundingClientRect();
-    const free = win.innerHeight - sheet.offsetHeight - header;
-    const top = r.top - header - Math.max(8, (free - r.height) / 2);
+    const el = target(step);
+    if (!el || sheet.hidden) return;
+    const header = doc.querySelector('.site-header');
+    const top =
+      header && win.getComputedStyle(header).position !== 'static' ? header.getBoundingClientRect().bottom : 0;
+    const bottom = win.innerHeight - sheet.offsetHeight;
+    const r = el.getBoundingClientRect();
+    const free = bottom - top;
+    if (r.top >= top && r.bottom <= bottom) return;
+    if (r.height > free && r.top >= top && r.top < bottom - 40) return;
+    const want = r.height > free ? r.top - top - 8 : r.top - top - (free - r.height) / 2;
     const reduce = win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-    if (r.top < header || r.bottom > header + free) win.scrollBy({ top, behavior: reduce ? 'auto' : 'smooth' });
+    win.scrollBy({ top: want, behavior: reduce ? 'auto' : 'smooth' });
   }
+  // until the reader scrolls on their own: then the page is theirs
+  let settling = false;
+  const relook = () => {
+    const s = state.get();
+    if (settling && s.tour && !sheet.hidden) look(STEPS[s.tour.step]);
+  };
+  const mine = (e) => {
+    if (!(e.type === 'keydown' && sheet.contains(e.target))) settling = false;
+  };
+  for (const type of ['wheel', 'touchmove', 'keydown']) win.addEventListener(type, mine, { passive: true });
 
   const unsubscribe = state.subscribe(update);
   update(state.get());
@@ -170,6 +202,7 @@ export function mount(host, { state, actions, t, stageIds, overview }) {
     destroy() {
       unsubscribe();
       ro?.disconnect();
+      for (const type of ['wheel', 'touchmove', 'keydown']) win.removeEventListener(type, mine);
       start.remove();
       sheet.remove();
     },

@@ -13,22 +13,22 @@ export const TOUR_TEMPERATURE = 0.5;
 
 // Each step's title and text (spelled out so the strings test sees every key).
 export const TEXT = {
-  predict: (t, f) => [t('tour_predict_title'), t('tour_predict', f)],
-  tokens: (t, f) => [t('tour_tokens_title'), t('tour_tokens', f)],
-  embed: (t, f) => [t('tour_embed_title'), t('tour_embed', f)],
-  blocks: (t, f) => [t('tour_blocks_title'), t('tour_blocks', f)],
-  norm: (t, f) => [t('tour_norm_title'), t('tour_norm', f)],
-  qkv: (t, f) => [t('tour_qkv_title'), t('tour_qkv', f)],
-  attention: (t, f) => [t('tour_attention_title'), t('tour_attention', f)],
-  add: (t, f) => [t('tour_add_title'), t('tour_add', f)],
-  mlp: (t, f) => [t('tour_mlp_title'), t('tour_mlp', f)],
-  dla: (t, f) => [t('tour_dla_title'), t('tour_dla', f)],
-  lnf: (t, f) => [t('tour_lnf_title'), t('tour_lnf', f)],
-  logits: (t, f) => [t('tour_logits_title'), t('tour_logits', f)],
-  probs: (t, f) => [t('tour_probs_title'), t('tour_probs', f)],
-  greedy: (t, f) => [t('tour_greedy_title'), t('tour_greedy', f)],
-  temperature: (t, f) => [t('tour_temperature_title'), t('tour_temperature', f)],
-  kv: (t, f) => [t('tour_kv_title'), t('tour_kv', f)],
+  predict: (t, f) => [t('tour_predict_title', f), t('tour_predict', f)],
+  tokens: (t, f) => [t('tour_tokens_title', f), t('tour_tokens', f)],
+  embed: (t, f) => [t('tour_embed_title', f), t('tour_embed', f)],
+  blocks: (t, f) => [t('tour_blocks_title', f), t('tour_blocks', f)],
+  norm: (t, f) => [t('tour_norm_title', f), t('tour_norm', f)],
+  qkv: (t, f) => [t('tour_qkv_title', f), t('tour_qkv', f)],
+  attention: (t, f) => [t('tour_attention_title', f), t('tour_attention', f)],
+  add: (t, f) => [t('tour_add_title', f), t('tour_add', f)],
+  mlp: (t, f) => [t('tour_mlp_title', f), t('tour_mlp', f)],
+  dla: (t, f) => [t('tour_dla_title', f), t('tour_dla', f)],
+  lnf: (t, f) => [t('tour_lnf_title', f), t('tour_lnf', f)],
+  logits: (t, f) => [t('tour_logits_title', f), t('tour_logits', f)],
+  probs: (t, f) => [t('tour_probs_title', f), t('tour_probs', f)],
+  greedy: (t, f) => [t('tour_greedy_title', f), t('tour_greedy', f)],
+  temperature: (t, f) => [t('tour_temperature_title', f), t('tour_temperature', f)],
+  kv: (t, f) => [t('tour_kv_title', f), t('tour_kv', f)],
 };
 
 const all = (L, part) => Array.from({ length: L }, (_, l) => `${part}-${l}`);

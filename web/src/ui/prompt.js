@@ -4,7 +4,7 @@
 import { elem } from '../explainer/view.js';
 import { isLong } from '../gen/long-prompt.js';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, lang }) {
   const doc = el.ownerDocument;
   const root = elem(doc, 'div', 'txb-input');
   const label = elem(doc, 'label', 'txb-h', t('prompt_label'), { for: 'prompt' });
@@ -15,6 +15,21 @@ export function mount(el, { state, t, actions }) {
   const long = elem(doc, 'p', 'txb-note', t('prompt_link_part'), { id: 'prompt-link-note' });
   long.hidden = !isLong(state.get().prompt);
   root.append(label, box, button, long);
+  // the Korean page opens on the English default: say why, with its Korean example one click away
+  const { manifest } = state.get();
+  const koExample = manifest.examples.findIndex((ex) => ex.lang === 'ko');
+  const english = lang === 'ko' && manifest.examples[manifest.defaultExample]?.lang !== 'ko';
+  const why = english ? elem(doc, 'p', 'txb-prompt-lang', t('prompt_lang_note'), { id: 'prompt-lang-note' }) : null;
+  if (why && koExample >= 0) {
+    const b = elem(doc, 'button', 'txb-link-button', t('prompt_lang_example'), {
+      type: 'button',
+      id: 'prompt-lang-example',
+    });
+    b.addEventListener('click', () => actions.useExample(koExample));
+    why.append(' ', b);
+  }
+  if (why) root.append(why);
+  const showWhy = (s) => why && (why.hidden = s.prompt !== manifest.defaultPrompt);
   el.append(root);
 
   const onInput = () => actions.setPrompt(box.value);
@@ -27,6 +42,7 @@ export function mount(el, { state, t, actions }) {
   let sync = state.get().promptSync;
   const update = (s) => {
     long.hidden = !isLong(s.prompt);
+    showWhy(s);
     if (s.promptSync === sync) return;
     sync = s.promptSync;
     box.value = s.prompt;

@@ -186,10 +186,11 @@ def draw_heads(d: VizData, params: dict) -> Drawing:
     _, start = window(d)
     a_all = np.asarray(d.trace["attn_probs"][layer], dtype=np.float64)[:, start:, start:]
     H, T = a_all.shape[0], a_all.shape[-1]
-    per_row = min(H, 6)
-    thumb = 92.0
+    # four a row, 338 px wide: every head stays in view in a phone's text column (343 px at 375)
+    per_row = min(H, 4)
+    thumb = 72.0
     cell = thumb / max(T, 1)
-    gap = 18.0
+    gap = 14.0
     pid = "__FID__-mask"
     body = [MASK_PATTERN.format(pid=pid)]
     mask = np.triu(np.ones((T, T), dtype=bool), 1)
