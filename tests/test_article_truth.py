@@ -162,7 +162,9 @@ def check_article(pages: dict[str, str], lm, folder: Path | None, card: dict, *,
     size = "same" if same else "smaller" if model["n_params"] < GPT2_SMALL_PARAMS else "larger"
     n_gain, second_rises = temperature_truth(lm)
     relation = reference_relation(folder)
-    metrics = json.loads((folder / "metrics.json").read_text()) if folder and (folder / "metrics.json").exists() else None
+    metrics = (
+        json.loads((folder / "metrics.json").read_text()) if folder and (folder / "metrics.json").exists() else None
+    )
     ratio = prev.max() / uniform
 
     for lang, html in pages.items():
@@ -187,7 +189,7 @@ def check_article(pages: dict[str, str], lm, folder: Path | None, card: dict, *,
             assert not re.search(r"\b(\d+) here, \1 in GPT-2 small", text)
             assert not re.search(r"1,024 × 768 in GPT-2 small, 1,024 × 768 here", text)
         # temperature: the real rule, and rises/falls from the data
-        (gain, temp_text), = spans(html, "claim-temp", "data-gain")
+        ((gain, temp_text),) = spans(html, "claim-temp", "data-gain")
         assert int(gain) == n_gain, (lang, gain, n_gain)
         assert f"{n_gain:,}" in temp_text
         if lang == "en":
@@ -196,7 +198,7 @@ def check_article(pages: dict[str, str], lm, folder: Path | None, card: dict, *,
         else:
             assert ("오릅니다" if second_rises else "떨어집니다") in temp_text
         # the reference text, named for what it is, flagged when the model trained on it
-        (ref, ref_text), = spans(html, "claim-ref", "data-ref")
+        ((ref, ref_text),) = spans(html, "claim-ref", "data-ref")
         assert ref == relation, (lang, ref, relation)
         if lang == "en":
             assert "Shakespeare" in ref_text and "Milton" in ref_text
@@ -206,7 +208,7 @@ def check_article(pages: dict[str, str], lm, folder: Path | None, card: dict, *,
         # "N times what even spreading would give" only when N >= 1.5
         ratios = spans(html, "claim-ratio", "data-ratio")
         if trained and prev.max() <= 0.5:
-            (r, r_text), = ratios
+            ((r, r_text),) = ratios
             assert float(r) == pytest.approx(ratio, abs=2e-3)
             if lang == "en":
                 assert ("times what even spreading would give" in r_text) == (ratio >= 1.5)

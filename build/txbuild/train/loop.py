@@ -7,9 +7,10 @@ kernels). The learning rate warms up linearly, then follows a cosine down to `mi
 lowest held-out loss are the ones saved (checkpoint.py: fp16 safetensors, a normal Hugging
 Face folder).
 
-With a time budget, the loop times its first steps and shortens the schedule (during the
-warm-up, so the cosine it then runs is exactly the one `--steps N` would run) to end inside
-the budget; `N` is recorded for the reproduce command.
+With a time budget, the loop times a few steps on a copy of the model before the first real
+one, then sets the schedule's length and its warm-up so both end inside the budget (the run
+is then exactly the one `--steps N --warmup W` would run); N and W are recorded for the card
+and its reproduce command.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .config import TrainConfig
 from .corpus import Corpus
 from .evaluate import best_previous_token_head, evaluate
 from .model import count_params, make_model, param_groups, pick_device
-from .schedule import lr_at, planned_steps, steps_within_budget
+from .schedule import fit_to_budget, lr_at, planned_steps
 
 
 @dataclass
@@ -43,6 +44,7 @@ class RunState:
     best_state: dict | None = None  # the kept weights (CPU)
     history: list[dict] = field(default_factory=list)  # one entry per evaluation
     trained_s_before: float = 0.0  # training seconds of earlier sessions
+    warmup: int | None = None  # the warm-up a time budget fitted (None: cfg.warmup)
 
 
 @dataclass
@@ -91,6 +93,8 @@ class Run:
         if cfg.resume and self.state_path and self.state_path.exists():
             saved = checkpoint.load_resume(self.state_path, self.model, self.opt, self.gen, self.device)
             self.state = RunState(**saved)
+            if self.state.warmup is not None:  # a fitted schedule goes on as it was fitted
+                cfg.warmup = self.state.warmup
             log(f"resumed from {self.state_path} at step {self.state.step}/{self.state.total_steps}")
 
     def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -187,33 +191,66 @@ class Run:
             ses.last_state = time.time()
 
 
-class BudgetFit:
-    """Times the first steps of a run given --time-budget, then shortens its schedule once."""
+def time_steps(run: Run, n: int = 3) -> float:
+    """Seconds one training step takes, timed on a copy of the model and optimiser (the first
+    step, slow, not counted), so the run itself is the one `--steps N` would run: its weights,
+    optimiser state, batches and random numbers are untouched."""
+    import copy
 
-    def __init__(self, cfg: TrainConfig, step: int):
-        self.at = max(5, min(50, cfg.warmup)) if cfg.time_budget and step == 0 else -1
-        self.start = 10 if self.at > 20 else 1  # skip the first, slow steps when timing
-        self.t_start, self.eval_at_start = 0.0, 0.0
-        self.trimmed = False
-
-    def after_step(self, run: Run, ses: Session) -> None:
-        st, cfg = run.state, run.cfg
-        if self.at < 0 or st.step not in (self.start, self.at):
-            return
-        if run.device.type == "cuda":
+    cfg, dev = run.cfg, run.device
+    rng = torch.get_rng_state()
+    cuda_rng = torch.cuda.get_rng_state(dev) if dev.type == "cuda" else None
+    twin = copy.copy(run)
+    twin.model = copy.deepcopy(run.model)
+    twin.opt = torch.optim.AdamW(param_groups(twin.model, cfg), lr=cfg.lr, betas=(0.9, cfg.beta2))
+    twin.gen = torch.Generator().manual_seed(cfg.seed + 1)
+    twin.model.train()
+    try:
+        for i in range(n + 1):
+            if i == 1:
+                if dev.type == "cuda":
+                    torch.cuda.synchronize()
+                t0 = time.perf_counter()
+            twin.train_step(cfg.lr)
+        if dev.type == "cuda":
             torch.cuda.synchronize()
-        if st.step == self.start:
-            self.t_start, self.eval_at_start = time.time(), ses.eval_total
-        if st.step == self.at and st.step < st.total_steps:
-            per_step = (time.time() - self.t_start - (ses.eval_total - self.eval_at_start)) / (self.at - self.start)
-            left = cfg.time_budget * 0.97 - ses.trained_s(st)
-            total = steps_within_budget(st.step, left, per_step, ses.last_eval, cfg.eval_every)
-            if total < st.total_steps:
-                st.total_steps, self.trimmed = total, True
-                log(
-                    f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, "
-                    f"eval {ses.last_eval:.1f}s -> schedule set to {total} steps"
-                )
+        return (time.perf_counter() - t0) / n
+    finally:
+        torch.set_rng_state(rng)
+        if cuda_rng is not None:
+            torch.cuda.set_rng_state(cuda_rng, dev)
+
+
+def fit_schedule(run: Run, ses: Session) -> dict | None:
+    """With --time-budget on a fresh run: time the steps, then set the schedule's length and its
+    warm-up so both end inside the budget (the first evaluation has run: its time counts too).
+    The fitted numbers replace cfg.steps/cfg.warmup, so the card and its reproduce command state
+    the schedule that ran. Returns what was measured and chosen, for metrics.json."""
+    cfg, st = run.cfg, run.state
+    if not cfg.time_budget or st.step != 0:
+        return None
+    per_step = time_steps(run)
+    planned = None if st.total_steps == 10**9 else st.total_steps
+    left = cfg.time_budget * BUDGET_SHARE - ses.trained_s(st)
+    total, warmup = fit_to_budget(planned, cfg.warmup, left, per_step, ses.last_eval, cfg.eval_every)
+    fitted = {
+        "budget_s": cfg.time_budget,
+        "per_step_s": round(per_step, 4),
+        "eval_s": round(ses.last_eval, 2),
+        "steps": total,
+        "warmup": warmup,
+        "asked_warmup": cfg.warmup,
+        "asked_steps": planned,
+    }
+    st.total_steps, st.warmup, cfg.warmup = total, warmup, warmup
+    log(
+        f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, eval {ses.last_eval:.1f}s "
+        f"-> {total} steps, warm-up {warmup}"
+    )
+    return fitted
+
+
+BUDGET_SHARE = 0.95  # of --time-budget planned for steps and evaluations (saving takes the rest)
 
 
 def train(cfg: TrainConfig, corpus: Corpus) -> dict:
@@ -239,12 +276,12 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
 
     run.model.train()
     ses = Session(start_step=st.step)
-    budget = BudgetFit(cfg, st.step)
-    t_log, tokens_since_log = ses.t0, 0
-    loss_sum, loss_n = torch.zeros((), device=run.device), 0
     stopped_by_budget = False
     if st.step == 0:
         run.evaluate_and_keep(ses)
+    fitted = fit_schedule(run, ses)
+    t_log, tokens_since_log = time.time(), 0
+    loss_sum, loss_n = torch.zeros((), device=run.device), 0
     session_end = st.step + cfg.stop_after if cfg.stop_after else st.total_steps
     while st.step < min(st.total_steps, session_end):
         if cfg.time_budget and ses.trained_s(st) > cfg.time_budget:
@@ -256,7 +293,6 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         loss_n += 1
         st.step += 1
         tokens_since_log += run.tokens_per_step
-        budget.after_step(run, ses)
         if st.step % cfg.log_every == 0 or st.step == st.total_steps:
             now = time.time()
             ses.train_loss = loss_sum.item() / loss_n
@@ -275,7 +311,9 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         run.evaluate_and_keep(ses)
     m = run.metrics(ses, final=True)
     m["stopped_by_time_budget"] = stopped_by_budget
-    m["schedule_trimmed"] = budget.trimmed
+    m["schedule_trimmed"] = bool(fitted)
+    if fitted:
+        m["schedule_fit"] = fitted
     checkpoint.save_checkpoint(st.best_state, cfg, Path(cfg.output), m)
     run.save_resume(ses)
     log(
