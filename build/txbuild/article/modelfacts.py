@@ -245,9 +245,12 @@ def training_run(folder: Path | None) -> dict | None:
         "batch": int(cfg.get("batch_size") or 0),
         "context": int(cfg.get("context") or 0),
         "lr": float(cfg.get("lr") or 0),
-        "heldout_loss": float(q.get("heldout_loss", hist[-1]["heldout"])),
+        "heldout_loss": float(q.get("heldout_loss", m.get("best_heldout_loss_train_eval", hist[-1]["heldout"]))),
         "heldout_tokens": int(q.get("heldout_tokens") or m.get("heldout_tokens") or 0),
-        "unigram_loss": None if q.get("unigram_loss") is None else float(q["unigram_loss"]),
+        # the unigram baseline on the same held-out text as the loss above
+        "unigram_loss": (lambda u: None if u is None else float(u))(
+            q.get("unigram_loss") if "heldout_loss" in q else m.get("unigram_loss")
+        ),
         "first_loss": hist[0]["heldout"],
         "history": hist,
         "wall_time_s": float(m.get("wall_time_s") or 0),

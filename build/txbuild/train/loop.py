@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from . import checkpoint
 from .checkpoint import log
 from .config import TrainConfig
-from .corpus import Corpus
+from .corpus import Corpus, unigram_cross_entropy
 from .evaluate import best_previous_token_head, evaluate
 from .model import count_params, make_model, param_groups, pick_device
 from .schedule import fit_to_budget, lr_at, planned_steps
@@ -136,6 +136,8 @@ class Run:
             "torch": torch.__version__,
             "train_tokens": self.n_train,
             "heldout_tokens": int(len(self.corpus.heldout_ids)),
+            # the baseline the held-out loss must beat: each token at its training-text frequency
+            "unigram_loss": round(unigram_cross_entropy(self.corpus.train_ids, self.corpus.heldout_ids[1:]), 4),
             "corpus": self.corpus.meta,
             "steps_planned": st.total_steps,
             "steps_done": st.step,
