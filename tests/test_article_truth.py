@@ -245,7 +245,7 @@ def check_run(html: str, text: str, lang: str, m: dict) -> None:
     if steps >= warmup:
         assert f"{lr:g}" in lr_text
         if lang == "en":
-            assert f"warmed up over {warmup:,} steps to {lr:g}" in lr_text
+            assert f"warmed up over {warmup:,} step{'' if warmup == 1 else 's'} to {lr:g}" in lr_text
             if m["steps_done"] >= m["steps_planned"]:
                 assert f"to {c['min_lr']:g}" in lr_text
     else:
