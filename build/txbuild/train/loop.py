@@ -193,10 +193,11 @@ class Run:
             ses.last_state = time.time()
 
 
-def time_steps(run: Run, n: int = 3) -> float:
-    """Seconds one training step takes, timed on a copy of the model and optimiser (the first
-    step, slow, not counted), so the run itself is the one `--steps N` would run: its weights,
-    optimiser state, batches and random numbers are untouched."""
+def time_steps(run: Run, n: int = 3, within_s: float = math.inf) -> float:
+    """Seconds one training step takes, timed on a copy of the model and optimiser, so the run
+    itself is the one `--steps N` would run: its weights, optimiser state, batches and random
+    numbers are untouched. Up to `n` steps, fewer once `within_s` seconds are spent (at least
+    one; the first step's start-up cost is counted, which errs on the short side)."""
     import copy
 
     cfg, dev = run.cfg, run.device
@@ -208,15 +209,13 @@ def time_steps(run: Run, n: int = 3) -> float:
     twin.gen = torch.Generator().manual_seed(cfg.seed + 1)
     twin.model.train()
     try:
-        for i in range(n + 1):
-            if i == 1:
-                if dev.type == "cuda":
-                    torch.cuda.synchronize()
-                t0 = time.perf_counter()
+        t0, done = time.perf_counter(), 0
+        while done < n and (done == 0 or time.perf_counter() - t0 < within_s):
             twin.train_step(cfg.lr)
-        if dev.type == "cuda":
-            torch.cuda.synchronize()
-        return (time.perf_counter() - t0) / n
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+            done += 1
+        return (time.perf_counter() - t0) / done
     finally:
         torch.set_rng_state(rng)
         if cuda_rng is not None:
@@ -231,7 +230,7 @@ def fit_schedule(run: Run, ses: Session) -> dict | None:
     cfg, st = run.cfg, run.state
     if not cfg.time_budget or st.step != 0:
         return None
-    per_step = time_steps(run)
+    per_step = time_steps(run, within_s=TIMING_SHARE * cfg.time_budget)
     planned = None if st.total_steps == 10**9 else st.total_steps
     left = cfg.time_budget * BUDGET_SHARE - ses.trained_s(st)
     total, warmup = fit_to_budget(planned, cfg.warmup, left, per_step, ses.last_eval, cfg.eval_every)
@@ -253,6 +252,7 @@ def fit_schedule(run: Run, ses: Session) -> dict | None:
 
 
 BUDGET_SHARE = 0.95  # of --time-budget planned for steps and evaluations (saving takes the rest)
+TIMING_SHARE = 0.03  # of --time-budget the step timing may take (it always times one step)
 
 
 def train(cfg: TrainConfig, corpus: Corpus) -> dict:
