@@ -244,6 +244,7 @@ def fit_schedule(run: Run, ses: Session) -> dict | None:
         "per_step_s": round(per_step, 4),
         "eval_s": round(ses.last_eval, 2),
         "steps": total,
+        "first_steps": total,  # `steps` may change once, at the end of the warm-up
         "warmup": warmup,
         "asked_warmup": cfg.warmup,
         "asked_steps": planned,
@@ -254,6 +255,24 @@ def fit_schedule(run: Run, ses: Session) -> dict | None:
         f"-> {total} steps, warm-up {warmup}"
     )
     return fitted
+
+
+def refit_schedule(run: Run, ses: Session, fitted: dict | None, t1: float, eval_at_1: float) -> None:
+    """At the end of the fitted warm-up, before the cosine begins (so the run stays the one
+    `--steps N --warmup W` runs), set N again from the real steps' time since step 1: the
+    machine may have sped up or slowed down since the timing on the copy."""
+    cfg, st = run.cfg, run.state
+    if not fitted or st.step != cfg.warmup or st.step < 3 or st.step >= st.total_steps:
+        return
+    per_step = (time.time() - t1 - (ses.eval_total - eval_at_1)) / (st.step - 1)
+    left = cfg.time_budget * BUDGET_SHARE - ses.trained_s(st)
+    total = st.step + fit_to_budget(None, 1, left, per_step, ses.last_eval, cfg.eval_every)[0]
+    if fitted["asked_steps"] is not None:
+        total = min(total, fitted["asked_steps"])
+    fitted.update(refit_at=st.step, refit_per_step_s=round(per_step, 4), steps=total)
+    if total != st.total_steps:
+        log(f"time budget: {per_step * 1000:.1f} ms/step over the warm-up -> {total} steps")
+    st.total_steps = total
 
 
 BUDGET_SHARE = 0.95  # of --time-budget planned for steps and evaluations (saving takes the rest)
@@ -287,10 +306,11 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
     if st.step == 0:
         run.evaluate_and_keep(ses)
     fitted = fit_schedule(run, ses)
+    t1, eval_at_1 = time.time(), ses.eval_total
     t_log, tokens_since_log = time.time(), 0
     loss_sum, loss_n = torch.zeros((), device=run.device), 0
-    session_end = st.step + cfg.stop_after if cfg.stop_after else st.total_steps
-    while st.step < min(st.total_steps, session_end):
+    session_end = st.step + cfg.stop_after if cfg.stop_after else math.inf
+    while st.step < min(st.total_steps, session_end):  # total_steps may change once (refit_schedule)
         if cfg.time_budget and ses.trained_s(st) > cfg.time_budget:
             stopped_by_budget = True
             log(f"time budget of {cfg.time_budget:.0f}s reached at step {st.step}")
@@ -300,6 +320,9 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         loss_n += 1
         st.step += 1
         tokens_since_log += run.tokens_per_step
+        if st.step == 1:  # the warm-up's real step time counts from here (refit_schedule)
+            t1, eval_at_1 = time.time(), ses.eval_total
+        refit_schedule(run, ses, fitted, t1, eval_at_1)
         if st.step % cfg.log_every == 0 or st.step == st.total_steps:
             now = time.time()
             ses.train_loss = loss_sum.item() / loss_n
