@@ -25,6 +25,9 @@ NOT_SHAPING = {
     "txbuild.card",
     "txbuild.resources",
 }  # errors: exception types only; card: input checks only; resources: where files are (their bytes are keyed)
+# sources.load asks modelfacts whether the model is trained (card["trained"], card["fit"]): the
+# manifest and the article read that, no cached stage does
+NOT_SHAPING |= {"txbuild.article.modelfacts"}
 
 
 def test_the_cache_lives_in_the_project_not_next_to_the_package(tmp_path, monkeypatch):

@@ -48,7 +48,9 @@ def test_a_card_for_another_corpus_does_not_claim_shakespeare(tmp_path):
     for word in ("Shakespeare", "Milton", "shakespeare", "public domain", "cc0", "bundled default"):
         assert word not in card, word
     assert "license: other" in card and "Licence: **not recorded**" in card
-    assert "1 plain-text files" in card and "Files: fortunes." in card
+    assert "1 plain-text file " in card and "plain-text files" not in card and "Files: fortunes." in card
+    # a corpus under a million tokens is counted, not "0.0 million"
+    assert "about 4,000 tokens of it" in card and "A corpus of 4,000 tokens" in card and "million" not in card
 
 
 def test_the_corpus_describes_itself_in_the_card(tmp_path):

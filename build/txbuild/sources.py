@@ -48,7 +48,8 @@ class LoadedModel:
     model: object  # GPT2LMHeadModel in eval mode, float32
     tokenizer: object  # GPT2TokenizerFast
     weights_hash: str  # sha256 of the float32 state dict, the cache key of every stage
-    card: dict  # what the checkpoint says about itself (trained, description)
+    card: dict  # what the checkpoint says about itself (description, ...); "trained" as the card
+    #             says or as measured, and "fit": how that was decided (modelfacts.judge_trained)
 
 
 def hub_offline() -> bool:
@@ -282,7 +283,11 @@ def load(source: ModelSource) -> LoadedModel:
             f"{model.config.vocab_size}; the tokenizer files do not belong to it"
         )
     model.eval()
-    card = {"trained": True, **card_extra}
+    # Trained or not: the card's word, else measured on the reference text (near ln V: untrained).
+    from .article.modelfacts import judge_trained
+
+    fit = judge_trained(model, tokenizer, card_extra)
+    card = {**card_extra, "trained": fit["trained"], "fit": fit}
     return LoadedModel(source, model, tokenizer, _weights_hash(model), card)
 
 

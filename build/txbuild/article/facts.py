@@ -150,12 +150,25 @@ def compute(
         facts["sampling_bars"] = sampling_bars(facts["n_for_90"], len(order))
         for temp in (0.5, 1.0, 2.0):
             facts[f"p_top1_t{str(temp).replace('.', '_')}"] = float(softmax(z, temp).max())
-        # the runner-up at T = 0.5 vs T = 1: below 1 every token but the top one loses
+        # Lowering T raises p_i where z_i is above the probability-weighted mean logit and lowers
+        # it below (d p_i / d(1/T) = p_i (z_i - sum_j p_j z_j)); from T = 1 to T = 0.5 the data say
+        # which tokens gained. The runner-up can go either way.
+        p05 = softmax(z, 0.5)
+        zbar = float(p @ z)
         second = int(top_k(z, 2)[1]) if len(z) > 1 else 0
+        facts["temp_rule"] = {
+            "mean_logit": zbar,
+            "n_above": int((z > zbar).sum()),
+            "n_gain": int((p05 > p).sum()),
+            "vocab": int(len(z)),
+        }
         facts["second"] = {
             "token": label(second, next((str(t["token"]) for t in top if int(t["id"]) == second), f"#{second}")),
             "p_t1_0": float(p[second]),
-            "p_t0_5": float(softmax(z, 0.5)[second]),
+            "p_t0_5": float(p05[second]),
+            "logit": float(z[second]),
+            "above_mean": bool(z[second] > zbar),
+            "rises": bool(p05[second] > p[second]),
         }
         facts["softmax"] = worked_softmax(z, top)
         if "top1" not in facts:
@@ -172,12 +185,27 @@ def compute(
         facts["shown_in_prompt"] = prompt_head(trace, heads["shown"]["layer"], heads["shown"]["head"])
         facts["prompt_sinks"] = prompt_sinks(trace, heads["sink_bar"])
         facts["first_column"] = first_column(trace, heads["shown"]["layer"], heads["shown"]["head"])
+        # "N times what even spreading would give" only when N is worth the words
+        u = heads["uniform"]
+        facts["prev_ratio"] = heads["best_prev"]["score"] / u if u else None
     facts["neighbours"] = (measured or {}).get("neighbours") or []
     facts["training"] = (measured or {}).get("training")
     facts["uniform_loss"] = float(np.log(model["vocab_size"]))
+    # how the build knows whether the model is trained: the card's word, or a measurement
+    from .modelfacts import UNTRAINED_MARGIN
+
+    fit = {"trained": bool(model.get("trained")), "by": "card", "loss": None, "tokens": 0}
+    fit.update(uniform=facts["uniform_loss"], margin=UNTRAINED_MARGIN)
+    fit.update((measured or {}).get("fit") or {})
+    facts["fit"] = fit
+    facts["reference"] = (measured or {}).get("reference") or "unknown"
+    facts["gpt2"] = gpt2_comparison(model)
     if facts["training"]:
-        facts["training_p"] = float(np.exp(-facts["training"]["heldout_loss"]))
-        facts["training_ppl"] = float(np.exp(facts["training"]["heldout_loss"]))
+        r = facts["training"]
+        facts["training_p"] = float(np.exp(-r["heldout_loss"]))
+        facts["training_ppl"] = float(np.exp(r["heldout_loss"]))
+        # "the loss starts at about the uniform guess" only when it did
+        facts["training_starts_uniform"] = abs(r["first_loss"] - facts["uniform_loss"]) < 0.5
     facts["lens_notice"] = lens_facts(lens, ids, str(example["tokens"][-1]) if example.get("tokens") else "")
 
     if "embed" in trace and "ln1" in trace and T:
@@ -206,6 +234,26 @@ def compute(
         facts["mlp_negative_share"] = float((act < 0).mean())
     facts.update(_korean())
     return facts
+
+
+GPT2_SMALL = {"n_layer": 12, "n_head": 12, "n_embd": 768, "n_ctx": 1024, "vocab_size": 50257, "n_params": 124_439_808}
+
+
+def gpt2_comparison(model: dict) -> dict:
+    """The page model against GPT-2 small: "same" when every size is GPT-2 small's, else
+    "smaller" or "larger" by parameter count ("different" if equal in count, not in shape)."""
+    same = all(int(model.get(k, -1)) == v for k, v in GPT2_SMALL.items())
+    n = int(model.get("n_params", 0))
+    size = (
+        "same"
+        if same
+        else "smaller"
+        if n < GPT2_SMALL["n_params"]
+        else "larger"
+        if n > GPT2_SMALL["n_params"]
+        else "different"
+    )
+    return {"size": size, **{f"same_{k}": int(model.get(k, -1)) == v for k, v in GPT2_SMALL.items()}}
 
 
 KO_SENTENCE = "언어 모델은 다음에 올 토큰을 예측합니다."

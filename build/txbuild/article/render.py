@@ -34,7 +34,7 @@ def _code_spans(s: str) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(s))))
 
 
-def _model_note(model: dict, lang: str, t: dict) -> dict:
+def _model_note(model: dict, lang: str, t: dict, fit: dict | None = None) -> dict:
     desc = model.get("description") or {}
     desc = (desc.get(lang) or desc.get("en") or "") if isinstance(desc, dict) else str(desc)
     kw = dict(
@@ -46,6 +46,10 @@ def _model_note(model: dict, lang: str, t: dict) -> dict:
         description=desc,
     )
     key = "model_note_trained" if model.get("trained") else "model_note_untrained"
+    if not model.get("trained") and (fit or {}).get("by") == "measured":
+        # untrained by measurement, not by the card's word: say what was measured
+        key = "model_note_untrained_measured"
+        kw.update(loss=f"{fit['loss']:.2f}", uniform=f"{fit['uniform']:.2f}", margin=f"{fit['margin']:g}")
     source = model.get("source") or {}
     if isinstance(source, dict):
         ref = source.get("label") or source.get("ref") or source.get("id") or source.get("path") or ""
@@ -176,7 +180,7 @@ def render_pages(ctx: PageContext) -> list[str]:
             notes_placed=any(s["meta"].get("notes") == "before" for s in sections),
             notes_html=Markup(art.notes_html),
             model=model,
-            model_note=_model_note(model, lang, t),
+            model_note=_model_note(model, lang, t, facts["fit"]),
             page_title=front.page_title(model, lang, t),
             about_build=front.about_build(model, lang, t, _model_note(model, lang, t)["source"]),
             example=ctx.example,

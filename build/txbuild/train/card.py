@@ -125,6 +125,15 @@ def card_summary(m: dict, folder: Path) -> dict:
     return out
 
 
+def token_amount(n: int) -> str:
+    """ "1.9 million" from a million on, else the count itself ("48,210"): never "0.0 million"."""
+    return f"{n / 1e6:.1f} million" if n >= 1_000_000 else f"{n:,}"
+
+
+def files_phrase(n: int) -> str:
+    return f"{n:,} plain-text file" + ("" if n == 1 else "s")
+
+
 def _fmt_time(s: float) -> str:
     m, s = divmod(int(round(s)), 60)
     return f"{m} min {s:02d} s" if m else f"{s} s"
@@ -141,6 +150,8 @@ def _environment():
     )
     env.filters["thousands"] = lambda n: f"{n:,.0f}" if isinstance(n, float) else f"{n:,}"
     env.filters["g"] = lambda x: f"{x:g}"
+    # "1 step", "200 steps": a count and its noun
+    env.filters["count"] = lambda n, noun: f"{n:,} {noun}" + ("" if n == 1 else "s")
     return env
 
 
@@ -191,7 +202,9 @@ def render(m: dict, folder: Path, options) -> str:
             name=folder.name,
             bundled=Path(c["output"]).as_posix().rstrip("/") == TrainConfig().output,
             sources=sources,
-            million=f"{m['train_tokens'] / 1e6:.1f}",
+            amount=token_amount(m["train_tokens"]),
+            n_files=files_phrase(len(sources)),
+            fit=m.get("schedule_fit"),
             file_names=", ".join(
                 s["file"].removesuffix(".txt").removesuffix("_gut").replace("_", " ") for s in sources
             ),

@@ -7,9 +7,10 @@ kernels). The learning rate warms up linearly, then follows a cosine down to `mi
 lowest held-out loss are the ones saved (checkpoint.py: fp16 safetensors, a normal Hugging
 Face folder).
 
-With a time budget, the loop times its first steps and shortens the schedule (during the
-warm-up, so the cosine it then runs is exactly the one `--steps N` would run) to end inside
-the budget; `N` is recorded for the reproduce command.
+With a time budget, the loop times a few steps on a copy of the model before the first real
+one, then sets the schedule's length and its warm-up so both end inside the budget (the run
+is then exactly the one `--steps N --warmup W` would run); N and W are recorded for the card
+and its reproduce command.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ import torch.nn.functional as F
 from . import checkpoint
 from .checkpoint import log
 from .config import TrainConfig, TrainError
-from .corpus import Corpus
+from .corpus import Corpus, unigram_cross_entropy
 from .evaluate import best_previous_token_head, evaluate
 from .model import count_params, make_model, param_groups, pick_device
-from .schedule import lr_at, planned_steps, steps_within_budget
+from .schedule import fit_to_budget, lr_at, planned_steps
 
 
 @dataclass
@@ -43,6 +44,7 @@ class RunState:
     best_state: dict | None = None  # the kept weights (CPU)
     history: list[dict] = field(default_factory=list)  # one entry per evaluation
     trained_s_before: float = 0.0  # training seconds of earlier sessions
+    warmup: int | None = None  # the warm-up a time budget fitted (None: cfg.warmup)
 
 
 @dataclass
@@ -95,6 +97,8 @@ class Run:
         if cfg.resume and self.state_path and self.state_path.exists():
             saved = checkpoint.load_resume(self.state_path, self.model, self.opt, self.gen, self.device)
             self.state = RunState(**saved)
+            if self.state.warmup is not None:  # a fitted schedule goes on as it was fitted
+                cfg.warmup = self.state.warmup
             log(f"resumed from {self.state_path} at step {self.state.step}/{self.state.total_steps}")
 
     def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -136,6 +140,8 @@ class Run:
             "torch": torch.__version__,
             "train_tokens": self.n_train,
             "heldout_tokens": int(len(self.corpus.heldout_ids)),
+            # the baseline the held-out loss must beat: each token at its training-text frequency
+            "unigram_loss": round(unigram_cross_entropy(self.corpus.train_ids, self.corpus.heldout_ids[1:]), 4),
             "corpus": self.corpus.meta,
             "steps_planned": st.total_steps,
             "steps_done": st.step,
@@ -191,33 +197,90 @@ class Run:
             ses.last_state = time.time()
 
 
-class BudgetFit:
-    """Times the first steps of a run given --time-budget, then shortens its schedule once."""
+def time_steps(run: Run, n: int = 3, within_s: float = math.inf) -> float:
+    """Seconds one training step takes, timed on a copy of the model and optimiser, so the run
+    itself is the one `--steps N` would run: its weights, optimiser state, batches and random
+    numbers are untouched. One step first, not counted (its start-up cost, the optimiser's
+    state and the thread pool, can be twice a step's), then up to `n` timed steps, fewer once
+    `within_s` seconds are spent (at least one)."""
+    import copy
 
-    def __init__(self, cfg: TrainConfig, step: int):
-        self.at = max(5, min(50, cfg.warmup)) if cfg.time_budget and step == 0 else -1
-        self.start = 10 if self.at > 20 else 1  # skip the first, slow steps when timing
-        self.t_start, self.eval_at_start = 0.0, 0.0
-        self.trimmed = False
-
-    def after_step(self, run: Run, ses: Session) -> None:
-        st, cfg = run.state, run.cfg
-        if self.at < 0 or st.step not in (self.start, self.at):
-            return
-        if run.device.type == "cuda":
+    cfg, dev = run.cfg, run.device
+    rng = torch.get_rng_state()
+    cuda_rng = torch.cuda.get_rng_state(dev) if dev.type == "cuda" else None
+    twin = copy.copy(run)
+    twin.model = copy.deepcopy(run.model)
+    twin.opt = torch.optim.AdamW(param_groups(twin.model, cfg), lr=cfg.lr, betas=(0.9, cfg.beta2))
+    twin.gen = torch.Generator().manual_seed(cfg.seed + 1)
+    twin.model.train()
+    try:
+        start = time.perf_counter()
+        twin.train_step(cfg.lr)  # not timed
+        if dev.type == "cuda":
             torch.cuda.synchronize()
-        if st.step == self.start:
-            self.t_start, self.eval_at_start = time.time(), ses.eval_total
-        if st.step == self.at and st.step < st.total_steps:
-            per_step = (time.time() - self.t_start - (ses.eval_total - self.eval_at_start)) / (self.at - self.start)
-            left = cfg.time_budget * 0.97 - ses.trained_s(st)
-            total = steps_within_budget(st.step, left, per_step, ses.last_eval, cfg.eval_every)
-            if total < st.total_steps:
-                st.total_steps, self.trimmed = total, True
-                log(
-                    f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, "
-                    f"eval {ses.last_eval:.1f}s -> schedule set to {total} steps"
-                )
+        t0, done = time.perf_counter(), 0
+        while done < n and (done == 0 or time.perf_counter() - start < within_s):
+            twin.train_step(cfg.lr)
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+            done += 1
+        return (time.perf_counter() - t0) / done
+    finally:
+        torch.set_rng_state(rng)
+        if cuda_rng is not None:
+            torch.cuda.set_rng_state(cuda_rng, dev)
+
+
+def fit_schedule(run: Run, ses: Session) -> dict | None:
+    """With --time-budget on a fresh run: time the steps, then set the schedule's length and its
+    warm-up so both end inside the budget (the first evaluation has run: its time counts too).
+    The fitted numbers replace cfg.steps/cfg.warmup, so the card and its reproduce command state
+    the schedule that ran. Returns what was measured and chosen, for metrics.json."""
+    cfg, st = run.cfg, run.state
+    if not cfg.time_budget or st.step != 0:
+        return None
+    per_step = time_steps(run, within_s=TIMING_SHARE * cfg.time_budget)
+    planned = None if st.total_steps == 10**9 else st.total_steps
+    left = cfg.time_budget * BUDGET_SHARE - ses.trained_s(st)
+    total, warmup = fit_to_budget(planned, cfg.warmup, left, per_step, ses.last_eval, cfg.eval_every)
+    fitted = {
+        "budget_s": cfg.time_budget,
+        "per_step_s": round(per_step, 4),
+        "eval_s": round(ses.last_eval, 2),
+        "steps": total,
+        "first_steps": total,  # `steps` may change once, at the end of the warm-up
+        "warmup": warmup,
+        "asked_warmup": cfg.warmup,
+        "asked_steps": planned,
+    }
+    st.total_steps, st.warmup, cfg.warmup = total, warmup, warmup
+    log(
+        f"time budget {cfg.time_budget:.0f}s: {per_step * 1000:.1f} ms/step, eval {ses.last_eval:.1f}s "
+        f"-> {total} steps, warm-up {warmup}"
+    )
+    return fitted
+
+
+def refit_schedule(run: Run, ses: Session, fitted: dict | None, t1: float, eval_at_1: float) -> None:
+    """At the end of the fitted warm-up, before the cosine begins (so the run stays the one
+    `--steps N --warmup W` runs), set N again from the real steps' time since step 1: the
+    machine may have sped up or slowed down since the timing on the copy."""
+    cfg, st = run.cfg, run.state
+    if not fitted or st.step != cfg.warmup or st.step < 3 or st.step >= st.total_steps:
+        return
+    per_step = (time.time() - t1 - (ses.eval_total - eval_at_1)) / (st.step - 1)
+    left = cfg.time_budget * BUDGET_SHARE - ses.trained_s(st)
+    total = st.step + fit_to_budget(None, 1, left, per_step, ses.last_eval, cfg.eval_every)[0]
+    if fitted["asked_steps"] is not None:
+        total = min(total, fitted["asked_steps"])
+    fitted.update(refit_at=st.step, refit_per_step_s=round(per_step, 4), steps=total)
+    if total != st.total_steps:
+        log(f"time budget: {per_step * 1000:.1f} ms/step over the warm-up -> {total} steps")
+    st.total_steps = total
+
+
+BUDGET_SHARE = 0.95  # of --time-budget planned for steps and evaluations (saving takes the rest)
+TIMING_SHARE = 0.03  # of --time-budget the step timing may take (it always times one step)
 
 
 def train(cfg: TrainConfig, corpus: Corpus) -> dict:
@@ -243,14 +306,15 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
 
     run.model.train()
     ses = Session(start_step=st.step)
-    budget = BudgetFit(cfg, st.step)
-    t_log, tokens_since_log = ses.t0, 0
-    loss_sum, loss_n = torch.zeros((), device=run.device), 0
     stopped_by_budget = False
     if st.step == 0:
         run.evaluate_and_keep(ses)
-    session_end = st.step + cfg.stop_after if cfg.stop_after else st.total_steps
-    while st.step < min(st.total_steps, session_end):
+    fitted = fit_schedule(run, ses)
+    t1, eval_at_1 = time.time(), ses.eval_total
+    t_log, tokens_since_log = time.time(), 0
+    loss_sum, loss_n = torch.zeros((), device=run.device), 0
+    session_end = st.step + cfg.stop_after if cfg.stop_after else math.inf
+    while st.step < min(st.total_steps, session_end):  # total_steps may change once (refit_schedule)
         if cfg.time_budget and ses.trained_s(st) > cfg.time_budget:
             stopped_by_budget = True
             log(f"time budget of {cfg.time_budget:.0f}s reached at step {st.step}")
@@ -260,7 +324,9 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         loss_n += 1
         st.step += 1
         tokens_since_log += run.tokens_per_step
-        budget.after_step(run, ses)
+        if st.step == 1:  # the warm-up's real step time counts from here (refit_schedule)
+            t1, eval_at_1 = time.time(), ses.eval_total
+        refit_schedule(run, ses, fitted, t1, eval_at_1)
         if st.step % cfg.log_every == 0 or st.step == st.total_steps:
             now = time.time()
             ses.train_loss = loss_sum.item() / loss_n
@@ -279,7 +345,9 @@ def train(cfg: TrainConfig, corpus: Corpus) -> dict:
         run.evaluate_and_keep(ses)
     m = run.metrics(ses, final=True)
     m["stopped_by_time_budget"] = stopped_by_budget
-    m["schedule_trimmed"] = budget.trimmed
+    m["schedule_trimmed"] = bool(fitted)
+    if fitted:
+        m["schedule_fit"] = fitted
     checkpoint.save_checkpoint(st.best_state, cfg, Path(cfg.output), m)
     run.save_resume(ses)
     log(

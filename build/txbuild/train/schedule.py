@@ -27,3 +27,20 @@ def steps_within_budget(step: int, seconds_left: float, per_step_s: float, eval_
     `seconds_left`: s steps cost s * per_step_s + (s / eval_every) * eval_s. At least one more step."""
     fit = int(seconds_left / (per_step_s + eval_s / eval_every))
     return max(step + 1, step + fit)
+
+
+WARMUP_SHARE = 0.1  # a schedule fitted to a time budget warms up over at most this share of it
+
+
+def fit_to_budget(
+    planned: int | None, warmup: int, seconds: float, per_step_s: float, eval_s: float, eval_every: int
+) -> tuple[int, int]:
+    """(steps, warmup) for a run that has `seconds` left at step 0, a step costing `per_step_s`
+    and an evaluation `eval_s` every `eval_every` steps: as many steps as fit (no more than
+    `planned`, when --steps or --epochs gave one), and a warm-up that ends inside them."""
+    steps = steps_within_budget(0, seconds, per_step_s, eval_s, eval_every)
+    if planned is not None:
+        steps = min(steps, planned)
+    if steps < (planned or steps + 1):  # the budget cut the schedule: the warm-up follows it
+        warmup = min(warmup, max(1, round(WARMUP_SHARE * steps)))
+    return steps, min(warmup, steps)
