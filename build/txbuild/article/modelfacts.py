@@ -111,7 +111,7 @@ def reference_relation(folder: Path | None) -> str:
         return "heldout"
     # the files the reference text was cut from (the bundled model's corpus): training on one
     # of them whole means training on its tail, which is in the reference text
-    bundled = REPO_ROOT / "models" / "gpt2-shakespeare" / "metrics.json"
+    bundled = resources.bundled_model_dir() / "metrics.json"
     if bundled.exists():
         b = json.loads(bundled.read_text(encoding="utf-8")).get("corpus") or {}
         if b.get("heldout_sha256") == ref and own & {s.get("sha256") for s in b.get("sources") or []}:
