@@ -33,12 +33,13 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
   frame.append(scroll);
   fig.append(cap, frame, readout, foot);
   // data-more names the sides with more to scroll to (app.css shades them and shows a hint)
-  const cue = () => {
+  const cueNow = () => {
     const more = [];
     if (scroll.scrollLeft > 1) more.push('left');
     if (scroll.scrollLeft + scroll.clientWidth < scroll.scrollWidth - 1) more.push('right');
-    frame.dataset.more = more.join(' ');
+    return () => (frame.dataset.more = more.join(' '));
   };
+  const cue = () => cueNow()();
   scroll.addEventListener('scroll', cue, { passive: true });
   doc.defaultView?.addEventListener('resize', cue);
 
@@ -240,7 +241,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
         fig.dataset.values = vals.join(',');
       } else delete fig.dataset.values;
       paintBase();
-      cue();
+      cueLater(cueNow);
       if (active && (active.i >= s.rows || active.j >= s.cols)) active = null;
       if (active) setActive(active, { silent: true });
       else paint();
@@ -277,6 +278,23 @@ function rgbaOf(doc, css) {
   if (rgbaCache.size > 65536) rgbaCache.clear();
   rgbaCache.set(css, c);
   return c;
+}
+
+// The scroll cues of every matrix drawn in one task, read together in the next frame and then
+// written: reading scrollWidth right after a draw forces a layout per matrix (a view draws
+// dozens); one frame later the reads share one layout and no write comes between them.
+const cueQueue = new Set();
+function cueLater(read) {
+  if (cueQueue.size === 0) {
+    const run = () => {
+      const writes = [...cueQueue].map((r) => r());
+      cueQueue.clear();
+      writes.forEach((w) => w());
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    else queueMicrotask(run);
+  }
+  cueQueue.add(read);
 }
 
 const clampInt = (x, n) => Math.max(0, Math.min(n - 1, Math.round(x)));
