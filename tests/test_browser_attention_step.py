@@ -141,8 +141,10 @@ def test_64_tokens_stay_legible(site):
         assert cw >= 12 and ch >= 12  # every row and column keeps its label
         box = fig.locator("canvas").bounding_box()
         assert box["width"] == pytest.approx(w, abs=1)  # drawn at its size, not squeezed
-        # the frame scrolls, and says so
-        assert "right" in fig.locator(".txb-scroll-frame").get_attribute("data-more")
+        # the frame scrolls, and says so (the cue is read in the frame after the draw)
+        page.wait_for_selector(
+            "#stage-attention figure[data-name='attn_probs'] .txb-scroll-frame[data-more~='right']", timeout=10_000
+        )
         # the softmax is coloured per row (a 64-wide row of 1/64s would read blank)
         assert fig.get_attribute("data-scale") == "row"
         page.select_option("#attn-scale", "abs")

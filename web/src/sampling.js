@@ -6,8 +6,30 @@
 import { softmax, topPCount } from './numerics.js';
 
 // Token ids sorted by logit, descending; equal logits keep the lower id first (stable).
+// float32 logits (what the model gives) and a vocabulary under 2^16 (GPT-2: 50,257) sort as
+// numbers without a comparator: each logit's bits, flipped so that larger comes first, times
+// 2^16 plus the id is one exact integer below 2^48 per token; Float64Array.sort is native.
+// The same order as the comparator (NaN aside); anything else takes the comparator.
 export function rankByLogit(logits) {
-  const order = new Int32Array(logits.length);
+  const n = logits.length;
+  if (logits instanceof Float32Array && n <= 65536) {
+    const bits = new Uint32Array(1);
+    const f = new Float32Array(bits.buffer);
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      f[0] = logits[i] + 0; // −0 → +0: the comparator ties them
+      const b = bits[0];
+      // ascending key = descending logit: negatives keep their bits (sign set: after every
+      // positive, larger magnitude later), positives flip theirs and clear the sign
+      const desc = b & 0x80000000 ? b : ~b & 0x7fffffff;
+      keys[i] = desc * 65536 + i;
+    }
+    keys.sort();
+    const order = new Int32Array(n);
+    for (let r = 0; r < n; r++) order[r] = keys[r] % 65536;
+    return order;
+  }
+  const order = new Int32Array(n);
   for (let i = 0; i < order.length; i++) order[i] = i;
   return order.sort((a, b) => logits[b] - logits[a] || a - b);
 }

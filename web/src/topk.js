@@ -1,12 +1,18 @@
 // The k most probable ids of a logit row with their probabilities (softmax over the whole
 // vocabulary, numerics.js), and the last row of a [seq, vocab] tensor.
 
-import { softmax, topK } from './numerics.js';
+import { topK } from './numerics.js';
 
+// The same numbers as numerics.js's softmax(logits)[id] (max-subtracted, float64, the sum in
+// index order), without allocating and dividing the whole 50k-entry row: only k are shown.
 export function softmaxTopK(logits, k) {
-  if (logits.length === 0) return [];
-  const p = softmax(logits);
-  return topK(logits, k).map((id) => ({ id, prob: p[id] }));
+  const n = logits.length;
+  if (n === 0) return [];
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.exp(logits[i] - max);
+  return topK(logits, k).map((id) => ({ id, prob: Math.exp(logits[id] - max) / sum }));
 }
 
 // The row of a [seq, vocab] tensor for the last position.

@@ -109,8 +109,9 @@ export function mount(el, { state, t, actions }) {
       c.classList.toggle('is-key', hv?.k === i);
       c.setAttribute('aria-pressed', String(same && chosen === i));
     }
-    // one Tab stop: the chosen chip (or the last visible one)
-    if (!chips.some((c) => c.tabIndex === 0 && c.offsetParent !== null)) {
+    // one Tab stop: the chosen chip (or the last visible one). Visible means not under a
+    // [hidden] item (no offsetParent read: that forces a layout on every store update).
+    if (!chips.some((c) => c.tabIndex === 0 && !c.closest('[hidden]'))) {
       const visible = chips.filter((c) => !c.closest('[hidden]'));
       const stop = visible.find((c) => Number(c.dataset.pos) === chosen) ?? visible.at(-1);
       chips.forEach((c) => (c.tabIndex = c === stop ? 0 : -1));

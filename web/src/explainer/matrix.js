@@ -33,12 +33,13 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
   frame.append(scroll);
   fig.append(cap, frame, readout, foot);
   // data-more names the sides with more to scroll to (app.css shades them and shows a hint)
-  const cue = () => {
+  const cueNow = () => {
     const more = [];
     if (scroll.scrollLeft > 1) more.push('left');
     if (scroll.scrollLeft + scroll.clientWidth < scroll.scrollWidth - 1) more.push('right');
-    frame.dataset.more = more.join(' ');
+    return () => (frame.dataset.more = more.join(' '));
   };
+  const cue = () => cueNow()();
   scroll.addEventListener('scroll', cue, { passive: true });
   doc.defaultView?.addEventListener('resize', cue);
 
@@ -67,13 +68,41 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
     const g = base.getContext('2d');
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
-    for (let i = 0; i < spec.rows; i++) {
-      for (let j = 0; j < spec.cols; j++) {
+    // One pixel per cell in an ImageData, filled in one loop and scaled up without smoothing:
+    // the same picture as a fillRect per cell, without a canvas call per cell (a vocabulary
+    // wide matrix has hundreds of thousands). Non-colour fills (the hatch pattern) keep fillRect.
+    const { rows, cols } = spec;
+    const px = new Uint8ClampedArray(rows * cols * 4);
+    const other = [];
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
         const v = spec.value(i, j);
         if (v === null || v === undefined) continue;
-        g.fillStyle = v === -Infinity ? MASKED : spec.colorAt ? spec.colorAt(i, j, v) : spec.color(v);
-        g.fillRect(left + j * cw, top + i * ch, cw, ch);
+        const fill = v === -Infinity ? MASKED : spec.colorAt ? spec.colorAt(i, j, v) : spec.color(v);
+        if (typeof fill !== 'string') {
+          other.push(i, j, fill);
+          continue;
+        }
+        const rgba = rgbaOf(doc, fill);
+        const o = (i * cols + j) * 4;
+        px[o] = rgba[0];
+        px[o + 1] = rgba[1];
+        px[o + 2] = rgba[2];
+        px[o + 3] = rgba[3];
       }
+    }
+    if (rows > 0 && cols > 0) {
+      const cells = doc.createElement('canvas');
+      cells.width = cols;
+      cells.height = rows;
+      cells.getContext('2d').putImageData(new ImageData(px, cols, rows), 0, 0);
+      g.imageSmoothingEnabled = false;
+      g.drawImage(cells, left, top, cols * cw, rows * ch);
+      g.imageSmoothingEnabled = true;
+    }
+    for (let k = 0; k < other.length; k += 3) {
+      g.fillStyle = other[k + 2];
+      g.fillRect(left + other[k + 1] * cw, top + other[k] * ch, cw, ch);
     }
     const ink = doc.defaultView?.getComputedStyle(fig).color || '#222';
     g.fillStyle = ink;
@@ -212,7 +241,7 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
         fig.dataset.values = vals.join(',');
       } else delete fig.dataset.values;
       paintBase();
-      cue();
+      cueLater(cueNow);
       if (active && (active.i >= s.rows || active.j >= s.cols)) active = null;
       if (active) setActive(active, { silent: true });
       else paint();
@@ -225,6 +254,47 @@ export function createMatrix(doc, { name, caption, label, onActive = () => {}, d
       fig.remove();
     },
   };
+}
+
+// A CSS colour as [r, g, b, a] bytes: '#rrggbb' and 'rgb(a)(…)' (what the scales
+// give) parsed here, anything else (#rgb, names, hsl()) painted once on a 1×1 canvas and read back. Cached.
+const rgbaCache = new Map();
+let probe = null;
+function rgbaOf(doc, css) {
+  let c = rgbaCache.get(css);
+  if (c) return c;
+  let m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(css);
+  if (m) c = [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16), 255];
+  else if ((m = /^rgba?\(\s*(\d+),\s*(\d+),\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)$/.exec(css)))
+    c = [+m[1], +m[2], +m[3], m[4] === undefined ? 255 : Math.round(+m[4] * 255)];
+  else {
+    probe ??= doc.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    probe.canvas.width = probe.canvas.height = 1;
+    probe.clearRect(0, 0, 1, 1);
+    probe.fillStyle = css;
+    probe.fillRect(0, 0, 1, 1);
+    c = [...probe.getImageData(0, 0, 1, 1).data];
+  }
+  if (rgbaCache.size > 65536) rgbaCache.clear();
+  rgbaCache.set(css, c);
+  return c;
+}
+
+// The scroll cues of every matrix drawn in one task, read together in the next frame and then
+// written: reading scrollWidth right after a draw forces a layout per matrix (a view draws
+// dozens); one frame later the reads share one layout and no write comes between them.
+const cueQueue = new Set();
+function cueLater(read) {
+  if (cueQueue.size === 0) {
+    const run = () => {
+      const writes = [...cueQueue].map((r) => r());
+      cueQueue.clear();
+      writes.forEach((w) => w());
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    else queueMicrotask(run);
+  }
+  cueQueue.add(read);
 }
 
 const clampInt = (x, n) => Math.max(0, Math.min(n - 1, Math.round(x)));
