@@ -15,6 +15,7 @@ import pytest
 
 from browser import chromium, onnx_run, served
 from test_examples_ko import CARD, korean_checkpoint
+from txbuild.article.josa import resolve_particles
 from txbuild.report import Reporter
 from txbuild.site import BuildOptions, build_site
 from txbuild.verify import softmax
@@ -158,8 +159,9 @@ def test_the_note_on_korean_states_the_model_s_own_numbers(site):
     with served(site_dir) as base, chromium(service_workers="block") as ctx:
         page = offline_page(ctx, base, "ko")
         note = page.inner_text("#examples-ko-note")
-    want = " ".join(
-        [
+    want = " ".join(  # the both-ways particles (은(는)) resolved as the page does
+        resolve_particles(part)
+        for part in [
             strings["examples_ko_tokens"].format(
                 prompt=ko_prompt, chars=len(ko_prompt), tokens=len(ko_ids), fragments=fragments
             ),

@@ -168,7 +168,20 @@ def test_a_truncated_cached_shard_is_never_shipped(tiny_checkpoint, tmp_path, ca
     shutil.copytree(cache_root, root, ignore=shutil.ignore_patterns(".locks"))
     opts = dict(model=str(tiny_checkpoint), precision="fp32", variants=("fp32",), cache_root=root)
     build_site(BuildOptions(out=tmp_path / "a", **opts), Reporter(-1))
-    (entry,) = [p for p in root.iterdir() if p.name.startswith("onnx-fp32-") and (p / "shards.json").exists()]
+    # the cache entry this build shipped from (the session's cache holds other models' entries too)
+    (manifest_a,) = (tmp_path / "a" / "model").glob("*/manifest.json")
+    shipped = {s["sha256"] for s in json.loads(manifest_a.read_text())["variants"]["fp32"]["shards"]}
+    (entry,) = [
+        p
+        for p in root.iterdir()
+        if p.name.startswith("onnx-fp32-")
+        and (p / "shards.json").exists()
+        and {
+            hashlib.sha256((p / s["name"]).read_bytes()).hexdigest()
+            for s in json.loads((p / "shards.json").read_text())
+        }
+        == shipped
+    ]
     for s in json.loads((entry / "shards.json").read_text()):
         data = (entry / s["name"]).read_bytes()
         (entry / s["name"]).write_bytes(data[: len(data) // 2])

@@ -33,6 +33,7 @@ def test_every_python_script_is_covered():
         "bench_generation.py",
         "random_checkpoint.py",
         "screenshots.py",
+        "tour_screenshots.py",
     }
 
 
@@ -46,8 +47,9 @@ def test_help_prints_usage_and_writes_nothing(script, tmp_path):
     assert sorted((REPO_ROOT / "docs" / "screenshots").iterdir()) == shots
 
 
-def test_screenshots_refuses_a_folder_that_is_not_a_site(tmp_path):
-    res = run("screenshots.py", "--site", str(tmp_path / "nothing"), "--out", str(tmp_path / "shots"))
+@pytest.mark.parametrize("script", ["screenshots.py", "tour_screenshots.py"])
+def test_screenshots_refuses_a_folder_that_is_not_a_site(script, tmp_path):
+    res = run(script, "--site", str(tmp_path / "nothing"), "--out", str(tmp_path / "shots"))
     assert res.returncode == 2 and "not a built site" in res.stderr
     assert not (tmp_path / "shots").exists()
 
