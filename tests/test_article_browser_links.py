@@ -65,6 +65,9 @@ def test_every_try_it_link_restores_its_state(site, lang):
                 assert float(page.text_content("#top-p-value")) == pytest.approx(float(want["p"]), abs=0.01)
             if "stage" in want:
                 assert page.get_attribute("#tab-attention", "aria-selected") == "true", href
+                # the link lands on the stage views, not on the explainer's top a screen above them
+                top = page.eval_on_selector("#explorer", "e => e.getBoundingClientRect().top")
+                assert 0 <= top < page.viewport_size["height"] / 2, (href, top)
             # the page writes its state back into the URL (defaults left out): the link's state survives
             now = page.evaluate("Object.fromEntries(new URLSearchParams(location.search))")
             defaults = {**DEFAULTS, "prompt": manifest["examples"][manifest["default_example"]["en"]]["prompt"]}

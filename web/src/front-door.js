@@ -11,11 +11,33 @@ import { mount as mountScrollers } from './explainer/scrollers.js';
 const reduced = (win) => !!win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
 // Scrolls `target` to just below the sticky header (smoothly unless motion is reduced).
-function bringUp(doc, target) {
+function bringUp(doc, target, behavior = reduced(doc.defaultView) ? 'auto' : 'smooth') {
   const win = doc.defaultView;
   const header = doc.querySelector('.site-header')?.offsetHeight ?? 0;
   const top = target.getBoundingClientRect().top + win.scrollY - header - 8;
-  win.scrollTo({ top, behavior: reduced(win) ? 'auto' : 'smooth' });
+  win.scrollTo({ top, behavior });
+}
+
+// An article's "try it" link (index.html?stage=…#explainer) lands the browser on the top of the
+// explainer, a screen above the stage it names (the stages are drawn later, by script): bring
+// the stage views up, and again as the views above them grow, until the reader scrolls.
+export function landOnStage(doc, store) {
+  const win = doc.defaultView;
+  if (win.location.hash !== '#explainer' || !new URLSearchParams(win.location.search).has('stage')) return;
+  let off = null;
+  const stop = () => {
+    off?.();
+    for (const type of ['wheel', 'touchmove', 'keydown', 'mousedown']) win.removeEventListener(type, stop);
+  };
+  const aim = () => {
+    const explorer = doc.getElementById('explorer');
+    if (explorer) bringUp(doc, explorer, 'auto');
+  };
+  for (const type of ['wheel', 'touchmove', 'keydown', 'mousedown'])
+    win.addEventListener(type, stop, { passive: true });
+  off = store.subscribe(() => win.requestAnimationFrame(aim));
+  win.requestAnimationFrame(aim);
+  win.setTimeout(stop, 15_000); // the page has settled by then; leave the scroll to the reader
 }
 
 export function mount(app, ctx) {

@@ -25,7 +25,7 @@ import { mount as mountLiveFigures } from './live-figures.js';
 import { parseUrlState, serializeUrlState, posPastEnd } from './gen/url-state.js';
 import { restorePrompt, readStored, remember, storageKey } from './gen/long-prompt.js';
 import { limits } from './gen/kv-cache.js';
-import { mount as mountFrontDoor, mountBackLink } from './front-door.js';
+import { mount as mountFrontDoor, mountBackLink, landOnStage } from './front-door.js';
 import { STEPS as TOUR_STEPS } from './tour/steps.js';
 import { availableBackends, pickBackend, threadCount, badRuntimeParams } from './backend.js';
 
@@ -156,6 +156,7 @@ async function boot(win) {
       mountTopTokens,
       mountGeneration,
     ].forEach((mount) => mount(app, ctx));
+    landOnStage(doc, store);
     // the article's figures follow the explainer's run once it is of another text
     mountLiveFigures(doc, ctx);
     syncUrl(win, store, (prompt) => remember(win.sessionStorage, longKey, prompt));
