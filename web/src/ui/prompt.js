@@ -19,7 +19,9 @@ export function mount(el, { state, t, actions, lang }) {
   const { manifest } = state.get();
   const koExample = manifest.examples.findIndex((ex) => ex.lang === 'ko');
   const english = lang === 'ko' && manifest.examples[manifest.defaultExample]?.lang !== 'ko';
-  const why = english ? elem(doc, 'p', 'txb-prompt-lang', t('prompt_lang_note'), { id: 'prompt-lang-note' }) : null;
+  // "the model learned English" holds for a trained model only; an untrained one learned nothing
+  const note = manifest.trained ? t('prompt_lang_note') : t('prompt_lang_note_untrained');
+  const why = english ? elem(doc, 'p', 'txb-prompt-lang', note, { id: 'prompt-lang-note' }) : null;
   if (why && koExample >= 0) {
     const b = elem(doc, 'button', 'txb-link-button', t('prompt_lang_example'), {
       type: 'button',
