@@ -129,11 +129,11 @@ def _manifest(folder: Path) -> dict:
     files = {}
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.name != COMPLETE:
-            files[p.relative_to(folder).as_posix()] = {"size": p.stat().st_size, "sha256": _sha256(p)}
+            files[p.relative_to(folder).as_posix()] = {"size": p.stat().st_size, "sha256": sha256_file(p)}
     return {"txbuild_cache": 1, "files": files}
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -157,7 +157,7 @@ def check_entry(folder: Path) -> str | None:
             return f"{rel} is missing"
         if p.stat().st_size != rec.get("size"):
             return f"{rel} has {p.stat().st_size} bytes, not {rec.get('size')}"
-        if _sha256(p) != rec.get("sha256"):
+        if sha256_file(p) != rec.get("sha256"):
             return f"{rel} does not match its recorded sha256"
     return None
 

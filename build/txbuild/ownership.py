@@ -20,7 +20,6 @@ A swap (`swap_into_place`) is a few renames; `recover()` finds a swap that was i
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -29,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
+from .cache import sha256_file
 from .errors import TxbuildError
 
 MARKER = ".txbuild-site"
@@ -43,14 +43,6 @@ class Interrupted(TxbuildError):
     """SIGTERM or Ctrl-C during a build: what the build made is cleaned up, then this."""
 
     exit_code = 130
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _record(folder: Path, rel: str) -> dict:
