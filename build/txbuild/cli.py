@@ -66,10 +66,18 @@ common = [
 ]
 
 
-def with_common(f):
-    for opt in reversed(common):
-        f = opt(f)
-    return f
+def _stacked(options):
+    """A decorator applying `options` in order (as if written one above the other)."""
+
+    def apply(f):
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+
+    return apply
+
+
+with_common = _stacked(common)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,10 +121,7 @@ content_options = [
 ]
 
 
-def with_content(f):
-    for opt in reversed(content_options):
-        f = opt(f)
-    return f
+with_content = _stacked(content_options)
 
 
 def _build_options(values: dict):
