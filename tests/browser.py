@@ -38,6 +38,16 @@ def watch_errors(page, problems: list) -> None:
     page.on("pageerror", lambda e: problems.append(str(e)))
 
 
+def shown_text(page, selector: str) -> str:
+    """The text a reader sees in `selector`, brought into view first: an article chapter far
+    from the viewport is not rendered (content-visibility), so its innerText is empty."""
+    page.locator(selector).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "sel => document.querySelector(sel).checkVisibility({ contentVisibilityAuto: true })", arg=selector
+    )
+    return page.inner_text(selector)
+
+
 def open_live(ctx, url: str, problems: list, ids=None, size=(1280, 900)):
     """A page at `url` once the model's own run is shown (of `ids`, if given); its errors go
     into `problems`."""

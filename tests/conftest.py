@@ -77,7 +77,12 @@ def cache_root(tmp_path_factory) -> Path:
         root = Path(kept).expanduser()
         root.mkdir(parents=True, exist_ok=True)
         return root
-    return tmp_path_factory.mktemp("cache")
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the workers of one run share it (entries are locked)
+        base = base.parent
+    root = base / "stage-cache"
+    root.mkdir(exist_ok=True)
+    return root
 
 
 @pytest.fixture(scope="session")

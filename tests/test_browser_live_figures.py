@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import STRINGS, chromium, onnx_run, open_live, served
+from browser import STRINGS, chromium, onnx_run, open_live, served, shown_text
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,7 @@ def test_figures_follow_the_readers_prompt(site, lang):
         assert page.locator(".txb-livefig").count() == 0
         assert page.locator("figure[data-live]").count() == 0
         built = {f: page.inner_html(f"#fig-{f} > .viz") for f in ("probs", "attention")}
-        captions = {f: page.inner_text(f"#fig-{f} > figcaption") for f in ("probs", "attention")}
+        captions = {f: shown_text(page, f"#fig-{f} > figcaption") for f in ("probs", "attention")}
 
         page.fill("#prompt", PROMPT)
         page.click("#predict")
@@ -54,9 +54,9 @@ def test_figures_follow_the_readers_prompt(site, lang):
             page.wait_for_selector(f"#fig-{f}[data-live='shown'][data-live-ids='{want}']", timeout=30_000)
             assert page.is_hidden(f"#fig-{f} > .viz")  # hidden, still there
             assert page.inner_html(f"#fig-{f} > .viz") == built[f]
-            note = page.inner_text(f"#fig-{f} .txb-livefig-note")
+            note = shown_text(page, f"#fig-{f} .txb-livefig-note")
             assert PROMPT in note and manifest["examples"][0]["prompt"].split()[0] in note, note
-            assert page.inner_text(f"#fig-{f} .txb-livefig-toggle") == STRINGS[lang]["live_fig_back"]
+            assert shown_text(page, f"#fig-{f} .txb-livefig-toggle") == STRINGS[lang]["live_fig_back"]
 
         # probability bars: the explainer's own list, row for row
         def rows(sel):
@@ -91,7 +91,7 @@ def test_figures_follow_the_readers_prompt(site, lang):
             assert page.is_visible(f"#fig-{f} > .viz svg")
             assert page.is_hidden(f"#fig-{f} .txb-livefig")
             assert page.inner_html(f"#fig-{f} > .viz") == built[f]
-            cap = page.inner_text(f"#fig-{f} > figcaption")
+            cap = shown_text(page, f"#fig-{f} > figcaption")
             assert cap.replace(STRINGS[lang]["live_fig_show"], "").split() == captions[f].split()
         # and live again
         page.click("#fig-probs .txb-livefig-toggle")
@@ -105,5 +105,5 @@ def test_figures_follow_the_readers_prompt(site, lang):
         page.click(".txb-example[data-example='0']")
         page.wait_for_selector("#fig-probs:not([data-live])", timeout=90_000)
         assert page.is_visible("#fig-probs > .viz svg") and page.is_hidden("#fig-probs .txb-livefig")
-        assert page.inner_text("#fig-probs > figcaption").split() == captions["probs"].split()
+        assert shown_text(page, "#fig-probs > figcaption").split() == captions["probs"].split()
     assert not problems, problems

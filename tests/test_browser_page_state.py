@@ -178,3 +178,36 @@ def test_the_first_run_asks_the_same_for_every_stage(site):
     run = asked[1][-1]
     assert set(run[1].split(",")) == {o["name"] for o in manifest["outputs"] if not o["name"].startswith("present_")}
     assert asked[8] == asked[1] and asked[9] == asked[1], asked
+
+
+# figures a stage's views have drawn (a matrix sets data-rows when it draws a run)
+DRAWN = "sel => [...document.querySelectorAll(sel + ' figure[data-rows]')].map(f => f.dataset.rows)"
+
+
+def test_a_run_draws_the_stage_in_view_and_the_others_when_shown(site):
+    """A new run redraws the views of the stage on screen only (one short task instead of every
+    view at once, issue 19); another stage draws that same run when the reader opens it."""
+    site_dir, manifest, tok = site
+    problems: list = []
+    with served(site_dir) as base, chromium() as ctx:
+        page = ctx.new_page()
+        watch_errors(page, problems)
+        page.goto(f"{base}en/index.html?stage=5")  # attention
+        page.wait_for_selector(LIVE, timeout=READY)
+        n = len(page.get_attribute(LIVE, "data-ids").split(","))
+        rows = page.evaluate(DRAWN, "#stage-attention")
+        assert rows and set(rows) == {str(n)}, rows
+        assert page.evaluate(DRAWN, "#stage-mlp") == []  # not on screen: not drawn
+
+        prompt = "One two three four five six seven"
+        ids = tok.encode(prompt)
+        page.fill("#prompt", prompt)
+        page.click("#predict")
+        page.wait_for_selector(f"{LIVE}[data-ids='{','.join(map(str, ids))}']", timeout=READY)
+        page.wait_for_function(f"() => ({DRAWN})('#stage-attention').includes('{len(ids)}')")
+        assert page.evaluate(DRAWN, "#stage-mlp") == []
+
+        page.click("#tab-mlp")
+        rows = page.evaluate(DRAWN, "#stage-mlp")  # drawn in the click's own task
+        assert rows and str(len(ids)) in rows, rows
+    assert not problems, problems

@@ -8,7 +8,7 @@ import { formatValue } from './scales.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-lines', t('lines_heading'));
   const svg = doc.createElementNS(NS, 'svg');
@@ -115,6 +115,6 @@ export function mount(el, { state, t, actions }) {
   svg.addEventListener('focusin', enter);
   svg.addEventListener('pointerleave', leave);
   svg.addEventListener('focusout', leave);
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head, s.hover?.q, s.hover?.k], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head, s.hover?.q, s.hover?.k], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), root.remove()) };
 }

@@ -17,7 +17,7 @@ import { createTrace, STEPS } from './attention-trace.js';
 // beyond this many tokens the softmax is coloured per row by default (else it reads blank)
 const ROW_SCALE_FROM = 24;
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;
   const CAP = Object.fromEntries(STEPS.map((n) => [n, t(`attention_${n}`)]));
   const NOTE = {
@@ -175,7 +175,7 @@ export function mount(el, { state, t, actions }) {
     mats[4].foot.replaceChildren(legend(doc, od, { title: t('legend_value') }));
     showStep(shownStep);
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head, s.sel.pos], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head, s.sel.pos], draw, shown);
   return {
     update: draw,
     destroy: () => (unsubscribe(), stepper.destroy(), mats.forEach((m) => m.destroy()), root.remove()),

@@ -6,7 +6,7 @@ import { block, watch, para } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, concatHeads, blockInput } from '../src/explainer/tensors.js';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const root = block(el, 'txb-attn-output', t('attn_output_heading'));
   const note = para(root.ownerDocument, 'txb-note');
   root.append(note);
@@ -30,6 +30,6 @@ export function mount(el, { state, t, actions }) {
     heads.draw(tr, [concatHeads(tr.tensors.head_out, l)]);
     sum.draw(tr, [blockInput(tr.tensors, l), matrix(tr.tensors.attn_out, l), matrix(tr.tensors.resid_mid, l)]);
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), heads.destroy(), sum.destroy(), root.remove()) };
 }

@@ -9,7 +9,7 @@ import { matrix, blockInput, norm, maxAbs } from '../src/explainer/tensors.js';
 import { posOf } from '../src/explainer/stages.js';
 import { diverging, legend } from './scales.js';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-blocks', t('blocks_heading'));
   const stream = doc.createElement('ol');
@@ -117,6 +117,6 @@ export function mount(el, { state, t, actions }) {
     mat.draw({ rows: m.rows, cols: m.cols, value: m.at, color, rowLabels: labels(cur) });
     mat.foot.replaceChildren(legend(doc, color, { title: t('legend_value') }));
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.pos], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.pos], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), mat.destroy(), root.remove()) };
 }

@@ -8,7 +8,7 @@ import { block, watch, labels, q, fv, linked } from '../src/explainer/view.js';
 import { matrix, maxAbs } from '../src/explainer/tensors.js';
 import { diverging, legend } from './scales.js';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const PARTS = [
     ['tok_emb', t('embedding_tok')],
     ['pos_emb', t('embedding_pos')],
@@ -59,6 +59,6 @@ export function mount(el, { state, t, actions }) {
     const rowLabels = labels(cur);
     ms.forEach((m, k) => mats[k].draw({ rows: m.rows, cols: m.cols, value: m.at, color, rowLabels }));
   }
-  const unsubscribe = watch(state, (s) => [s.trace], draw);
+  const unsubscribe = watch(state, (s) => [s.trace], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), mats.forEach((m) => m.destroy()), root.remove()) };
 }

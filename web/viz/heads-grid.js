@@ -5,7 +5,7 @@ import { block, watch } from '../src/explainer/view.js';
 import { matrix } from '../src/explainer/tensors.js';
 import { sequential } from './scales.js';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-heads', t('heads_heading'));
   const grid = doc.createElement('div');
@@ -55,7 +55,7 @@ export function mount(el, { state, t, actions }) {
     }
     grid.replaceChildren(...cells);
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), root.remove()) };
 }
 

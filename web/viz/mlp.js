@@ -12,7 +12,7 @@ import { posOf } from '../src/explainer/stages.js';
 const NS = 'http://www.w3.org/2000/svg';
 const TOP = 8;
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-mlp', t('mlp_heading'));
   const note = para(doc, 'txb-note');
@@ -130,6 +130,6 @@ export function mount(el, { state, t, actions }) {
     );
     back.draw(tr, [matrix(tr.tensors.mlp_out, l), matrix(tr.tensors.resid_post, l)], { shared: false });
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.pos], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.pos], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), inp.destroy(), wide.destroy(), back.destroy(), root.remove()) };
 }

@@ -7,7 +7,7 @@ import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, blockInput, stats } from '../src/explainer/tensors.js';
 import { posOf } from '../src/explainer/stages.js';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-norm', t('norm_heading'));
   const table = elem(doc, 'table', 'txb-stats', '', { id: 'ln-stats' });
@@ -72,6 +72,6 @@ export function mount(el, { state, t, actions }) {
     rnote.textContent = t('residual_text', { layer: l + 1 });
     resid.draw(tr, [x, matrix(tr.tensors.attn_out, l), matrix(tr.tensors.resid_mid, l)]);
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.pos], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.pos], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), resid.destroy(), root.remove()) };
 }

@@ -11,7 +11,7 @@ import { formatProb, probWidth, tokenDisplay } from './scales.js';
 
 const TOP = 10;
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-output', t('output_heading'));
   const lnf = createLinked(root, { t, actions, defs: [{ name: 'ln_f', label: t('output_lnf') }] });
@@ -98,6 +98,6 @@ export function mount(el, { state, t, actions }) {
       );
     lookup();
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.pos], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.pos], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), lnf.destroy(), root.remove()) };
 }

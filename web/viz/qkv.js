@@ -6,7 +6,7 @@ import { block, watch, para } from '../src/explainer/view.js';
 import { createLinked } from '../src/explainer/matrices.js';
 import { matrix } from '../src/explainer/tensors.js';
 
-export function mount(el, { state, t, actions }) {
+export function mount(el, { state, t, actions, shown }) {
   const root = block(el, 'txb-qkv', t('qkv_heading'));
   const note = para(root.ownerDocument, 'txb-note');
   root.append(note);
@@ -42,6 +42,6 @@ export function mount(el, { state, t, actions }) {
       { shared: false },
     );
   }
-  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head], draw);
+  const unsubscribe = watch(state, (s) => [s.trace, s.sel.layer, s.sel.head], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), input.destroy(), qkv.destroy(), root.remove()) };
 }

@@ -6,7 +6,7 @@ import { groupTokens, hex } from '../src/explainer/bytes.js';
 import { block, watch } from '../src/explainer/view.js';
 import { visibleText } from './scales.js';
 
-export function mount(el, { state, t }) {
+export function mount(el, { state, t, shown }) {
   const doc = el.ownerDocument;
   const root = block(el, 'txb-tokenization', t('tokenization_heading'));
   const size = doc.createElement('p');
@@ -57,6 +57,6 @@ export function mount(el, { state, t }) {
     });
     table.replaceChildren(head, ...rows);
   }
-  const unsubscribe = watch(state, (s) => [s.trace], draw);
+  const unsubscribe = watch(state, (s) => [s.trace], draw, shown);
   return { update: draw, destroy: () => (unsubscribe(), root.remove()) };
 }

@@ -1,8 +1,8 @@
 // Scroll boxes a keyboard can reach: a box of the page (a formula, a wide table, an article
 // figure on a phone) whose content is wider than it gets tabindex=0 while it overflows, unless
 // something inside it already takes the focus (axe: scrollable-region-focusable). Chromium
-// makes such a box a Tab stop by itself; other browsers do not. Rechecked once a frame after
-// the page changes or resizes.
+// makes such a box a Tab stop by itself; other browsers do not. Rechecked after the page
+// changes or resizes (see mount).
 
 const SCROLLERS = '.txb-formula, .txb-heads-grid, .txb-scroll, .txb-livefig, pre, table, .math-display, figure .viz';
 const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
@@ -16,9 +16,11 @@ export function overflows(e, win) {
   return (x && SCROLLS.includes(s.overflowX)) || (y && SCROLLS.includes(s.overflowY));
 }
 
-export function scan(doc) {
-  const win = doc.defaultView;
-  for (const e of doc.querySelectorAll(SCROLLERS)) {
+// Boxes in `root` (a document or an element) that `keep` accepts.
+export function scan(root, keep = () => true) {
+  const win = (root.ownerDocument ?? root).defaultView;
+  for (const e of root.querySelectorAll(SCROLLERS)) {
+    if (!keep(e)) continue;
     const mine = e.dataset.txbScroll === '1';
     const over = overflows(e, win) && !e.querySelector(FOCUSABLE);
     if (over && !mine && !e.hasAttribute('tabindex')) {
@@ -31,23 +33,55 @@ export function scan(doc) {
   }
 }
 
+// An article chapter is laid out only near the viewport (content-visibility in site.css);
+// reading a box's size in it forces that chapter's layout. So the page outside the chapters is
+// scanned in the next frame, and each chapter in a task of its own when the page is idle, and
+// again only when something in it changes: no scan lays out the whole article at once.
+const CHAPTER = '.chapter';
+
 export function mount(doc) {
   const win = doc.defaultView;
-  let queued = false;
-  const run = () => {
-    queued = false;
-    scan(doc);
+  const later = win.requestIdleCallback
+    ? (fn) => win.requestIdleCallback(fn, { timeout: 1000 })
+    : (fn) => win.setTimeout(fn, 0);
+  let framed = false;
+  const queuePage = () => {
+    if (framed) return;
+    framed = true;
+    win.requestAnimationFrame(() => {
+      framed = false;
+      scan(doc, (e) => !e.closest(CHAPTER));
+    });
   };
-  const queue = () => {
-    if (queued) return;
-    queued = true;
-    win.requestAnimationFrame(run);
+  const chapters = new Set();
+  const nextChapter = () => {
+    const [c] = chapters;
+    if (!c) return;
+    chapters.delete(c);
+    if (c.isConnected) scan(c);
+    if (chapters.size) later(nextChapter);
   };
-  const ro = win.ResizeObserver ? new win.ResizeObserver(queue) : null;
+  const queueChapter = (c) => {
+    if (chapters.has(c)) return;
+    chapters.add(c);
+    if (chapters.size === 1) later(nextChapter);
+  };
+  const queueAll = () => {
+    queuePage();
+    doc.querySelectorAll(CHAPTER).forEach(queueChapter);
+  };
+  const ro = win.ResizeObserver ? new win.ResizeObserver(queueAll) : null;
   ro?.observe(doc.documentElement);
-  const mo = new win.MutationObserver(queue);
+  const mo = new win.MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const c = el?.closest(CHAPTER);
+      if (c) queueChapter(c);
+      else queuePage();
+    }
+  });
   mo.observe(doc.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
-  queue();
+  queueAll();
   return {
     destroy() {
       ro?.disconnect();

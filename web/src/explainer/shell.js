@@ -101,7 +101,8 @@ export function mount(el, ctx) {
     intro.textContent = text.intro;
     panel.append(h, intro);
     panels.append(panel);
-    for (const v of VIEWS[stage.id]) views.push(v(panel, ctx));
+    const shown = (s) => s.sel.stage === i;
+    for (const v of VIEWS[stage.id]) views.push(v(panel, { ...ctx, shown }));
     return tab;
   });
   views.push(mountExplain(aside, ctx));

@@ -18,10 +18,13 @@ export function block(el, cls, title) {
   return root;
 }
 
-// Calls draw(s) when any of the slices `pick(s)` returns changed (by reference).
-export function watch(state, pick, draw) {
+// Calls draw(s) when any of the slices `pick(s)` returns changed (by reference), while
+// `shown(s)` says the view is on screen. A hidden view (another stage's) draws when it is next
+// shown: a new run then redraws the one stage in view, not every view in one long task.
+export function watch(state, pick, draw, shown = () => true) {
   let last = null;
   const run = (s) => {
+    if (!shown(s)) return;
     const now = pick(s);
     if (last && now.length === last.length && now.every((x, i) => x === last[i])) return;
     last = now;
