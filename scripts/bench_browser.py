@@ -405,7 +405,7 @@ def main() -> None:
         )
         print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
         for label, variant, graph, f in firsts:
-            mb = lambda k: f"{f['bytes'].get(k, 0) / 1e6:.1f} MB"  # noqa: E731
+            mb = lambda k, f=f: f"{f['bytes'].get(k, 0) / 1e6:.1f} MB"  # noqa: E731
             print(
                 f"| {label} | {variant} | {graph} | {f['ms'] / 1000:.2f} s | {mb('model')} | {mb('wasm')} | "
                 f"{mb('examples')} | {mb('other')} | {', '.join(f['twice']) or 'none'} | "

@@ -23,7 +23,6 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import chromium, served
-
 from txbuild.report import Reporter, human_bytes
 from txbuild.site import BuildOptions, build_site
 

@@ -87,14 +87,15 @@ def model_id(model_dir: Path) -> str:
         except (OSError, ValueError, AttributeError):
             pass  # no manifest: every file by its bytes
 
-        def visit(folder: Path) -> None:
-            for e in sorted(folder.iterdir(), key=lambda p: p.name):
-                rel = e.relative_to(d).as_posix()
-                if e.is_dir():
-                    visit(e)
-                else:
-                    digest = known.get(rel) or hashlib.sha256(e.read_bytes()).hexdigest()
-                    h.update(f"{d.name}/{rel}\0{digest}\n".encode())
-
-        visit(d)
+        _hash_files(h, d, d, known)
     return h.hexdigest()[:10]
+
+
+def _hash_files(h, root: Path, folder: Path, known: dict[str, str]) -> None:
+    for e in sorted(folder.iterdir(), key=lambda p: p.name):
+        rel = e.relative_to(root).as_posix()
+        if e.is_dir():
+            _hash_files(h, root, e, known)
+        else:
+            digest = known.get(rel) or hashlib.sha256(e.read_bytes()).hexdigest()
+            h.update(f"{root.name}/{rel}\0{digest}\n".encode())

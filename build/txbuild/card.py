@@ -12,9 +12,9 @@ import json
 from numbers import Real
 from pathlib import Path
 
+from . import LANGS
 from .errors import TxbuildError
 
-LANGS = ("en", "ko")
 
 # field -> (kind, what it is). kind: "str", "bool", "text" (a string, the English text, or
 # {"en": ..., "ko": ...}), "prompts" (a non-empty list of non-empty strings), "corpus" (a string

@@ -244,9 +244,8 @@ def export_cmd(model, verbose, quiet, cache_dir, out, variants):
     """Export the model to ONNX (each variant, sharded) without building the site."""
     from . import stages
     from .cache import default_root
-    from .sources import load, resolve
-
     from .ownership import expand_out, replace_dir
+    from .sources import load, resolve
 
     rep = _reporter(verbose, quiet)
     out = expand_out(out)
@@ -276,10 +275,9 @@ def verify_cmd(model, verbose, quiet, cache_dir, variants, out):
     """Compare ONNX Runtime with PyTorch for each variant; write verify.json; exit 1 on a failure."""
     from . import stages
     from .cache import default_root
-    from .sources import load, resolve
-
     from .errors import UsageError
     from .ownership import expand_out
+    from .sources import load, resolve
 
     rep = _reporter(verbose, quiet)
     out = expand_out(out)

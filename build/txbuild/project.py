@@ -13,11 +13,10 @@ import shutil
 import tomllib
 from pathlib import Path
 
-from . import PRECISIONS, resources
+from . import LANGS, PRECISIONS, resources
 from .errors import UsageError
 
 PROJECT_FILE = "txbuild.toml"
-LANGS = ("en", "ko")
 
 # key -> (type check, what it must be); paths are relative to the folder of txbuild.toml
 KEYS = {
@@ -29,7 +28,7 @@ KEYS = {
         ),
         'a string or {en = "...", ko = "..."}',
     ),
-    "languages": (lambda v: isinstance(v, list) and sorted(v) == sorted(LANGS), '["en", "ko"] (both are built)'),
+    "languages": (lambda v: isinstance(v, list) and sorted(v) == sorted(LANGS), f"{list(LANGS)} (every one is built)"),
     "variants": (
         lambda v: v == "all" or (isinstance(v, list) and v and all(x in PRECISIONS for x in v)),
         f"'all' or a list of {', '.join(PRECISIONS)}",

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.table import Table
 
-
 WIDE = 400  # columns when the output is not a terminal
 
 

@@ -12,16 +12,23 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import bundle, cache, stages
+from . import PRECISIONS, bundle, cache, stages
 from . import default_variant as default_rule
-from .examples import build_examples, lens_tops
 from .cache import default_root
-from . import PRECISIONS
-from .manifest import Manifest, Variant
-from .report import Reporter
 from .errors import TxbuildError
-from .ownership import MARKER, build_lock  # noqa: F401  (MARKER re-exported)
-from .ownership import check_replaceable, expand_out, interrupts_raise, recover, swap_into_place, write_marker
+from .examples import build_examples, lens_tops
+from .manifest import Manifest, Variant
+from .ownership import (  # noqa: F401  (MARKER re-exported)
+    MARKER,
+    build_lock,
+    check_replaceable,
+    expand_out,
+    interrupts_raise,
+    recover,
+    swap_into_place,
+    write_marker,
+)
+from .report import Reporter
 from .sources import LoadedModel, load, resolve
 
 GENERIC_PROMPTS = {

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .numerics import softmax, top_k
 from .graph import OUTPUTS
+from .numerics import softmax, top_k
 
 PROBE_PROMPTS = (
     "Data visualization empowers users to",

@@ -13,7 +13,7 @@ import dataclasses
 import threading
 from pathlib import Path
 
-from .ownership import files_in, read_marker, write_marker, MARKER
+from .ownership import MARKER, files_in, read_marker, write_marker
 
 PREFIX = "/__txbuild/"
 SCRIPT = """\

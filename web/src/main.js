@@ -144,18 +144,18 @@ async function boot(win) {
     section.classList.add('txb-live');
     stickBelowHeader(doc, app);
     const ctx = { state: store, t, actions, lang, stageIds: STAGES.map((x) => x.id) };
-    // first screen: the prompt, the overview of the whole model (front-door.js); then the details
-    [
-      mountPrompt,
-      mountFrontDoor,
-      mountModelPanel,
-      mountExamples,
-      mountTokens,
-      mountBackLink,
-      mountExplorer,
-      mountTopTokens,
-      mountGeneration,
-    ].forEach((mount) => mount(app, ctx));
+    // first screen: the prompt, the overview of the whole model (front-door.js); then the details.
+    // Each group is laid out in a frame of its own: the first layout of all of them at once was
+    // the longest task of a first visit (issue 19).
+    const groups = [
+      [mountPrompt, mountFrontDoor, mountModelPanel, mountExamples, mountTokens, mountBackLink],
+      [mountExplorer, mountTopTokens],
+      [mountGeneration],
+    ];
+    for (const [i, group] of groups.entries()) {
+      if (i > 0) await nextFrame(win);
+      group.forEach((mount) => mount(app, ctx));
+    }
     landOnStage(doc, store);
     // the article's figures follow the explainer's run once it is of another text
     mountLiveFigures(doc, ctx);
@@ -171,6 +171,14 @@ async function boot(win) {
   } catch (err) {
     showFatal(section, t, err);
   }
+}
+
+// After the next frame is drawn (or 50 ms, where a hidden tab draws no frames).
+function nextFrame(win) {
+  return new Promise((resolve) => {
+    const timer = win.setTimeout(resolve, 50);
+    win.requestAnimationFrame(() => win.setTimeout(() => (win.clearTimeout(timer), resolve()), 0));
+  });
 }
 
 // Once a variant runs, the service worker is asked to keep it (and the page) for offline

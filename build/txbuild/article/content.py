@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 import markdown
+from markupsafe import Markup
 
 from ..htmlsafe import markdown_text
 from ..inputs import load_toml, read_utf8
@@ -152,18 +152,11 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
         for fid, _ in notes:
             note_no += 1
             numbers[fid] = note_no
-        html = _FN_REF.sub(lambda r: f"{r.group(1)}{numbers.get(r.group(2), '?')}{r.group(3)}", html)
+        html = _FN_REF.sub(lambda r, numbers=numbers: f"{r.group(1)}{numbers.get(r.group(2), '?')}{r.group(3)}", html)
         for fid, inner in notes:
             all_notes.append(f'<li id="fn:{fid}" value="{numbers[fid]}">{inner}</li>')
 
-        subheads = []
-
-        def walk(tokens):
-            for tok in tokens:
-                subheads.append({"id": tok["id"], "name": tok["name"], "level": tok["level"], "html": tok["html"]})
-                walk(tok["children"])
-
-        walk(getattr(md, "toc_tokens", []))
+        subheads = _subheads(getattr(md, "toc_tokens", []))
         sections.append(
             Section(file=path.name, id=sid, title=title, html=html, subheads=subheads, meta=meta, notes=notes)
         )
@@ -187,3 +180,12 @@ def build_article(lang: str, files: list[Path], variables: dict, viz_data, warni
     return Article(
         lang=lang, sections=sections, notes_html=_FIG_REF.sub(number, notes_html), figures=figures, cited=cited
     )
+
+
+def _subheads(tokens) -> list[dict]:
+    """python-markdown's toc tokens, depth first, as the template's flat list of subheads."""
+    out = []
+    for tok in tokens:
+        out.append({"id": tok["id"], "name": tok["name"], "level": tok["level"], "html": tok["html"]})
+        out.extend(_subheads(tok["children"]))
+    return out

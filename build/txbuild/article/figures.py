@@ -21,8 +21,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
-from markdown.util import AtomicString
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from . import viz
 

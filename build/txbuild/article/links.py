@@ -47,7 +47,7 @@ def check(pages: dict[str, str], exists: Callable[[str], bool]) -> list[str]:
             seen.add(i)
     for path, s in scans.items():
         base = posixpath.dirname(path)
-        for attr, url in s.links:
+        for _attr, url in s.links:
             parts = urlsplit(url)
             if parts.scheme or parts.netloc:
                 if parts.scheme not in ("http", "https", "mailto", "data"):

@@ -17,7 +17,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import front, htmlsafe
-from . import assets, facts as facts_mod, filters, links
+from . import assets, filters, links
+from . import facts as facts_mod
 from .content import Article, build_article, load_strings, section_files
 from .context import LANGS, PageContext, StrictError
 from .viz import VizData
@@ -63,8 +64,13 @@ def _model_note(model: dict, lang: str, t: dict, fit: dict | None = None) -> dic
 
 
 def _compare(articles: dict[str, Article], strings: dict[str, dict], warnings: list[str]) -> None:
-    """Everything present in one language must be present in the other."""
-    a, b = LANGS
+    """Everything present in one language must be present in the others (each is compared with
+    the first)."""
+    for b in LANGS[1:]:
+        _compare_two(articles, strings, warnings, LANGS[0], b)
+
+
+def _compare_two(articles: dict[str, Article], strings: dict[str, dict], warnings: list[str], a: str, b: str) -> None:
     fa = {s.file: s for s in articles[a].sections}
     fb = {s.file: s for s in articles[b].sections}
     for name in sorted(fa.keys() - fb.keys()):

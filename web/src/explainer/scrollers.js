@@ -33,11 +33,13 @@ export function scan(root, keep = () => true) {
   }
 }
 
-// An article chapter is laid out only near the viewport (content-visibility in site.css);
-// reading a box's size in it forces that chapter's layout. So the page outside the chapters is
-// scanned in the next frame, and each chapter in a task of its own when the page is idle, and
-// again only when something in it changes: no scan lays out the whole article at once.
+// An article chapter is laid out only near the viewport (content-visibility in site.css), and
+// reading a box's size in it would force that chapter's layout. So the page outside the
+// chapters is scanned in the next frame; a chapter when it is rendered (the browser tells) and
+// after a change inside it, in an idle task of its own: no scan lays out the article itself.
 const CHAPTER = '.chapter';
+// (the chapter itself is rendered; what is skipped is its content)
+const skipped = (c) => c.firstElementChild?.checkVisibility?.({ contentVisibilityAuto: true }) === false;
 
 export function mount(doc) {
   const win = doc.defaultView;
@@ -54,11 +56,13 @@ export function mount(doc) {
     });
   };
   const chapters = new Set();
+  const waiting = new Set(); // changed while skipped: scanned once rendered
   const nextChapter = () => {
     const [c] = chapters;
     if (!c) return;
     chapters.delete(c);
-    if (c.isConnected) scan(c);
+    if (skipped(c)) waiting.add(c);
+    else if (c.isConnected) scan(c);
     if (chapters.size) later(nextChapter);
   };
   const queueChapter = (c) => {
@@ -81,9 +85,16 @@ export function mount(doc) {
     }
   });
   mo.observe(doc.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+  const rendered = (ev) => {
+    if (ev.skipped || !waiting.has(ev.target)) return;
+    waiting.delete(ev.target);
+    queueChapter(ev.target);
+  };
+  doc.addEventListener('contentvisibilityautostatechange', rendered, true);
   queueAll();
   return {
     destroy() {
+      doc.removeEventListener('contentvisibilityautostatechange', rendered, true);
       ro?.disconnect();
       mo.disconnect();
     },

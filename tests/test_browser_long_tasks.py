@@ -1,0 +1,34 @@
+"""Issue 19's "never freeze", the parts a test can check without a clock: the article's chapters
+are laid out only near the viewport (content-visibility), and the page does not lay them out
+itself (its scroll-box scan waits until a chapter is rendered); a run redraws only the stage in
+view (tests/test_browser_page_state.py). The longest task itself is measured by
+scripts/bench_browser.py --first-prediction (docs/benchmarks.md), not here."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import chromium, open_live, served
+
+pytestmark = pytest.mark.browser
+
+# (a chapter itself is rendered; what content-visibility skips is its content)
+SKIPPED = "sel => !document.querySelector(sel).checkVisibility({ contentVisibilityAuto: true })"
+
+
+def test_a_chapter_is_laid_out_near_the_viewport_and_its_scroll_boxes_become_tab_stops(shared_site):
+    site_dir, _, _ = shared_site
+    problems: list = []
+    with served(site_dir) as base, chromium() as ctx:
+        page = open_live(ctx, f"{base}en/index.html", problems, size=(375, 740))
+        # a figure wider than a phone, in a chapter far below: neither rendered nor scanned yet
+        assert page.evaluate(SKIPPED, "#architecture h2")
+        box = "#fig-architecture .viz"
+        assert page.evaluate(
+            "sel => document.querySelector(sel).scrollWidth > document.querySelector(sel).clientWidth", box
+        )
+        assert page.get_attribute(box, "tabindex") is None
+        page.locator("#architecture h2").scroll_into_view_if_needed()
+        page.wait_for_selector(f"{box}[data-txb-scroll='1'][tabindex='0']", timeout=10_000)
+        assert not page.evaluate(SKIPPED, "#architecture h2")
+    assert not problems, problems
