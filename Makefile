@@ -40,11 +40,13 @@ test-fast: setup
 	$(BIN)/pytest -q -m "not browser and not slow" $(ARGS)
 
 # ruff (pyproject.toml [tool.ruff]) on build/, tests/, scripts/: lint and format; prettier
-# (.prettierrc.json) on the browser code and its tests; a syntax check of every JS file.
+# (.prettierrc.json) on the browser code and its tests; tsc on its JSDoc types (web/tsconfig.json);
+# a syntax check of every JS file.
 lint: setup
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	web/node_modules/.bin/prettier --check $(JS_SOURCES)
+	web/node_modules/.bin/tsc -p web/tsconfig.json
 	find web tests/js -path web/node_modules -prune -o \( -name '*.js' -o -name '*.mjs' \) -print0 \
 	  | xargs -0 -n1 -P4 node --check
 

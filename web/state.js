@@ -9,6 +9,20 @@ const rethrowLater = (err) =>
     throw err;
   });
 
+/**
+ * @template S
+ * @typedef {object} Store
+ * @property {() => Readonly<S>} get
+ * @property {(patch: Partial<S>) => void} set
+ * @property {(fn: (state: Readonly<S>, prev: Readonly<S>) => void) => () => boolean} subscribe
+ */
+
+/**
+ * @template {object} S
+ * @param {S} initial
+ * @param {{ onError?: (err: unknown) => void, keys?: readonly string[] | null }} [options]
+ * @returns {Store<S>}
+ */
 export function createStore(initial, { onError = rethrowLater, keys = null } = {}) {
   const known = keys && new Set(keys);
   const undeclared = known ? Object.keys(initial).filter((k) => !known.has(k)) : [];

@@ -14,6 +14,10 @@ export function listStatus(s) {
   return top.kind === 'live' && sameIds(s.ids, top.ids) && top.variant === s.variant ? 'ready' : 'loading';
 }
 
+/**
+ * @param {import('./lang-examples.js').PageManifest} manifest the page's (lang-examples.js)
+ * @param {string} variant
+ */
 export function initialState(manifest, variant) {
   const ex = manifest.examples[manifest.defaultExample]; // the page's default prompt's run (lang-examples.js)
   return {
@@ -74,13 +78,15 @@ export function initialState(manifest, variant) {
 export const STATE_KEYS = Object.freeze(
   Object.keys(
     initialState(
-      {
+      /** @type {any} */ ({
         defaultPrompt: '',
         defaultExample: 0,
         examples: [{ ids: [], tokens: [], top: [] }],
         variants: { v: { bytes: 0 } },
-      },
+      }),
       'v',
     ),
   ),
 );
+
+/** @typedef {ReturnType<typeof initialState>} AppState */

@@ -12,6 +12,18 @@ import { wellFormed } from './gen/url-state.js';
 
 export { initialState, STATE_KEYS } from './app-state.js';
 
+/**
+ * @param {{
+ *   store: import('../state.js').Store<import('./app-state.js').AppState>,
+ *   loadTokenizer: () => Promise<any>,
+ *   createClient: (...args: any[]) => any,
+ *   ortPaths: any,
+ *   numThreads: number,
+ *   debounceMs?: number,
+ *   mark?: (name: string) => void,
+ *   loadExample?: ((i: number) => Promise<any>) | null,
+ * }} options
+ */
 export function createController({
   store,
   loadTokenizer,

@@ -5,6 +5,10 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 
 // `cache: 'reload'` (a Retry) goes past the HTTP cache, which may hold the bytes that failed.
+/**
+ * @param {string} url
+ * @param {{ expectedBytes?: number, onBytes?: (n: number) => void, signal?: AbortSignal, fetchImpl?: typeof fetch, cache?: RequestCache }} [options]
+ */
 export async function fetchBytes(
   url,
   { expectedBytes = 0, onBytes = () => {}, signal, fetchImpl = fetch, cache = 'default' } = {},

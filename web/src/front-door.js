@@ -44,7 +44,7 @@ export function mount(app, ctx) {
   const doc = app.ownerDocument;
   // a part of the overview opens its stage: the explorer comes up (the overview is one link
   // away), the stage panel plays its entrance, and a keyboard reader lands on the stage's tab
-  const openStage = ({ keyboard } = {}) => {
+  const openStage = (/** @type {{ keyboard?: boolean }} */ { keyboard } = {}) => {
     const explorer = doc.getElementById('explorer');
     if (!explorer) return;
     explorer.classList.remove('ov-enter');

@@ -13,6 +13,11 @@ export function exampleOrder(manifest, lang) {
 // The page's default prompt and the example that is its precomputed run (the first screen
 // shows it before the model runs): the manifest names one per language; another language
 // takes the English page's.
+/**
+ * @param {import('./manifest.js').Manifest} manifest
+ * @param {string} lang
+ * @returns {PageManifest}
+ */
 export function forLanguage(manifest, lang) {
   const defaultExample = Object.hasOwn(manifest.defaultExamples, lang)
     ? manifest.defaultExamples[lang]
@@ -24,3 +29,5 @@ export function forLanguage(manifest, lang) {
     exampleOrder: exampleOrder(manifest, lang),
   };
 }
+
+/** @typedef {import('./manifest.js').Manifest & { defaultPrompt: string, defaultExample: number, exampleOrder: number[] }} PageManifest */

@@ -175,7 +175,7 @@ async function boot(win) {
 
 // After the next frame is drawn (or 50 ms, where a hidden tab draws no frames).
 function nextFrame(win) {
-  return new Promise((resolve) => {
+  return new Promise((/** @type {(v?: unknown) => void} */ resolve) => {
     const timer = win.setTimeout(resolve, 50);
     win.requestAnimationFrame(() => win.setTimeout(() => (win.clearTimeout(timer), resolve()), 0));
   });

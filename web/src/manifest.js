@@ -117,8 +117,32 @@ function parseExample(ex, i) {
   return ex;
 }
 
-export function parseManifest(json, manifestUrl) {
-  need(isObject(json), 'not an object');
+/**
+ * @typedef {{ layer: number, head: number, head_dim: number, embd: number, mlp: number, vocab: number }} Dims
+ * @typedef {{ name: string, dims: (string|number)[] }} Io
+ * @typedef {object} Manifest
+ * @property {string} id
+ * @property {boolean} trained
+ * @property {{ n_ctx: number, layer_norm_epsilon: number } & Record<string, unknown>} config
+ * @property {number} maxTokens
+ * @property {Record<string, number>} defaultExamples per page language, the default example's index
+ * @property {string} defaultVariant
+ * @property {Record<string, ReturnType<typeof parseVariant>>} variants
+ * @property {string[]} variantNames
+ * @property {Io[]} inputs
+ * @property {Io[]} outputs
+ * @property {Dims} dims
+ * @property {ReturnType<typeof parseExample>[]} examples
+ */
+
+/**
+ * @param {unknown} data the manifest as fetched
+ * @param {string} manifestUrl
+ * @returns {Manifest}
+ */
+export function parseManifest(data, manifestUrl) {
+  need(isObject(data), 'not an object');
+  const json = /** @type {Record<string, any>} */ (data);
   need(json.schema === SCHEMA, `schema ${json.schema}, expected ${SCHEMA}`);
   const tok = field(json, 'tokenizer', isObject, '');
   need(tok.js_encoding === 'r50k_base', `unsupported tokenizer ${tok.js_encoding}`);

@@ -1,6 +1,7 @@
 // The page's handle on the model worker: request/response over postMessage, one promise
 // per request, progress events forwarded to a callback.
 
+/** @param {string | URL} workerUrl @param {{ onProgress?: (msg: any) => void }} [options] */
 export function createModelClient(workerUrl, { onProgress = () => {} } = {}) {
   const worker = new Worker(workerUrl, { type: 'module' });
   const pending = new Map();

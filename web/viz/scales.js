@@ -86,6 +86,7 @@ export function inkOn(bg) {
 }
 
 // A legend: the colour ramp with its end values (and the mask swatch when asked).
+/** @param {Document} doc @param {any} scale @param {{ title?: string, masked?: any }} [options] */
 export function legend(doc, scale, { title, masked = null } = {}) {
   const el = doc.createElement('div');
   el.className = 'txb-legend';

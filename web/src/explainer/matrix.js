@@ -8,6 +8,10 @@ import { MASKED, formatValue } from '../../viz/scales.js';
 
 const MAX_LISTED = 4096;
 
+/**
+ * @param {Document} doc
+ * @param {{ name: string, caption?: string, label?: string, onActive?: (cell: any) => void, describe?: any }} options
+ */
 export function createMatrix(doc, { name, caption, label, onActive = () => {}, describe = null }) {
   const fig = doc.createElement('figure');
   fig.className = 'txb-matrix';

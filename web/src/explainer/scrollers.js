@@ -17,9 +17,10 @@ export function overflows(e, win) {
 }
 
 // Boxes in `root` (a document or an element) that `keep` accepts.
+/** @param {any} root a document or an element @param {(e: HTMLElement) => boolean} [keep] */
 export function scan(root, keep = () => true) {
   const win = (root.ownerDocument ?? root).defaultView;
-  for (const e of root.querySelectorAll(SCROLLERS)) {
+  for (const e of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(SCROLLERS))) {
     if (!keep(e)) continue;
     const mine = e.dataset.txbScroll === '1';
     const over = overflows(e, win) && !e.querySelector(FOCUSABLE);

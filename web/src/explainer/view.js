@@ -21,6 +21,7 @@ export function block(el, cls, title) {
 // Calls draw(s) when any of the slices `pick(s)` returns changed (by reference), while
 // `shown(s)` says the view is on screen. A hidden view (another stage's) draws when it is next
 // shown: a new run then redraws the one stage in view, not every view in one long task.
+/** @param {any} state @param {(s: any) => any[]} pick @param {(s: any) => void} draw @param {(s: any) => boolean} [shown] */
 export function watch(state, pick, draw, shown = () => true) {
   let last = null;
   const run = (s) => {

@@ -9,6 +9,10 @@ import { dlaFor } from './attribution.js';
 export const TOP_K = 10;
 export const LOGITS = 'logits';
 
+/**
+ * @param {import('../../state.js').Store<import('../app-state.js').AppState>} store
+ * @param {{ mark?: (name: string) => void, loadExample?: ((i: number) => Promise<any>) | null }} [options]
+ */
 export function createSession(store, { mark = () => {}, loadExample = null } = {}) {
   const { manifest } = store.get();
   const rt = {
