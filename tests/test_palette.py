@@ -12,8 +12,8 @@ from txbuild import REPO_ROOT
 from txbuild.article.viz import common, probs
 
 JS = """
-import { VIRIDIS, BAR } from './web/viz/palette.js';
-import { viridis } from './web/viz/scales.js';
+import { VIRIDIS, BAR } from './web/viz/lib/palette.js';
+import { viridis } from './web/viz/lib/scales.js';
 const s = viridis(1);
 const xs = Array.from({ length: 201 }, (_, i) => i / 200);
 console.log(JSON.stringify({ VIRIDIS, BAR, at: xs.map((x) => s(x)), beyond: [s(-0.5), s(1.5)], max4: viridis(4)(2) }));

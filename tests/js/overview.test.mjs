@@ -10,7 +10,7 @@ import {
   sharesFromLens,
   byPart,
   PART_STAGE,
-} from '../../web/viz/overview-data.js';
+} from '../../web/viz/lib/overview-data.js';
 import { STEPS, TEXT, stepPatch, facts } from '../../web/src/tour/steps.js';
 import { parseUrlState, serializeUrlState } from '../../web/src/gen/url-state.js';
 import { createT } from '../../web/src/strings.js';

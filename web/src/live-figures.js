@@ -10,8 +10,8 @@ import './live-figures.css';
 import { createMatrix } from './explainer/matrix.js';
 import { matrix } from './explainer/tensors.js';
 import { q, fv } from './explainer/view.js';
-import { viridis, legend, formatProb, tokenDisplay } from '../viz/scales.js';
-import { BAR } from '../viz/palette.js';
+import { viridis, legend, formatProb, tokenDisplay } from '../viz/lib/scales.js';
+import { BAR } from '../viz/lib/palette.js';
 import { drawRows } from '../viz/top-tokens.js';
 import { sameIds } from './ids.js';
 

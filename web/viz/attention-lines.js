@@ -4,7 +4,7 @@
 
 import { block, watch, labels } from '../src/explainer/view.js';
 import { matrix } from '../src/explainer/tensors.js';
-import { formatValue } from './scales.js';
+import { formatValue } from './lib/scales.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 

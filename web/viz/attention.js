@@ -10,9 +10,9 @@ import { createMatrix } from '../src/explainer/matrix.js';
 import { block, watch, labels, q, fv, linked, para, elem } from '../src/explainer/view.js';
 import { attentionSteps, matrix, maxAbs } from '../src/explainer/tensors.js';
 import { posOf } from '../src/explainer/stages.js';
-import { diverging, sequential, legend } from './scales.js';
-import { createStepper } from './attention-step.js';
-import { createTrace, STEPS } from './attention-trace.js';
+import { diverging, sequential, legend } from './lib/scales.js';
+import { createStepper } from './lib/attention-step.js';
+import { createTrace, STEPS } from './lib/attention-trace.js';
 
 // beyond this many tokens the softmax is coloured per row by default (else it reads blank)
 const ROW_SCALE_FROM = 24;

@@ -7,7 +7,7 @@ import { createMatrix } from '../src/explainer/matrix.js';
 import { block, watch, labels, q, fv, para } from '../src/explainer/view.js';
 import { matrix, blockInput, norm, maxAbs } from '../src/explainer/tensors.js';
 import { posOf } from '../src/explainer/stages.js';
-import { diverging, legend } from './scales.js';
+import { diverging, legend } from './lib/scales.js';
 
 export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;

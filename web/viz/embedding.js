@@ -6,7 +6,7 @@
 import { createMatrix } from '../src/explainer/matrix.js';
 import { block, watch, labels, q, fv, linked } from '../src/explainer/view.js';
 import { matrix, maxAbs } from '../src/explainer/tensors.js';
-import { diverging, legend } from './scales.js';
+import { diverging, legend } from './lib/scales.js';
 
 export function mount(el, { state, t, actions, shown }) {
   const PARTS = [

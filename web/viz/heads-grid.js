@@ -3,7 +3,7 @@
 
 import { block, watch } from '../src/explainer/view.js';
 import { matrix } from '../src/explainer/tensors.js';
-import { sequential } from './scales.js';
+import { sequential } from './lib/scales.js';
 
 export function mount(el, { state, t, actions, shown }) {
   const doc = el.ownerDocument;

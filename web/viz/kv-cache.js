@@ -7,7 +7,7 @@
 
 import { block, para, fv, elem } from '../src/explainer/view.js';
 import { cacheBytes, timingSummary } from '../src/gen/kv-cache.js';
-import { sequential, formatBytes, formatMs } from './scales.js';
+import { sequential, formatBytes, formatMs } from './lib/scales.js';
 
 export function mount(el, { state, t, actions }) {
   const doc = el.ownerDocument;

@@ -7,7 +7,7 @@
 import { block, para, q } from '../src/explainer/view.js';
 import { posOf } from '../src/explainer/stages.js';
 import { lensRows, lensTop } from '../src/gen/lens.js';
-import { formatProb, tokenDisplay, sequential, inkOn } from './scales.js';
+import { formatProb, tokenDisplay, sequential, inkOn } from './lib/scales.js';
 
 const K = 5;
 

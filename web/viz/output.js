@@ -7,7 +7,7 @@ import { createLinked } from '../src/explainer/matrices.js';
 import { matrix, rankAndProb } from '../src/explainer/tensors.js';
 import { softmax, topK } from '../src/numerics.js';
 import { posOf } from '../src/explainer/stages.js';
-import { formatProb, probWidth, tokenDisplay } from './scales.js';
+import { formatProb, probWidth, tokenDisplay } from './lib/scales.js';
 
 const TOP = 10;
 

@@ -4,8 +4,8 @@
 // diagram is one Tab stop (roving tabindex, arrow keys move). Hooks for the tests:
 // data-part/data-layer on parts, data-attn-* on links, data-dla on attributions, data-token-id.
 
-import { partList, selectionFor, strongestLinks, byPart, formatLogit } from './overview-data.js';
-import { formatProb, tokenDisplay } from './scales.js';
+import { partList, selectionFor, strongestLinks, byPart, formatLogit } from './lib/overview-data.js';
+import { formatProb, tokenDisplay } from './lib/scales.js';
 import { sameIds } from '../src/ids.js';
 import { tokenNames } from '../src/explainer/view.js';
 

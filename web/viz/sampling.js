@@ -9,7 +9,7 @@ import { block, para, fv, elem } from '../src/explainer/view.js';
 import { drawFor } from '../src/gen/draw.js';
 import { sameIds } from '../src/ids.js';
 import { MODES, TEMP_MIN, TEMP_MAX, sliderToTemp, tempToSlider, roundTo } from '../src/gen/url-state.js';
-import { formatProb, tokenDisplay } from './scales.js';
+import { formatProb, tokenDisplay } from './lib/scales.js';
 
 const ROWS = 12;
 const MODE_TEXT = {

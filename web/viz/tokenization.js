@@ -4,7 +4,7 @@
 
 import { groupTokens, hex } from '../src/explainer/bytes.js';
 import { block, watch } from '../src/explainer/view.js';
-import { visibleText } from './scales.js';
+import { visibleText } from './lib/scales.js';
 
 export function mount(el, { state, t, shown }) {
   const doc = el.ownerDocument;

@@ -5,7 +5,7 @@
 // between them); a long row collapses to its first and last chips behind a Show-all button.
 
 import { groupTokens } from '../src/explainer/bytes.js';
-import { visibleText } from './scales.js';
+import { visibleText } from './lib/scales.js';
 import { elem } from '../src/explainer/view.js';
 
 // more groups than this collapse to the first and last KEEP

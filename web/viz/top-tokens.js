@@ -3,7 +3,7 @@
 // data-ids: the hooks the browser tests read.
 
 import { select } from 'd3-selection';
-import { formatProb, probWidth, visibleText } from './scales.js';
+import { formatProb, probWidth, visibleText } from './lib/scales.js';
 
 export function mount(el, { state, t }) {
   const root = select(el).append('div').attr('class', 'txb-next');

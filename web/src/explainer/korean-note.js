@@ -2,7 +2,7 @@
 // build-time runs of a Korean example and the English default's (token counts, byte fragments,
 // the model's own top next-token probability). Only what those numbers show is said.
 
-import { formatProb, visibleText } from '../../viz/scales.js';
+import { formatProb, visibleText } from '../../viz/lib/scales.js';
 
 const FRAGMENT = '\ufffd'; // a token that decodes to no whole character (part of a UTF-8 sequence)
 

@@ -3,7 +3,7 @@
 
 import { createMatrix } from './matrix.js';
 import { labels, q, fv, linked } from './view.js';
-import { diverging, legend } from '../../viz/scales.js';
+import { diverging, legend } from '../../viz/lib/scales.js';
 import { maxAbs } from './tensors.js';
 
 // defs: [{name, label}] (label already translated); draw(trace, [{rows, cols, at, data}], captions?) redraws them.

@@ -4,7 +4,7 @@
 // hook the browser tests read) and to an aria-live readout; `onActive` tells the view.
 // data-values holds every value of small matrices (≤ 4096 cells) for the same tests.
 
-import { MASKED, formatValue } from '../../viz/scales.js';
+import { MASKED, formatValue } from '../../viz/lib/scales.js';
 
 const MAX_LISTED = 4096;
 

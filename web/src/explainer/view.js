@@ -1,7 +1,7 @@
 // Small shared pieces of the views: a titled block, redraw-on-change, token labels, and the
 // hover message every matrix sends (token positions for highlighting, text for the panel).
 
-import { tokenDisplay, formatValue, visibleText } from '../../viz/scales.js';
+import { tokenDisplay, formatValue, visibleText } from '../../viz/lib/scales.js';
 import { groupTokens } from './bytes.js';
 
 export function block(el, cls, title) {

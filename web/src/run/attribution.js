@@ -4,7 +4,7 @@
 // comes from the build (manifest); a live run's from the logit-lens graph, once that answers
 // (the browser holds no weights; see build/txbuild/attribution.py for the algebra).
 
-import { residualParts, lensRows, sharesFromLens } from '../../viz/overview-data.js';
+import { residualParts, lensRows, sharesFromLens } from '../../viz/lib/overview-data.js';
 import { lastRow } from '../topk.js';
 
 const argmax = (a) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);

@@ -3,8 +3,8 @@
 // where to look; its words are strings (tour_<id>_title, tour_<id>) filled from `facts`, the
 // numbers of the current run, so they stay true for any model.
 
-import { strongestLinks, byPart, formatLogit } from '../../viz/overview-data.js';
-import { formatProb, tokenDisplay } from '../../viz/scales.js';
+import { strongestLinks, byPart, formatLogit } from '../../viz/lib/overview-data.js';
+import { formatProb, tokenDisplay } from '../../viz/lib/scales.js';
 import { softmax, topK } from '../numerics.js';
 import { sameIds } from '../ids.js';
 

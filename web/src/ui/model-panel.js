@@ -1,7 +1,7 @@
 // Which model, precision and backend (WebGPU or WebAssembly) runs, and how far its download
 // has got (bytes, not files).
 
-import { formatBytes } from '../../viz/scales.js';
+import { formatBytes } from '../../viz/lib/scales.js';
 import { elem } from '../explainer/view.js';
 
 export function mount(el, { state, t, actions, lang }) {

@@ -86,7 +86,7 @@ def num(x: float, digits: int = 2) -> str:
 
 # --- colour scales ---------------------------------------------------------------------------
 
-# viridis in ten stops; the live figures use the same (web/viz/palette.js, tests/test_palette.py).
+# viridis in ten stops; the live figures use the same (web/viz/lib/palette.js, tests/test_palette.py).
 VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"]
 # Blue - white - orange (ColorBrewer PuOr/RdBu family; distinguishable with deuteranopia and protanopia).
 DIVERGING = ["#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fee0b6", "#fdb863", "#e08214", "#b35806"]

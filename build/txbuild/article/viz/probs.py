@@ -6,7 +6,7 @@ from ...numerics import softmax, top_k
 from ..filters import visible
 from .common import VIRIDIS, Drawing, VizData, rect, text, trunc
 
-BAR = VIRIDIS[3]  # viridis' middle blue: reads on light and dark backgrounds (web/viz/palette.js' BAR)
+BAR = VIRIDIS[3]  # viridis' middle blue: reads on light and dark backgrounds (web/viz/lib/palette.js' BAR)
 
 
 def top_tokens(d: VizData, k: int = 10) -> list[tuple[str, int, float]]:

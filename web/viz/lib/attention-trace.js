@@ -5,9 +5,9 @@
 // the row stays legible when the matrices are too dense to label (64 tokens).
 // Hooks: #attn-trace li[data-step] data-value (full precision); #attn-row li data-key.
 
-import { elem, q, fv } from '../src/explainer/view.js';
+import { elem, q, fv } from '../../src/explainer/view.js';
 import { probWidth } from './scales.js';
-import { topK } from '../src/numerics.js';
+import { topK } from '../../src/numerics.js';
 
 export const STEPS = ['attn_raw', 'attn_scaled', 'attn_scores', 'attn_probs', 'head_out'];
 const ROW_KEYS = 8;

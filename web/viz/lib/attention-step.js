@@ -3,7 +3,7 @@
 // (the token-to-token lines change with the head). Pure UI: `onStep(k)` and `onHead(h)` say
 // what to show. Hooks: #attn-step data-mode / data-step / data-playing.
 
-import { elem } from '../src/explainer/view.js';
+import { elem } from '../../src/explainer/view.js';
 
 const PLAY_MS = 1600;
 
