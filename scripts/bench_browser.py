@@ -7,7 +7,7 @@
 Per model, variant and backend: bytes, download + init (browser: fetch, sha256 and session
 creation in the site's own model worker; native: session creation), forward T=16 and T=64
 with every output, decode ms/token over 32 cached steps (after a 16-token prefill), the same
-figures natively with the same thread count, the ratio browser ÷ native, and the peak RSS of
+figures natively with the same thread count, the ratio browser ÷ native, and the peak RSS and PSS of
 all Chromium processes while the variant loads and runs. `--webgpu-software` adds rows on
 SwiftShader's software WebGPU adapter: those check that the path runs; their speed means
 nothing. Numbers for notes and the README, never for a test.
@@ -73,10 +73,13 @@ BENCH_JS = """async ({worker, ort, variant, inputs, dims, outputs, threads, T, s
 
 
 class RssPeak:
-    """Peak total RSS of the Chromium process tree marked with `tag` (polled every 50 ms)."""
+    """Peak memory of the Chromium process tree marked with `tag` (polled every 50 ms): the sum
+    of its processes' RSS (`peak`: counts a page shared by several processes, Chromium's own
+    code among them, once per process) and of their PSS (`peak_pss`: a shared page split among
+    its sharers, so the tree's real footprint)."""
 
     def __init__(self, tag: str):
-        self.tag, self.peak, self._stop = tag, 0, threading.Event()
+        self.tag, self.peak, self.peak_pss, self._stop = tag, 0, 0, threading.Event()
 
     def _tree(self) -> list[int]:
         procs = {}
@@ -101,15 +104,12 @@ class RssPeak:
 
     def _run(self):
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
             for p in self._tree():
-                try:
-                    for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                        if line.startswith("VmRSS:"):
-                            total += int(line.split()[1]) * 1024
-                except OSError:
-                    pass
+                total += _kib(f"/proc/{p}/status", "VmRSS:")
+                pss += _kib(f"/proc/{p}/smaps_rollup", "Pss:")
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(0.05)
 
     def __enter__(self):
@@ -120,6 +120,17 @@ class RssPeak:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+
+def _kib(path: str, field: str) -> int:
+    """The bytes of a `field:  N kB` line of a /proc file (0 when the process is gone)."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _cmdline(pid: int) -> str:
@@ -170,7 +181,7 @@ def browser_run(site: Path, manifest: dict, variant: str, backend: str, threads:
                 )
         finally:
             browser.close()
-    r["peak_rss"] = rss.peak
+    r["peak_rss"], r["peak_pss"] = rss.peak, rss.peak_pss
     return r
 
 
@@ -322,6 +333,7 @@ def first_prediction(site: Path, variant: str, generate: int = 0) -> dict:
         "gen_longest_task": gen_longest,
         "twice": twice,
         "peak_rss": rss.peak,
+        "peak_pss": rss.peak_pss,
     }
 
 
@@ -384,7 +396,7 @@ def main() -> None:
     fwd = " | ".join(f"forward T={t}" for t in plan["T"])
     print(
         "| model | variant | graph | backend | bytes | download + init (browser) | init: browser / native | "
-        f"{fwd} | decode ms/token | peak RSS (Chromium) |"
+        f"{fwd} | decode ms/token | peak RSS / PSS (Chromium) |"
     )
     print("| --- | --- | --- | --- | ---: | ---: | ---: | " + "---: | " * len(plan["T"]) + "---: | ---: |")
     for label, variant, graph, backend, nbytes, b, n in rows:
@@ -394,14 +406,14 @@ def main() -> None:
         print(
             f"| {label} | {variant} | {graph} | {name} | {nbytes / 1e6:.1f} MB | {b['load'] / 1000:.2f} s | "
             f"{b['init']:.0f} / {n['init']:.0f} ms ({b['init'] / n['init']:.1f}×) | {fw} | "
-            f"{r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} GiB |"
+            f"{r(b['step'], n['step'])} | {b['peak_rss'] / 2**30:.2f} / {b['peak_pss'] / 2**30:.2f} GiB |"
         )
     firsts = [(label, variant, graph, b["first"]) for label, variant, graph, backend, _, b, _ in rows if "first" in b]
     if firsts:
         print(
             "\nThe app, cold, on a plain static server (no COOP/COEP), until the first live prediction:\n\n"
             "| model | variant | graph | first prediction | fetched: model | wasm | examples | other | "
-            "fetched twice | longest main-thread task | longest task while generating | peak RSS (Chromium) |"
+            "fetched twice | longest main-thread task | longest task while generating | peak RSS / PSS (Chromium) |"
         )
         print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
         for label, variant, graph, f in firsts:
@@ -411,7 +423,7 @@ def main() -> None:
                 f"{mb('examples')} | {mb('other')} | {', '.join(f['twice']) or 'none'} | "
                 f"{f['longest_task']:.0f} ms | "
                 + (f"{f['gen_longest_task']:.0f} ms" if f["gen_longest_task"] is not None else "–")
-                + f" | {f['peak_rss'] / 2**30:.2f} GiB |"
+                + f" | {f['peak_rss'] / 2**30:.2f} / {f['peak_pss'] / 2**30:.2f} GiB |"
             )
 
 

@@ -82,6 +82,9 @@ def test_bench_browser_smallest_mode_on_the_tiny_site(shared_site):
     assert cells[10].endswith(" ms")  # generation ran
     model_mb = float(cells[4].split()[0])
     assert model_mb * 1e6 >= manifest["variants"]["int8"]["bytes"] - 1e5  # at least the variant was fetched
+    # memory: the RSS sum counts shared pages once per process, PSS splits them: 0 < PSS ≤ RSS
+    rss, pss = (float(x) for x in cells[11].removesuffix(" GiB").split(" / "))
+    assert 0 < pss <= rss
 
 
 @pytest.mark.browser
