@@ -7,7 +7,7 @@ MODEL  ?= auto
 ARGS   ?=
 # two pytest workers (pytest-xdist) share the machine's two cores and one stage cache (tests/conftest.py);
 # `make test XDIST=` runs the suite in one process
-XDIST  ?= -n 2 --dist loadfile
+XDIST  ?= -n 2 --dist worksteal
 JS_SOURCES := 'web/*.{js,mjs}' 'web/src/**/*.{js,mjs,css}' 'web/viz/**/*.{js,css}' 'web/tools/*.mjs' 'tests/js/**/*.{js,mjs}'
 
 .PHONY: setup site serve test test-fast lint format clean
