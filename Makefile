@@ -5,6 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 MODEL  ?= auto
 ARGS   ?=
+# two pytest workers (pytest-xdist) share the machine's two cores and one stage cache (tests/conftest.py);
+# `make test XDIST=` runs the suite in one process
+XDIST  ?= -n 2 --dist worksteal
 JS_SOURCES := 'web/*.{js,mjs}' 'web/src/**/*.{js,mjs,css}' 'web/viz/**/*.{js,css}' 'web/tools/*.mjs' 'tests/js/**/*.{js,mjs}'
 
 .PHONY: setup site serve test test-fast lint format clean
@@ -32,12 +35,12 @@ serve: site
 # Ends with the ten slowest tests (the `slow` ones, long end-to-end cases, run here too).
 test: setup
 	node --test tests/js/
-	$(BIN)/pytest -q --durations=10 $(ARGS)
+	$(BIN)/pytest -q $(XDIST) --durations=10 $(ARGS)
 
 # Everything but the browser tests (no Chromium) and the slow ones: the quick loop while editing.
 test-fast: setup
 	node --test tests/js/
-	$(BIN)/pytest -q -m "not browser and not slow" $(ARGS)
+	$(BIN)/pytest -q $(XDIST) -m "not browser and not slow" $(ARGS)
 
 # ruff (pyproject.toml [tool.ruff]) on build/, tests/, scripts/: lint and format; prettier
 # (.prettierrc.json) on the browser code and its tests; tsc on its JSDoc types (web/tsconfig.json);
