@@ -141,7 +141,7 @@ def check_claims(html: str, prev: np.ndarray, first: np.ndarray) -> dict[str, in
 def test_claims_hold_for_the_bundled_model(tmp_path):
     pages, lm = build_article(BUNDLED, tmp_path / "site")
     prev, first = hf_scores(lm)
-    for lang, html in pages.items():
+    for html in pages.values():
         check_claims(html, prev, first)
         check_prompt_claims(html, lm)
     # the card's own measurement agrees that no head reaches the bar
@@ -155,7 +155,7 @@ def test_claims_hold_for_a_random_model(tmp_path):
     pages, lm = build_article(folder, tmp_path / "site")
     prev, first = hf_scores(lm)
     assert prev.max() <= PREV_TOKEN_BAR
-    for lang, html in pages.items():
+    for html in pages.values():
         seen = check_claims(html, prev, first)
         check_prompt_claims(html, lm)
         assert "prev-head" not in seen  # never told it has a previous-token head

@@ -7,7 +7,6 @@ model's files blocked) from the build-time example trace, in English and Korean.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

@@ -9,7 +9,6 @@ generated text reads as text, the token count follows generation, and a long chi
 
 from __future__ import annotations
 
-
 import pytest
 
 from browser import chromium, served, watch_errors

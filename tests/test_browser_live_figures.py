@@ -5,7 +5,6 @@ which stays in the page untouched. Before such a run nothing changes."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

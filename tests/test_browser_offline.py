@@ -3,7 +3,6 @@ isolation on a host that cannot send COOP/COEP (a plain static server, like GitH
 
 from __future__ import annotations
 
-
 import pytest
 
 from browser import chromium, served

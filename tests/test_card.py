@@ -136,11 +136,9 @@ def test_train_card_without_a_corpus_record():
 
 def test_txbuild_train_writes_the_card_the_site_reads(tmp_path):
     from test_train import TINY
-
+    from txbuild import resources
     from txbuild.sources import _read_card
     from txbuild.train.cli import train
-
-    from txbuild import resources
 
     text = resources.heldout_path().read_text(encoding="utf-8")
     files = []

@@ -5,9 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from txbuild.ownership import write_marker
 from txbuild import sources
 from txbuild.cli import main
+from txbuild.ownership import write_marker
 
 
 @pytest.fixture

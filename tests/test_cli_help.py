@@ -4,9 +4,9 @@ tables whole when the output is not a terminal, and `python -m txbuild`."""
 from __future__ import annotations
 
 import io
-import time
 import subprocess
 import sys
+import time
 
 import click
 from click.testing import CliRunner

@@ -7,11 +7,10 @@ import numpy as np
 import onnx
 import pytest
 
-from txbuild import export, shards, stages, verify
+from txbuild import export, shards, stages, trace, verify
+from txbuild.graph import OUTPUTS
 from txbuild.report import Reporter
 from txbuild.sources import encode, load, resolve
-from txbuild import trace
-from txbuild.graph import OUTPUTS
 from txbuild.trace import trace_ids
 
 

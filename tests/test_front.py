@@ -28,6 +28,7 @@ def test_page_title_names_the_model():
 def test_checkpoint_strings_are_escaped_and_build_notes_stay_in_the_footnote(tmp_path):
     import torch
     import transformers
+
     from test_article import fake_fonts
     from txbuild.trace import trace_ids
 

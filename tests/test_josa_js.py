@@ -7,10 +7,9 @@ import json
 import subprocess
 from pathlib import Path
 
+from test_article_josa import READINGS
 from txbuild.article.josa import PAIRS, particle, resolve_particles
 from txbuild.article.viz.common import fill
-
-from test_article_josa import READINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = [

@@ -8,10 +8,10 @@ import shutil
 import pytest
 
 from conftest import make_checkpoint
-from txbuild.ownership import write_marker
 from txbuild import REPO_ROOT
 from txbuild.article import context as article_context
 from txbuild.errors import TxbuildError
+from txbuild.ownership import write_marker
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ import subprocess
 import pytest
 from transformers import GPT2TokenizerFast
 
+from conftest import tokenizer_dir
 from txbuild import REPO_ROOT
 from txbuild.sources import encode
 from txbuild.verify import PROBE_PROMPTS
-
-from conftest import tokenizer_dir
 
 PROBES = [
     "Data visualization empowers users to",

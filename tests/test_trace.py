@@ -4,8 +4,8 @@ import numpy as np
 import torch
 from transformers import GPT2LMHeadModel
 
-from txbuild.sources import encode, load, resolve
 from txbuild.graph import OUTPUTS
+from txbuild.sources import encode, load, resolve
 from txbuild.trace import TracedGPT2, empty_past, trace_ids
 
 

@@ -16,6 +16,7 @@ from transformers import GPT2LMHeadModel
 from txbuild.train import IMPROVEMENT_BAR
 from txbuild.train.card import read_card_metrics
 from txbuild.train.cli import train
+from txbuild.train.config import TrainConfig
 from txbuild.train.corpus import (
     EOT_ID,
     build_corpus,
@@ -26,9 +27,8 @@ from txbuild.train.corpus import (
     strip_gutenberg,
     unigram_cross_entropy,
 )
-from txbuild.train.config import TrainConfig
-from txbuild.train.model import PROBE_IDS, make_model, param_groups
 from txbuild.train.evaluate import previous_token_scores
+from txbuild.train.model import PROBE_IDS, make_model, param_groups
 from txbuild.train.quality import QUICK_TOKENS, heldout_loss, load_model
 from txbuild.train.shards import merge, split
 

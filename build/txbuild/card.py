@@ -15,7 +15,6 @@ from pathlib import Path
 from . import LANGS
 from .errors import TxbuildError
 
-
 # field -> (kind, what it is). kind: "str", "bool", "text" (a string, the English text, or
 # {"en": ..., "ko": ...}), "prompts" (a non-empty list of non-empty strings), "corpus" (a string
 # or a list of strings).
