@@ -19,18 +19,31 @@ export function overflows(e, win) {
 // Boxes in `root` (a document or an element) that `keep` accepts.
 /** @param {any} root a document or an element @param {(e: HTMLElement) => boolean} [keep] */
 export function scan(root, keep = () => true) {
-  const win = (root.ownerDocument ?? root).defaultView;
+  const doc = root.ownerDocument ?? root;
   for (const e of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(SCROLLERS))) {
     if (!keep(e)) continue;
-    const mine = e.dataset.txbScroll === '1';
-    const over = overflows(e, win) && !e.querySelector(FOCUSABLE);
-    if (over && !mine && !e.hasAttribute('tabindex')) {
+    const mine = e.dataset.txbScroll === '1' || e.dataset.txbScroll === '?';
+    const over = overflows(e, doc.defaultView) && !e.querySelector(FOCUSABLE);
+    if (over && (mine || !e.hasAttribute('tabindex'))) {
       e.tabIndex = 0;
       e.dataset.txbScroll = '1';
-    } else if (!over && mine) {
+    } else if (!over && mine && e !== doc.activeElement) {
+      // (the box the reader is on keeps its Tab stop: taking it away would drop the focus)
       e.removeAttribute('tabindex');
       delete e.dataset.txbScroll;
     }
+  }
+}
+
+// The boxes of a chapter that is not laid out yet cannot be measured without laying the
+// chapter out: each is a Tab stop ("?") until its chapter is rendered and scanned, then only
+// if it overflows. A keyboard reader never meets a wide box they cannot scroll.
+/** @param {Element} root */
+export function presume(root) {
+  for (const e of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(SCROLLERS))) {
+    if (e.hasAttribute('tabindex') || e.querySelector(FOCUSABLE)) continue;
+    e.tabIndex = 0;
+    e.dataset.txbScroll = '?';
   }
 }
 
@@ -62,8 +75,10 @@ export function mount(doc) {
     const [c] = chapters;
     if (!c) return;
     chapters.delete(c);
-    if (skipped(c)) waiting.add(c);
-    else if (c.isConnected) scan(c);
+    if (skipped(c)) {
+      presume(c);
+      waiting.add(c);
+    } else if (c.isConnected) scan(c);
     if (chapters.size) later(nextChapter);
   };
   const queueChapter = (c) => {
@@ -92,6 +107,7 @@ export function mount(doc) {
     queueChapter(ev.target);
   };
   doc.addEventListener('contentvisibilityautostatechange', rendered, true);
+  doc.querySelectorAll(CHAPTER).forEach(presume); // at once: no layout needed
   queueAll();
   return {
     destroy() {
