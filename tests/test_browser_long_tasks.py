@@ -37,3 +37,25 @@ def test_a_chapter_is_laid_out_near_the_viewport_and_its_scroll_boxes_become_tab
         page.set_viewport_size({"width": 1280, "height": 900})
         page.wait_for_selector(f"{box}:not([tabindex]):not([data-txb-scroll])", timeout=10_000)
     assert not problems, problems
+
+
+@pytest.mark.parametrize("size", [(1280, 900), (375, 740)], ids=["1280", "375"])
+def test_a_jump_to_a_late_chapter_lands_on_it(shared_site, size):
+    """Chapters above an anchor are laid out before the jump (templates/static/page.js): at
+    their estimated heights the contents' link to a late chapter landed a screen away from it."""
+    site_dir, _, _ = shared_site
+    problems: list = []
+    with served(site_dir) as base, chromium(reduced_motion="reduce") as ctx:
+        page = open_live(ctx, f"{base}en/index.html", problems, size=size)
+        # where a jump puts a section: the page's scroll-padding below the top (under the header)
+        margin = page.evaluate("parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop)")
+        for target in ("#training", "#attention"):
+            page.click(f".toc a[href='{target}']")
+            top = page.evaluate(f"document.querySelector('{target}').getBoundingClientRect().top")
+            assert abs(top - margin) <= 2, (target, top, margin)
+        # and a link from outside: the page opened at an anchor
+        page.goto(f"{base}en/index.html#output")
+        page.wait_for_load_state("load")
+        top = page.evaluate("document.querySelector('#output').getBoundingClientRect().top")
+        assert abs(top - margin) <= 2, ("#output on load", top, margin)
+    assert not problems, problems

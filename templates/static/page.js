@@ -13,6 +13,34 @@
     var w = document.querySelectorAll(".file-warning");
     for (var i = 0; i < w.length; i++) w[i].hidden = false;
   }
+  /* The article's chapters are laid out only near the viewport (site.css, html.txb-lazy), each
+     taken at an estimated height until then. A jump to an anchor (the contents, a figure or a
+     note link, Back and Forward, a link from outside) first lays out every chapter up to its
+     target, so it lands on the target and not where the estimates put it. Without scripts
+     every chapter is laid out from the start. */
+  document.documentElement.classList.add("txb-lazy");
+  function layOutTo(hash) {
+    var id = "";
+    try { id = decodeURIComponent(hash.slice(1)); } catch (err) { return null; }
+    var target = id && document.getElementById(id);
+    if (!target) return null;
+    var chapters = document.querySelectorAll("#article .chapter");
+    for (var i = 0; i < chapters.length; i++) {
+      if (chapters[i].compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING) break;
+      chapters[i].classList.add("txb-laid");
+    }
+    return target;
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target && e.target.closest ? e.target.closest("a[href^='#']") : null;
+    if (a) layOutTo(a.getAttribute("href"));  /* the browser's own jump follows */
+  }, true);
+  window.addEventListener("hashchange", function () {
+    var t = layOutTo(location.hash);
+    if (t) t.scrollIntoView();
+  });
+  if (location.hash) layOutTo(location.hash);  /* before the first layout: the first jump lands */
+
   /* The language switch goes to the same place in the other language (the anchors match). */
   function here() {
     var marks = document.querySelectorAll("#article section[id], #article h3[id], #article figure[id], #explainer");
