@@ -13,12 +13,10 @@
     var w = document.querySelectorAll(".file-warning");
     for (var i = 0; i < w.length; i++) w[i].hidden = false;
   }
-  /* The article's chapters are laid out only near the viewport (site.css, html.txb-lazy), each
-     taken at an estimated height until then. A jump to an anchor (the contents, a figure or a
-     note link, Back and Forward, a link from outside) first lays out every chapter up to its
-     target, so it lands on the target and not where the estimates put it. Without scripts
-     every chapter is laid out from the start. */
-  document.documentElement.classList.add("txb-lazy");
+  /* The article's chapters are laid out only near the viewport (site.css, where scripts run),
+     each taken at an estimated height until then. A jump to an anchor (the contents, a figure
+     or a note link, Back and Forward, a link from outside) first lays out every chapter up to
+     its target, so it lands on the target and not where the estimates put it. */
   function layOutTo(hash) {
     var id = "";
     try { id = decodeURIComponent(hash.slice(1)); } catch (err) { return null; }
@@ -39,7 +37,9 @@
     var t = layOutTo(location.hash);
     if (t) t.scrollIntoView();
   });
-  if (location.hash) layOutTo(location.hash);  /* before the first layout: the first jump lands */
+  /* a link from outside: the browser may have jumped before this script ran */
+  var first = location.hash ? layOutTo(location.hash) : null;
+  if (first) first.scrollIntoView();
 
   /* The language switch goes to the same place in the other language (the anchors match). */
   function here() {
