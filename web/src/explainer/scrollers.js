@@ -8,7 +8,7 @@ const SCROLLERS = '.txb-formula, .txb-heads-grid, .txb-scroll, .txb-livefig, pre
 const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
 const SCROLLS = ['auto', 'scroll'];
-export function overflows(e, win) {
+function overflows(e, win) {
   const x = e.scrollWidth > e.clientWidth + 1;
   const y = e.scrollHeight > e.clientHeight + 1;
   if (!x && !y) return false;
@@ -18,7 +18,7 @@ export function overflows(e, win) {
 
 // Boxes in `root` (a document or an element) that `keep` accepts.
 /** @param {any} root a document or an element @param {(e: HTMLElement) => boolean} [keep] */
-export function scan(root, keep = () => true) {
+function scan(root, keep = () => true) {
   const doc = root.ownerDocument ?? root;
   for (const e of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(SCROLLERS))) {
     if (!keep(e)) continue;
@@ -39,7 +39,7 @@ export function scan(root, keep = () => true) {
 // chapter out: each is a Tab stop ("?") until its chapter is rendered and scanned, then only
 // if it overflows. A keyboard reader never meets a wide box they cannot scroll.
 /** @param {Element} root */
-export function presume(root) {
+function presume(root) {
   for (const e of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(SCROLLERS))) {
     if (e.hasAttribute('tabindex') || e.querySelector(FOCUSABLE)) continue;
     e.tabIndex = 0;
