@@ -142,15 +142,13 @@ def chromium(java_script: bool = True, service_workers: str = "allow", **options
 
 
 @contextmanager
-def own_chromium(args: list[str], **options):
-    """A context of a Chromium of its own, started with other flags (WebGPU's, say), from the
-    shared driver: a second sync_playwright() in the same thread fails."""
+def own_browser(args: list[str]):
+    """A Chromium of its own, started with other flags (WebGPU's, say), from the shared
+    driver: a second sync_playwright() in the same thread fails."""
     browser = driver().chromium.launch(executable_path=CHROMIUM, args=args)
-    context = browser.new_context(**options)
     try:
-        yield context
+        yield browser
     finally:
-        context.close()
         browser.close()
 
 

@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pytest
 
-from browser import ARGS, own_chromium, served, variant_for_worker, watch_errors
+from browser import ARGS, own_browser, served, variant_for_worker, watch_errors
 from txbuild.sources import encode
 
 pytestmark = pytest.mark.browser
@@ -27,8 +27,11 @@ VARIANTS = ("fp32", "q4")
 REL_TOL = 1e-3
 
 
-def gpu_chromium():
-    return own_chromium(GPU_ARGS)
+@pytest.fixture(scope="module")
+def gpu_browser():
+    """One Chromium with WebGPU for the module (a launch costs seconds); a context per test."""
+    with own_browser(GPU_ARGS) as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +67,16 @@ RUN_BOTH = """async ({assets, variant, inputs, dims, ids, outputs, backends}) =>
 
 @pytest.mark.slow  # a Chromium of its own, with WebGPU on a software adapter
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_webgpu_run_equals_the_wasm_run(gpu_site, variant):
+def test_webgpu_run_equals_the_wasm_run(gpu_site, gpu_browser, variant):
     site_dir, manifest, tok = gpu_site
     assets = json.loads((site_dir / "assets" / "assets.json").read_text())
     ids = encode(tok, PROMPT)
     outputs = [o["name"] for o in manifest["outputs"]]  # every kind of intermediate, and the caches
-    with served(site_dir) as base, gpu_chromium() as ctx:
+    with served(site_dir) as base, gpu_browser.new_context() as ctx:
         page = ctx.new_page()
-        page.goto(f"{base}en/index.html?variant={variant}")  # http://127.0.0.1: a secure context
+        # a page of the site without the app (which would load a model of its own): the workers
+        # need only an http://127.0.0.1 document, a secure context of the same origin
+        page.goto(f"{base}assets/assets.json")
         assert page.evaluate("!!navigator.gpu && navigator.gpu.requestAdapter().then(a => !!a)")
         got = page.evaluate(
             RUN_BOTH,
@@ -99,11 +104,11 @@ def test_webgpu_run_equals_the_wasm_run(gpu_site, variant):
     assert top(last(got["webgpu"])) == top(last(got["wasm"]))
 
 
-def test_the_page_runs_on_webgpu_and_switches_to_wasm(gpu_site):
+def test_the_page_runs_on_webgpu_and_switches_to_wasm(gpu_site, gpu_browser):
     site_dir, manifest, tok = gpu_site
     ids = ",".join(map(str, encode(tok, manifest["examples"][manifest["default_example"]["en"]]["prompt"])))
     problems = []
-    with served(site_dir) as base, gpu_chromium() as ctx:
+    with served(site_dir) as base, gpu_browser.new_context() as ctx:
         page = ctx.new_page()
         watch_errors(page, problems)
         page.goto(f"{base}en/index.html")
