@@ -24,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import chromium, served
 from txbuild.report import Reporter, human_bytes
-from txbuild.site import BuildOptions, build_site
 
 
 def gpt2_small_random(folder: Path) -> Path:
@@ -43,6 +42,8 @@ def first_prediction_ms(site: Path, manifest: dict, variant: str) -> float:
 
 
 def bench(model: str, label: str, work: Path, console: Console, variants: tuple[str, ...] | None) -> list[tuple]:
+    from txbuild.site import BuildOptions, build_site  # torch and onnx: not for --help
+
     cache = work / f"cache-{label}"
     out = work / f"site-{label}"
     t0 = time.perf_counter()
