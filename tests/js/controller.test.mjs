@@ -212,3 +212,54 @@ test('generation steps once per token (no full re-run each step); the comparison
   );
   assert.equal(log.filter((x) => x === 'run 0123 1').length, 3); // logits only
 });
+
+// The model worker ranks the logits it returns (worker-core.js): generation and the sampling
+// view draw by that ranking, so the page never sorts the vocabulary. A ranking that disagrees
+// with the logits (rank 0 = last id + 2, where the logits say last id + 1) shows it is used.
+test('generation draws by the ranking the worker returned, not one made on the page', async () => {
+  const ranked = (top) => Int32Array.from([top, ...[0, 1, 2, 3].filter((i) => i !== top)]);
+  const client = () => ({
+    async load() {
+      return { threads: 1, initMs: 1 };
+    },
+    async run(ids) {
+      const logits = new Float32Array(ids.length * 4);
+      logits[(ids.length - 1) * 4 + ((ids[ids.length - 1] + 1) % 4)] = 5;
+      return {
+        outputs: { logits: { dims: [ids.length, 4], data: logits } },
+        ms: 10,
+        order: ranked((ids.at(-1) + 2) % 4),
+      };
+    },
+    async step(ids) {
+      const logits = new Float32Array(4);
+      logits[(ids[ids.length - 1] + 1) % 4] = 5;
+      const order = ranked((ids.at(-1) + 2) % 4);
+      return { logits, order, ms: 2, fed: 1, reused: ids.length - 1, cacheDims: [1, 1, ids.length, 1], norms: null };
+    },
+    destroy() {},
+  });
+  const m = goldenManifest();
+  const init = initialState(m, 'fp32');
+  const store = createStore(
+    { ...init, gen: { ...init.gen, settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 } } },
+    { keys: STATE_KEYS },
+  );
+  const c = createController({
+    store,
+    loadTokenizer: async () => tokenizer,
+    createClient: client,
+    ortPaths: {},
+    numThreads: 1,
+    debounceMs: 0,
+  });
+  await c.start('fp32');
+  for (let i = 0; i < 5; i++) await tick();
+  c.setPrompt('ab');
+  for (let i = 0; i < 5; i++) await tick();
+  // the explained run's ranking is the one the sampling view draws by
+  assert.deepEqual([...store.get().next.order], [3, 0, 1, 2]);
+  await c.generate(2);
+  for (let i = 0; i < 5; i++) await tick();
+  assert.deepEqual(store.get().gen.ids, [3, 1]); // by the logits alone: [2, 3]
+});

@@ -50,12 +50,15 @@ function checkSettings({ temperature, topK, topP, mode }, vocab) {
 //   cumulative[r]  running sum of `before` in rank order (what top-p cuts on)
 //   kept       how many leading ranks survive the filter
 //   probs[r]   the renormalised distribution the draw uses (0 beyond `kept`)
-export function samplingSteps(logits, settings) {
+// `ranked`, when given, is rankByLogit(logits) made elsewhere: the model worker ranks every
+// prediction it returns, so that the main thread never sorts 50,257 logits (a long task).
+export function samplingSteps(logits, settings, ranked = null) {
   const vocab = logits.length;
   checkSettings(settings, vocab);
   const { mode } = settings;
   const temperature = mode === 'greedy' ? 1 : settings.temperature;
-  const order = rankByLogit(logits);
+  if (ranked && ranked.length !== vocab) throw new Error(`a ranking of ${ranked.length} for ${vocab} logits`);
+  const order = ranked ?? rankByLogit(logits);
   if (!(logits[order[0]] > -Infinity)) throw new Error('every logit is −∞: nothing can be sampled');
   const scaled = new Float64Array(vocab);
   for (let r = 0; r < vocab; r++) scaled[r] = logits[order[r]] / temperature;

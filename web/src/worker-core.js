@@ -7,10 +7,11 @@
 //
 // in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads, reload}
 //           (reload: a Retry; every file is fetched again past the HTTP cache)
-//      {id, type: 'run', ids, outputs: ['logits', 'q', …]}  (only the outputs asked for are fetched)
+//      {id, type: 'run', ids, outputs: ['logits', 'q', …]}  (only the outputs asked for are fetched;
+//           with the logits comes `order`, their last row ranked for sampling: sampling.js rankByLogit)
 //      {id, type: 'step', ids}  generation: reuses the cached keys/values of the longest common
 //           prefix (the previous run's presents) and feeds only the new tokens; returns the last
-//           row of logits, the time, and per-layer norms of the cache for the KV view
+//           row of logits and its `order`, the time, and per-layer norms of the cache for the KV view
 //      {id, type: 'lens', hidden: {data, dims}}  the logit lens: ln_f + unembedding on rows
 // Requests are served one at a time (a session must not run twice at once).
 // out: {type: 'progress', loaded, total}
@@ -22,6 +23,7 @@ import { feedsFor } from './feeds.js';
 import { planStep, slicePast, cacheNorms } from './gen/kv-cache.js';
 import { warmUp } from './warm-up.js';
 import { workerProviders } from './backend.js';
+import { rankByLogit } from './sampling.js';
 
 // `ort` is the onnxruntime-web module, `backend` 'wasm' or 'webgpu'.
 let ort = null;
@@ -175,15 +177,17 @@ async function step(model, msg) {
           key: extendNorms(kept && cache.norms.key, cache.past[0].data, cache.past[0].dims, kept),
           value: extendNorms(kept && cache.norms.value, cache.past[1].data, cache.past[1].dims, kept),
         };
+  const order = rankByLogit(last); // sampling's ranking, made here and not on the page (a long task)
   const result = {
     logits: last,
+    order,
     ms,
     fed: feed.length,
     reused: reuse,
     cacheDims: [L, H, P, D],
     norms: cache.norms,
   };
-  return { result, transfer: [last.buffer] };
+  return { result, transfer: [last.buffer, order.buffer] };
 }
 
 async function lens(model, msg) {
@@ -210,7 +214,12 @@ async function run(model, msg) {
     transfer.add(t.data.buffer);
   }
   for (const t of Object.values(out)) t.dispose?.();
-  return { result: { outputs: result, ms }, transfer: [...transfer] };
+  // the last position's logits ranked for sampling, here and not on the page (a long task)
+  const lg = result.logits;
+  const V = lg?.dims[lg.dims.length - 1];
+  const order = lg && lg.data.length >= V ? rankByLogit(lg.data.subarray(lg.data.length - V)) : null;
+  if (order) transfer.add(order.buffer);
+  return { result: { outputs: result, ms, order }, transfer: [...transfer] };
 }
 
 export function serve(scope, ortModule, backend) {

@@ -165,7 +165,7 @@ export function mount(el, { state, t, actions }) {
       return;
     }
     const n = s.gen.ids.length;
-    const d = drawFor(next.logits, st, n);
+    const d = drawFor(next.logits, st, n, next.order);
     const { steps } = d;
     cap.textContent = t('sampling_caption', { n: ROWS });
     const rows = [];

@@ -12,8 +12,9 @@ export function uniformAt(seed, n) {
   return u;
 }
 
-export function drawFor(logits, settings, n) {
-  const steps = samplingSteps(logits, settings);
+// `order`: the logits' ranking where the model worker made it (samplingSteps).
+export function drawFor(logits, settings, n, order = null) {
+  const steps = samplingSteps(logits, settings, order);
   const u = settings.mode === 'greedy' ? null : uniformAt(settings.seed, n);
   const rank = u === null ? 0 : drawRank(steps.probs, steps.kept, u);
   return { steps, u, rank, id: steps.order[rank] };

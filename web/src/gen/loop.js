@@ -16,7 +16,7 @@ async function prefill(rt, current, ids) {
   const r = await current.step(ids); // the prompt's keys and values
   if (current !== rt.client) return null;
   rt.cachedIds = ids;
-  next = { ids, logits: r.logits };
+  next = { ids, logits: r.logits, order: r.order };
   rt.set({ next });
   rt.setGen({ cache: cacheInfo(r) });
   return next;
@@ -42,14 +42,14 @@ export async function generate(rt, n) {
       message = stopReason(ids.length, lim);
       if (message) break;
       const gen = store.get().gen;
-      const d = drawFor(next.logits, gen.settings, gen.ids.length);
+      const d = drawFor(next.logits, gen.settings, gen.ids.length, next.order);
       const newIds = [...ids, d.id];
       const r = await current.step(newIds, { norms: true });
       if (current !== rt.client) return false;
       rt.cachedIds = newIds;
       if (!sameIds(store.get().ids, ids)) return false; // the reader changed the prompt meanwhile
       ids = newIds;
-      next = { ids, logits: r.logits };
+      next = { ids, logits: r.logits, order: r.order };
       const { variant } = store.get();
       const now = store.get().gen;
       rt.set({

@@ -32,12 +32,12 @@ export function createPredictor(rt, debounceMs) {
         rt.cachedIds = ids;
         rt.set({
           top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(r.logits, TOP_K)), ms: r.ms, error: null },
-          next: { ids, logits: r.logits },
+          next: { ids, logits: r.logits, order: r.order },
           gen: { ...store.get().gen, message: 'explained', cache: cacheInfo(r) },
         });
         return;
       }
-      const { outputs, ms } = await current.run(ids, explained(manifest));
+      const { outputs, ms, order } = await current.run(ids, explained(manifest));
       if (current !== rt.client) return;
       const logits = outputs[LOGITS];
       const last = lastRow(logits.data, logits.dims);
@@ -45,7 +45,7 @@ export function createPredictor(rt, debounceMs) {
       rt.set({
         top: { kind: 'live', ids, variant, rows: rt.rows(softmaxTopK(last, TOP_K)), ms, error: null },
         trace,
-        next: { ids, logits: last.slice() },
+        next: { ids, logits: last.slice(), order },
       });
       if (!marked) {
         marked = true;
