@@ -240,8 +240,9 @@ def test_after_a_model_failure_an_example_shows_its_own_top_10(site):
 
 
 def test_a_corrupt_download_never_poisons_the_service_worker_cache(site, tmp_path):
-    """Service workers allowed: the page is controlled, the worker sees the corrupt shard, does
-    not store it, and once the file is whole again the next load gets the model."""
+    """Service workers allowed: the page is controlled, the model worker (which keeps the weights
+    in the service worker's model cache) sees the corrupt shard, does not store it, and once the
+    file is whole again the next load gets the model and keeps it."""
     import shutil
 
     site_dir, manifest = site

@@ -56,6 +56,22 @@ function controlled(win, sw, waitMs) {
   });
 }
 
+// The name of the cache where the service worker `worker` keeps the model: the model worker
+// reads the graphs and weights from it and writes its downloads into it (sw-core.js). null
+// without a worker, or when it does not answer within `timeoutMs`.
+export function modelCacheName(win, worker, { timeoutMs = 2000 } = {}) {
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const channel = new win.MessageChannel();
+    const timer = win.setTimeout(() => resolve(null), timeoutMs);
+    channel.port1.onmessage = (e) => {
+      win.clearTimeout(timer);
+      resolve(typeof e.data?.model === 'string' ? e.data.model : null);
+    };
+    worker.postMessage({ type: 'names' }, [channel.port2]);
+  });
+}
+
 // Asks the worker to keep this page, what it loaded before the worker controlled it, and
 // the model files `modelUrls` (and the site files `site`); resolves true once all of those are stored for offline use.
 export function keepOffline(win, worker, modelUrls, { site: extra = [], timeoutMs = 120_000 } = {}) {

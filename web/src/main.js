@@ -11,7 +11,7 @@ import { sameOriginUrl } from './same-origin.js';
 import { createModelClient } from './model-client.js';
 import { createController, initialState, STATE_KEYS } from './controller.js';
 import { createExampleLoader, parseTraceSliced } from './run/example-loader.js';
-import { registerWorker, keepOffline } from './isolation.js';
+import { registerWorker, keepOffline, modelCacheName } from './isolation.js';
 import { watchOrigins } from './origin-watch.js';
 import { mount as mountModelPanel } from './ui/model-panel.js';
 import { mount as mountPrompt } from './ui/prompt.js';
@@ -90,13 +90,14 @@ async function boot(win) {
         ort: { mjs: new URL(__TXB_ORT_GPU_MJS__, here).href, wasm: new URL(__TXB_ORT_GPU_WASM__, here).href },
       },
     };
+    let modelCache = null; // the service worker's model cache (isolation.js), once it answers
     const controller = createController({
       store,
       loadTokenizer: () => import('./tokenizer.js'),
       createClient(opts) {
         const rt = runtimes[store.get().backend];
         const c = createModelClient(rt.worker, opts);
-        return { ...c, load: (o) => c.load({ ...o, ort: rt.ort }) };
+        return { ...c, load: (o) => c.load({ ...o, ort: rt.ort, cache: modelCache }) };
       },
       ortPaths,
       numThreads: threadCount({
@@ -163,6 +164,7 @@ async function boot(win) {
     // On a first visit, let the service worker take over first so that it stores the model
     // as it downloads (a few hundred ms; never more than registerWorker's wait).
     const worker = await sw.worker();
+    modelCache = await modelCacheName(win, worker);
     // only the examples shown so far are kept offline (the others were never fetched)
     const traces = () => examples.requested().map(traceUrl);
     const rt = runtimes[store.get().backend];
@@ -187,7 +189,9 @@ function watchOffline(win, store, worker, extra) {
   if (!worker) return;
   let asked = null;
   store.subscribe((s) => {
-    if (s.model.phase !== 'ready' || asked === s.variant) return;
+    // once the model worker has kept its downloads: asked earlier, the service worker would
+    // fetch the missing files a second time
+    if (s.model.phase !== 'ready' || s.model.storing || asked === s.variant) return;
     const variant = (asked = s.variant);
     const v = s.manifest.variants[variant];
     const model = [v.graphUrl, ...v.shards.map((x) => x.url), v.lens.graphUrl, ...extra.model()];

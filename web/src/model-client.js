@@ -1,5 +1,6 @@
 // The page's handle on the model worker: request/response over postMessage, one promise
-// per request, progress events forwarded to a callback.
+// per request, progress events (and the notice that a load's downloads are kept) forwarded to
+// a callback.
 
 /** @param {string | URL} workerUrl @param {{ onProgress?: (msg: any) => void }} [options] */
 export function createModelClient(workerUrl, { onProgress = () => {} } = {}) {
@@ -14,7 +15,7 @@ export function createModelClient(workerUrl, { onProgress = () => {} } = {}) {
     pending.clear();
   };
   worker.onmessage = ({ data }) => {
-    if (data.type === 'progress') return onProgress(data);
+    if (data.type === 'progress' || data.type === 'stored') return onProgress(data);
     const p = pending.get(data.id);
     if (!p) return;
     pending.delete(data.id);

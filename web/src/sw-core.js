@@ -7,6 +7,11 @@
 //   txb-model-<model id>  graphs, weight shards, example traces under model/: cache first.
 //                         The model id hashes the manifests (which carry every shard's
 //                         sha256) and the other model files, so new weights mean a new cache.
+//                         The graphs and weights ('weights') never stream through this worker:
+//                         the model worker reads them from this cache and writes them into it
+//                         itself (web/src/model-cache.js), after checking every byte against
+//                         its sha256. Through here, 124 MB came at 30-40 MB/s and held up to
+//                         three copies while it was teed to the page, the check and the cache.
 // Any other txb-* cache is deleted when a new worker activates.
 
 export const PREFIX = 'txb-';
@@ -21,7 +26,8 @@ export function staleCaches(keys, names) {
   return keys.filter((k) => k.startsWith(PREFIX) && !keep.has(k));
 }
 
-// 'model' | 'site' | null (null: not ours to handle: another origin, not a GET, outside the scope).
+// 'weights' | 'model' | 'site' | null (null: not ours to handle: another origin, not a GET,
+// outside the scope). 'weights': a variant's graph or weight shard (model/<id>/<variant>/*.onnx*).
 export function classify(method, url, scope) {
   if (method !== 'GET') return null;
   const u = new URL(url);
@@ -29,6 +35,7 @@ export function classify(method, url, scope) {
   if (u.origin !== s.origin || !u.pathname.startsWith(s.pathname)) return null;
   const rel = u.pathname.slice(s.pathname.length);
   if (rel === 'sw.js') return null; // the browser fetches its own worker script
+  if (/^model\/[^/]+\/[^/]+\/[^/]+\.onnx(\.data(\.\d+)?)?$/.test(rel)) return 'weights';
   if (/^model\/[^/]+\//.test(rel) && !/\/(manifest|verify)\.json$/.test(rel)) return 'model';
   return 'site';
 }

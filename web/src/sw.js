@@ -73,11 +73,13 @@ self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.cache === 'only-if-cached' && req.mode !== 'same-origin') return; // a Chrome devtools quirk
   const kind = classify(req.method, req.url, self.registration.scope);
-  if (!kind) return;
+  // the graphs and weights go straight to the network: the model worker keeps them (sw-core.js)
+  if (!kind || kind === 'weights') return;
   const answer = kind === 'model' ? cacheFirst(event, req) : networkFirst(event, req);
   event.respondWith(answer.then((res) => withIsolation(res, __TXB_HEADERS__)));
 });
 
+// {type: 'names'} is answered on its port with {model: <the model cache's name>}.
 // The page, once its model runs, sends {type: 'keep', page, site: [urls], model: [urls]}: the
 // page itself, what it loaded before this worker controlled it (the first visit), and the
 // model files it needs. The worker stores whichever are missing, and the rest of the site the
@@ -139,8 +141,10 @@ async function readKept(cache, url) {
 
 self.addEventListener('message', (event) => {
   const msg = event.data;
-  if (!msg || msg.type !== 'keep') return;
   const port = event.ports[0];
+  // the model worker keeps the graphs and weights in this worker's model cache: its name
+  if (msg?.type === 'names') return port?.postMessage({ model: NAMES.model });
+  if (!msg || msg.type !== 'keep') return;
   event.waitUntil(
     keep(msg)
       .catch(() => false)

@@ -5,8 +5,9 @@
 // lacks) are this module over the matching onnxruntime-web build: two builds of ORT cannot
 // share one thread (both register a 'wasm' backend).
 //
-// in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads, reload}
-//           (reload: a Retry; every file is fetched again past the HTTP cache)
+// in:  {id, type: 'load', variant, inputs, dims, ort: {mjs, wasm}, numThreads, reload, cache}
+//           (reload: a Retry; every file is fetched again past the HTTP cache and the cache;
+//           cache: the service worker's model cache, read first and given every download)
 //      {id, type: 'run', ids, outputs: ['logits', 'q', …]}  (only the outputs asked for are fetched;
 //           with the logits comes `order`, their last row ranked for sampling: sampling.js rankByLogit)
 //      {id, type: 'step', ids}  generation: reuses the cached keys/values of the longest common
@@ -16,8 +17,10 @@
 // Requests are served one at a time (a session must not run twice at once).
 // out: {type: 'progress', loaded, total}
 //      {id, type: 'done', result} | {id, type: 'error', message}
+//      {type: 'stored', ok}  after a load whose result said `storing`: the downloads are kept
 
 import { fetchBytes, verifiedBytes } from './fetch-bytes.js';
+import { openModelCache } from './model-cache.js';
 import { createByteProgress } from './progress.js';
 import { feedsFor } from './feeds.js';
 import { planStep, slicePast, cacheNorms } from './gen/kv-cache.js';
@@ -53,7 +56,25 @@ async function load(msg, post) {
   // Each shard is hashed as soon as it has arrived, while the others still download. One
   // failed file stops the others instead of downloading hundreds of MB for nothing.
   const abort = new AbortController();
+  const cache = openModelCache(msg.cache ?? null);
+  /** @type {{ url: string, data: Uint8Array }[]} */
+  const downloaded = []; // checked downloads, for the cache once the sessions exist
   const get = async ({ url, bytes, sha256 }) => {
+    const kept = cache && !msg.reload ? await cache.read(url) : null;
+    if (kept) {
+      try {
+        const data = await fetchBytes(url, {
+          expectedBytes: bytes,
+          onBytes,
+          signal: abort.signal,
+          fetchImpl: async () => kept,
+        });
+        return await verifiedBytes(url, data, sha256);
+      } catch {
+        if (abort.signal.aborted) throw new Error(`${url}: aborted`);
+        await cache.drop(url); // damaged or stale: fetched again below
+      }
+    }
     const data = await fetchBytes(url, {
       expectedBytes: bytes,
       onBytes,
@@ -61,6 +82,7 @@ async function load(msg, post) {
       cache: msg.reload ? 'reload' : 'default',
     });
     await verifiedBytes(url, data, sha256); // graphs and shards alike (issue 13)
+    if (cache) downloaded.push({ url, data });
     return data;
   };
   // the lens graph is a few KB; its weights are the shards below. A missing or damaged lens
@@ -104,8 +126,10 @@ async function load(msg, post) {
   const lens = lensGraph ? { session: await ort.InferenceSession.create(lensGraph, opts), ...variant.lens } : null;
   const initMs = performance.now() - t0;
   // The sessions hold their own copies of the weights (in the wasm heap or on the GPU): drop
-  // the fetched shard buffers so that only one copy stays alive.
+  // the fetched shard buffers so that only one copy stays alive (the downloads once they are
+  // kept, in the background: the first prediction does not wait for the disk).
   externalData = shards = null;
+  const storing = downloaded.length ? cache.keep(downloaded.splice(0)) : null;
   // ORT sets env.webgpu.device once its WebGPU provider has a device; without one it ran the
   // session on wasm (it drops a provider that fails to start with a warning only)
   const backend = rt.backend === 'webgpu' && !ort.env.webgpu?.device ? 'wasm' : rt.backend;
@@ -115,6 +139,7 @@ async function load(msg, post) {
     lensError,
     initMs,
     backend,
+    storing,
     inputs: msg.inputs,
     dims: msg.dims,
     cache: { ids: [], past: null, norms: null },
@@ -237,11 +262,18 @@ export function serve(scope, ortModule, backend) {
       if (msg.type === 'load') {
         loading = load(msg, post);
         model = await loading;
+        const { storing } = model;
         post({
           id: msg.id,
           type: 'done',
-          result: { initMs: model.initMs, threads: ort.env.wasm.numThreads, backend: model.backend },
+          result: {
+            initMs: model.initMs,
+            threads: ort.env.wasm.numThreads,
+            backend: model.backend,
+            storing: !!storing,
+          },
         });
+        storing?.then((ok) => post({ type: 'stored', ok }));
       } else if (msg.type === 'run') {
         if (!model) model = await loading;
         if (!model) throw new Error('run before load');

@@ -12,6 +12,8 @@ export async function loadVariant(rt, name, { createClient, ortPaths, numThreads
   const v = manifest.variants[name];
   const onProgress = (p) => {
     const { model } = store.get();
+    // the worker has kept this load's downloads in the model cache (offline use can be asked for)
+    if (p.type === 'stored') return rt.client === mine && rt.set({ model: { ...model, storing: false } });
     // late progress from parallel downloads must not undo a failure
     if (rt.client === mine && (model.phase === 'download' || model.phase === 'init')) {
       rt.set({ model: { ...model, phase: p.phase || 'download', loaded: p.loaded, total: p.total } });
@@ -44,6 +46,7 @@ export async function loadVariant(rt, name, { createClient, ortPaths, numThreads
         threads: info.threads,
         initMs: info.initMs,
         backend: info.backend,
+        storing: !!info.storing,
       },
     });
     onReady();
