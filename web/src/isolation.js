@@ -7,9 +7,9 @@
 // cannot loop.
 //
 // registerWorker() resolves to {reloading, worker}: reloading is true when the page is about
-// to reload (start nothing then); worker() resolves to the controlling worker, or null when
-// there is none within `waitMs` (the model then loads without it: only the offline copy of
-// this visit's downloads is missed).
+// to reload (start nothing then); worker() resolves to the active worker (activeWorker), or
+// null when there is none within `waitMs` (the model then loads without it: only the offline
+// copy of this visit's downloads is missed).
 
 const RELOADED = 'txb-coi-reloaded';
 const NONE = { reloading: false, worker: async () => null };
@@ -32,7 +32,7 @@ export async function registerWorker(win, swUrl, { waitMs = 3000 } = {}) {
       return NONE;
     }
   }
-  return { reloading: false, worker: () => controlled(win, sw, waitMs) };
+  return { reloading: false, worker: () => activeWorker(win, sw, waitMs) };
 }
 
 function reloadedBefore(win) {
@@ -43,16 +43,21 @@ function reloadedBefore(win) {
   }
 }
 
-function controlled(win, sw, waitMs) {
+// The worker to talk to: the one that controls this page, else the registration's active one
+// (it answers messages whether or not it controls the page; the model worker keeps the weights
+// itself), or null when none is active within `waitMs`. Nothing waits for control: a browser
+// that registers the worker but never lets it control the page costs no start-up time.
+export function activeWorker(win, sw, waitMs) {
   if (sw.controller) return Promise.resolve(sw.controller);
   return new Promise((resolve) => {
-    const done = () => {
-      sw.removeEventListener('controllerchange', done);
-      win.clearTimeout(timer);
-      resolve(sw.controller || null);
-    };
-    const timer = win.setTimeout(done, waitMs);
-    sw.addEventListener('controllerchange', done);
+    const timer = win.setTimeout(() => resolve(null), waitMs);
+    sw.ready.then(
+      (reg) => {
+        win.clearTimeout(timer);
+        resolve(sw.controller || reg?.active || null);
+      },
+      () => {},
+    );
   });
 }
 
@@ -63,11 +68,13 @@ export function modelCacheName(win, worker, { timeoutMs = 2000 } = {}) {
   if (!worker) return Promise.resolve(null);
   return new Promise((resolve) => {
     const channel = new win.MessageChannel();
-    const timer = win.setTimeout(() => resolve(null), timeoutMs);
-    channel.port1.onmessage = (e) => {
+    const answer = (name) => {
       win.clearTimeout(timer);
-      resolve(typeof e.data?.model === 'string' ? e.data.model : null);
+      channel.port1.close();
+      resolve(name);
     };
+    const timer = win.setTimeout(() => answer(null), timeoutMs);
+    channel.port1.onmessage = (e) => answer(typeof e.data?.model === 'string' ? e.data.model : null);
     worker.postMessage({ type: 'names' }, [channel.port2]);
   });
 }

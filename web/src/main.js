@@ -161,8 +161,8 @@ async function boot(win) {
     // the article's figures follow the explainer's run once it is of another text
     mountLiveFigures(doc, ctx);
     syncUrl(win, store, (prompt) => remember(win.sessionStorage, longKey, prompt));
-    // On a first visit, let the service worker take over first so that it stores the model
-    // as it downloads (a few hundred ms; never more than registerWorker's wait).
+    // The service worker, once active (on a first visit a few hundred ms; never more than
+    // registerWorker's wait), names the cache the model worker keeps the weights in.
     const worker = await sw.worker();
     modelCache = await modelCacheName(win, worker);
     // only the examples shown so far are kept offline (the others were never fetched)
