@@ -50,6 +50,14 @@ def offline_page(ctx, base, lang):
     return page
 
 
+@pytest.fixture(scope="module")
+def ko_page(site):
+    """The Korean page offline, opened once for the tests that read it (the note is the same
+    whichever example is picked)."""
+    with served(site[0]) as base, chromium(service_workers="block") as ctx:
+        yield offline_page(ctx, base, "ko")
+
+
 def buttons(page):
     return page.eval_on_selector_all(".txb-example", "els => els.map(e => [Number(e.dataset.example), e.textContent])")
 
@@ -89,34 +97,33 @@ def expected_labels(tokenizer, ids) -> list[str]:
     return out
 
 
-def test_the_korean_page_offers_korean_examples_with_their_own_top_10(site):
+def test_the_korean_page_offers_korean_examples_with_their_own_top_10(site, ko_page):
     site_dir, manifest, _ = site
     ex = manifest["examples"]
     ko = [i for i, e in enumerate(ex) if e["lang"] == "ko"]
     assert [ex[i]["prompt"] for i in ko] == CARD["example_prompts_ko"]
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
-        page = offline_page(ctx, base, "ko")
-        # the Korean default's run stands on the first screen, and in the prompt box
-        default = next(e for e in ex if e["lang"] == "ko" and e["prompt"] == CARD["default_prompt_ko"])
-        assert page.get_attribute("#explorer", "data-ids") == ",".join(map(str, default["ids"]))
-        assert page.input_value("#prompt") == CARD["default_prompt_ko"]
-        # the overview labels a Korean character's byte tokens by the character, as the chips do
-        # (once the tokenizer has loaded: before, the manifest's decoded strings stand in)
-        want = json.dumps(expected_labels(site[2], default["ids"]), separators=(",", ":"), ensure_ascii=False)
-        page.wait_for_function(
-            f"() => JSON.stringify([...document.querySelectorAll('#ov-tokens .ov-chip')]"
-            f".map(e => e.textContent)) === {json.dumps(want)}",
-            timeout=30_000,
-        )
-        # Korean first, then the English ones
-        assert buttons(page) == [[i, ex[i]["prompt"]] for i in ko] + [[i, ex[i]["prompt"]] for i in range(N_EN)]
-        for i in [*reversed(ko), 0]:
-            page.click(f".txb-example[data-example='{i}']")
-            rows = shown_top(page, ex[i])
-            assert page.input_value("#prompt") == ex[i]["prompt"]
-            assert len(rows) == min(10, len(ex[i]["top"])) and rows
-            assert [r[0] for r in rows] == [r["id"] for r in ex[i]["top"]][: len(rows)], i
-            np.testing.assert_allclose([r[1] for r in rows], [r["prob"] for r in ex[i]["top"]][: len(rows)])
+    page = ko_page
+    # the Korean default's run stands on the first screen, and in the prompt box
+    default = next(e for e in ex if e["lang"] == "ko" and e["prompt"] == CARD["default_prompt_ko"])
+    assert page.get_attribute("#explorer", "data-ids") == ",".join(map(str, default["ids"]))
+    assert page.input_value("#prompt") == CARD["default_prompt_ko"]
+    # the overview labels a Korean character's byte tokens by the character, as the chips do
+    # (once the tokenizer has loaded: before, the manifest's decoded strings stand in)
+    want = json.dumps(expected_labels(site[2], default["ids"]), separators=(",", ":"), ensure_ascii=False)
+    page.wait_for_function(
+        f"() => JSON.stringify([...document.querySelectorAll('#ov-tokens .ov-chip')]"
+        f".map(e => e.textContent)) === {json.dumps(want)}",
+        timeout=30_000,
+    )
+    # Korean first, then the English ones
+    assert buttons(page) == [[i, ex[i]["prompt"]] for i in ko] + [[i, ex[i]["prompt"]] for i in range(N_EN)]
+    for i in [*reversed(ko), 0]:
+        page.click(f".txb-example[data-example='{i}']")
+        rows = shown_top(page, ex[i])
+        assert page.input_value("#prompt") == ex[i]["prompt"]
+        assert len(rows) == min(10, len(ex[i]["top"])) and rows
+        assert [r[0] for r in rows] == [r["id"] for r in ex[i]["top"]][: len(rows)], i
+        np.testing.assert_allclose([r[1] for r in rows], [r["prob"] for r in ex[i]["top"]][: len(rows)])
 
 
 def test_the_english_page_offers_only_the_english_examples(site):
@@ -138,7 +145,7 @@ def visible(token: str) -> str:
     return token.replace(" ", "\u2423").replace("\n", "\u21b5").replace("\t", "\u21e5")
 
 
-def test_the_note_on_korean_states_the_model_s_own_numbers(site):
+def test_the_note_on_korean_states_the_model_s_own_numbers(site, ko_page):
     site_dir, manifest, tok = site
     ex = manifest["examples"]
     ko_prompt, en_prompt = CARD["example_prompts_ko"][0], CARD["example_prompts"][0]
@@ -156,9 +163,7 @@ def test_the_note_on_korean_states_the_model_s_own_numbers(site):
     assert [ko_entry["top"][0]["id"], ex[0]["top"][0]["id"]] == [int(probs["ko"].argmax()), int(probs["en"].argmax())]
     np.testing.assert_allclose([ko_entry["top"][0]["prob"], ex[0]["top"][0]["prob"]], [top["ko"], top["en"]], rtol=1e-4)
     strings = __import__("tomllib").loads(open("content/ko/strings.toml", encoding="utf-8").read())
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
-        page = offline_page(ctx, base, "ko")
-        note = page.inner_text("#examples-ko-note")
+    note = ko_page.inner_text("#examples-ko-note")
     want = " ".join(  # the both-ways particles (은(는)) resolved as the page does
         resolve_particles(part)
         for part in [

@@ -332,11 +332,22 @@ def test_an_empty_prompt_says_type_a_prompt_and_leaves_no_stale_run(site):
         page.goto(f"{base}en/index.html?variant=fp32")
         page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
         page.wait_for_selector("#gen-next:not([disabled])", timeout=READY)
+        page.wait_for_function("() => document.querySelector('#sampling-draw').dataset.tokenId > ''", timeout=READY)
+        assert page.locator("#sampling-draw .txb-seg").count() > 0
         page.fill("#prompt", "")
         page.click("#predict")
         page.wait_for_selector("#explorer[data-trace='none']", timeout=30_000)
+        empty = STRINGS["en"]["prompt_empty"]
         assert page.locator("#top-tokens [data-token-id]").count() == 0
-        assert STRINGS["en"]["prompt_empty"] in page.text_content(".txb-next .txb-caption")
+        assert empty in page.text_content(".txb-next .txb-caption")
         assert page.is_disabled("#gen-next") and page.is_disabled("#gen-run")
+        # the explorer says so, and no earlier draw stays in the sampling view
+        page.wait_for_function("() => document.querySelector('#sampling-draw').dataset.tokenId === ''", timeout=30_000)
+        assert page.text_content("#explorer .txb-trace-note") == empty
+        assert STRINGS["en"]["trace_none"] not in page.text_content("#explorer")
+        assert page.locator("#sampling-draw .txb-seg, #sampling-draw .txb-u, #sampling-table tbody tr").count() == 0
+        assert page.text_content("#sampling-draw .txb-draw-text") == empty
+        assert page.text_content("#sampling-summary") == ""
+        assert page.text_content("#sampling-table caption") == ""
         page.wait_for_selector("#lens-table[data-status='none']", state="attached", timeout=30_000)
         assert page.locator("#lens-table tbody tr").count() == 0
