@@ -21,13 +21,19 @@ STORED = '.txb-model[data-offline="yes"]'
 
 @contextmanager
 def counting(root):
-    """A plain static server; yields (base URL, Counter of GETs per path)."""
+    """A plain static server; yields (base URL, Counter of GETs per path). Every response says
+    Cache-Control: no-cache, so a second fetch of a file always reaches the server (the HTTP
+    cache's heuristic freshness would hide it when the site's files are old enough)."""
     fetched: Counter = Counter()
     lock = threading.Lock()
 
     class Handler(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def end_headers(self):
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
 
         def do_GET(self):
             with lock:

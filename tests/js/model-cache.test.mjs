@@ -35,7 +35,12 @@ function fakeCaches(entries = {}) {
     put: async (url, res) => void store.set(url, new Uint8Array(await res.arrayBuffer())),
     delete: async (url) => store.delete(url),
   };
-  return { store, opened, storage: { open: async (name) => (opened.push(name), cache) } };
+  const storage = {
+    names: new Set([CACHE]),
+    has: async (name) => storage.names.has(name),
+    open: async (name) => (opened.push(name), storage.names.add(name), cache),
+  };
+  return { store, opened, storage };
 }
 
 async function load(caches, extra = {}) {
@@ -67,7 +72,7 @@ test('a first visit downloads the files, then keeps them in the named cache and 
   assert.deepEqual(w.fetched.sort(), [URLS.graph, URLS.shard].sort());
   assert.equal(w.result.storing, true);
   assert.deepEqual(w.stored, [{ type: 'stored', ok: true }]);
-  assert.deepEqual(c.opened, [CACHE]);
+  assert.deepEqual([...new Set(c.opened)], [CACHE]);
   assert.deepEqual(c.store.get(URLS.graph), graph);
   assert.deepEqual(c.store.get(URLS.shard), shard);
 });
@@ -125,4 +130,14 @@ test('a download that fails its check is never kept', async () => {
     globalThis.caches = real;
   }
   assert.equal(c.store.size, 0);
+});
+
+test('a cache a newer service worker deleted is not made again: nothing is kept, nothing is read', async () => {
+  const c = fakeCaches({ [URLS.graph]: graph, [URLS.shard]: shard });
+  c.storage.names.delete(CACHE);
+  const w = await load(c);
+  assert.equal(w.fetched.length, 2); // its entries are not read either
+  assert.deepEqual(w.stored, [{ type: 'stored', ok: false }]);
+  assert.deepEqual(c.opened, []);
+  assert.equal(c.storage.names.has(CACHE), false);
 });

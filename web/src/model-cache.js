@@ -7,17 +7,18 @@
 
 // `name`: the cache the page got from the service worker (isolation.js modelCacheName), or
 // null where none controls the page (file://, no service worker): then nothing is kept.
+// The service worker creates its caches when it activates and deletes them when a newer one
+// (a rebuilt site) activates: a cache that no longer exists is never created again here, so
+// a page older than the site cannot leave its weights behind for good.
 /** @param {string | null} name @param {CacheStorage | undefined} [storage] */
 export function openModelCache(name, storage = globalThis.caches) {
   if (!name || !storage) return null;
-  /** @type {Promise<Cache> | null} */
-  let opened = null;
-  const open = () => (opened ??= storage.open(name));
+  const open = async () => ((await storage.has(name)) ? storage.open(name) : null);
   return {
     /** The stored response for `url`, or null (none, or the cache cannot be read). @param {string} url */
     async read(url) {
       try {
-        return (await (await open()).match(url)) || null;
+        return (await (await open())?.match(url)) || null;
       } catch {
         return null;
       }
@@ -25,7 +26,7 @@ export function openModelCache(name, storage = globalThis.caches) {
     /** @param {string} url */
     async drop(url) {
       try {
-        await (await open()).delete(url);
+        await (await open())?.delete(url);
       } catch {
         // a copy that cannot be deleted fails its check again next time, and is fetched again
       }
@@ -34,6 +35,7 @@ export function openModelCache(name, storage = globalThis.caches) {
     async keep(files) {
       try {
         const cache = await open();
+        if (!cache) return false; // deleted by a newer service worker
         for (const { url, data } of files) {
           const headers = { 'content-type': 'application/octet-stream', 'content-length': String(data.length) };
           await cache.put(url, new Response(/** @type {BodyInit} */ (/** @type {unknown} */ (data)), { headers }));

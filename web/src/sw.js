@@ -28,6 +28,8 @@ self.addEventListener('activate', (event) => {
     (async () => {
       const keys = await caches.keys();
       await Promise.all(staleCaches(keys, NAMES).map((k) => caches.delete(k)));
+      // ours exist from now on: the model worker writes into the model cache only if it exists
+      await Promise.all([caches.open(NAMES.site), caches.open(NAMES.model)]);
       await self.clients.claim();
     })(),
   );
@@ -92,12 +94,15 @@ async function keep(msg) {
   await Promise.allSettled([...pending]);
   const scope = self.registration.scope;
   const ours = (urls) => (Array.isArray(urls) ? urls : []).filter((u) => classify('GET', u, scope));
+  // the page's list names every file it loaded, model files among them (an example trace):
+  // those are the model cache's, never fetched again for the site cache
+  const siteFiles = ours(msg.site).filter((u) => classify('GET', u, scope) === 'site');
   const site = await caches.open(NAMES.site);
   const model = await caches.open(NAMES.model);
   const page = ours([msg.page]).map((u) => cacheKey(u, 'navigate'));
   const want = [
     ...page.map((u) => [site, u, true]),
-    ...ours(msg.site).map((u) => [site, u, false]),
+    ...siteFiles.map((u) => [site, u, false]),
     ...ours(msg.model).map((u) => [model, u, false]),
   ];
   const has = (cache, url, anyQuery) => cache.match(url, { ignoreSearch: anyQuery });
