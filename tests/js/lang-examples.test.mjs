@@ -20,6 +20,10 @@ const manifest = {
 test('the English page offers only the English examples; the Korean page its own first', () => {
   assert.deepEqual(exampleOrder(manifest, 'en'), [0, 1]);
   assert.deepEqual(exampleOrder(manifest, 'ko'), [2, 3, 0, 1]);
+  // a third language is a folder of strings and content: its page offers its own examples first
+  const fr = { examples: [...manifest.examples, ex('Bonjour', 'fr', [9], ['Bonjour'], 0.4)] };
+  assert.deepEqual(exampleOrder(fr, 'fr'), [4, 0, 1]);
+  assert.deepEqual(exampleOrder(fr, 'en'), [0, 1]);
 });
 
 test("each page's default prompt and the example that is its run (the golden manifest's)", () => {

@@ -50,6 +50,8 @@ test('schema, tokenizer, logits, variants and examples are checked', () => {
   assert.throws(() => parse({ ...base(), examples: [] }), /no examples/);
   assert.throws(() => parse({ ...base(), default_variant: 'nope' }), /default_variant nope is not among the variants/);
   assert.throws(() => parse({ ...base(), default_example: { en: 0, ko: 99 } }), /default_example.ko is not valid/);
+  assert.throws(() => parse({ ...base(), default_example: { ko: 0 } }), /default_example.en/);
+  assert.throws(() => parse({ ...base(), default_example: { en: 0, '<b>': 0 } }), /names no language/);
   const sizes = base();
   sizes.variants.int8.bytes += 1;
   assert.throws(() => parse(sizes), /variants.int8.bytes is not graph_bytes \+ the shards' bytes/);
@@ -82,7 +84,6 @@ const REQUIRED = [
   'config.n_ctx',
   'config.layer_norm_epsilon',
   'default_example.en',
-  'default_example.ko',
   'variants.fp32.shards',
   'variants.fp32.bytes',
   'variants.fp32.graph_bytes',
@@ -178,4 +179,12 @@ test('every model file needs its sha256, and its URL carries it (issue 13)', () 
   const v = parse(j).variants.fp32;
   assert.equal(v.lens.sha256, j.variants.fp32.lens.sha256);
   assert.equal(v.graphSha256, j.variants.fp32.graph_sha256);
+});
+
+// The languages are the site's (content/<lang>/ folders): a manifest names a default example
+// for each, English always; the browser code lists none of them.
+test('default examples: one per language the manifest names, English always', () => {
+  assert.deepEqual(parse({ ...base(), default_example: { en: 0 } }).defaultExamples, { en: 0 });
+  const three = parse({ ...base(), default_example: { en: 0, ko: 1, fr: 1 } });
+  assert.deepEqual(three.defaultExamples, { en: 0, ko: 1, fr: 1 });
 });

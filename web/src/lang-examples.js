@@ -1,13 +1,12 @@
-// The examples a page offers, by its language. The Korean page offers its own (manifest
-// entries with lang 'ko') first, then the English ones; the English page only the English
-// ones. Indices stay the manifest's: data-example, loadExample and the traces go by them.
-
-const isKo = (ex) => ex.lang === 'ko';
+// The examples a page offers, by its language. A page in another language than English (the
+// Korean one) offers its own (manifest entries with its lang) first, then the English ones;
+// the English page only the English ones. Indices stay the manifest's: data-example,
+// loadExample and the traces go by them.
 
 export function exampleOrder(manifest, lang) {
   const all = manifest.examples.map((ex, i) => ({ ex, i }));
-  const en = all.filter((x) => !isKo(x.ex)).map((x) => x.i);
-  return lang === 'ko' ? [...all.filter((x) => isKo(x.ex)).map((x) => x.i), ...en] : en;
+  const of = (l) => all.filter((x) => x.ex.lang === l).map((x) => x.i);
+  return lang === 'en' ? of('en') : [...of(lang), ...of('en')];
 }
 
 // The page's default prompt and the example that is its precomputed run (the first screen

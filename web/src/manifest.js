@@ -159,8 +159,14 @@ export function parseManifest(data, manifestUrl) {
   field(config, 'layer_norm_epsilon', (x) => isNumber(x) && x > 0, 'config.');
   const examples = field(json, 'examples', Array.isArray, '').map(parseExample);
   need(examples.length > 0, 'no examples');
+  // one default per language the site is in (content/<lang>/): English, the first, always;
+  // any other language the same way, without a list of languages here
   const defaults = field(json, 'default_example', isObject, '');
-  for (const lang of ['en', 'ko']) field(defaults, lang, (i) => isCount(i) && i < examples.length, 'default_example.');
+  field(defaults, 'en', (i) => isCount(i) && i < examples.length, 'default_example.');
+  for (const lang of Object.keys(defaults)) {
+    need(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(lang), `default_example names no language: ${lang}`);
+    field(defaults, lang, (i) => isCount(i) && i < examples.length, 'default_example.');
+  }
 
   return {
     id: field(json, 'id', isText, ''),
@@ -168,7 +174,7 @@ export function parseManifest(data, manifestUrl) {
     config,
     maxTokens: field(json, 'max_tokens', (n) => Number.isInteger(n) && n > 0, ''),
     // per page language, the example whose prompt is the page's default (lang-examples.js)
-    defaultExamples: { en: defaults.en, ko: defaults.ko },
+    defaultExamples: { ...defaults },
     defaultVariant,
     variants: Object.fromEntries(names.map((n) => [n, parseVariant(n, variants[n], manifestUrl)])),
     variantNames: names,
