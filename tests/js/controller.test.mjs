@@ -155,25 +155,17 @@ function steppingClient(log) {
   };
 }
 
-test('generation steps once per token (no full re-run each step); the comparison runs only when asked', async () => {
-  const log = [];
-  const m = goldenManifest();
-  // the explained run asks for every output but the cache's
-  const explained = m.outputs.filter((o) => !o.name.startsWith('present_')).length;
+// A controller over `createClient` with greedy sampling, its model loaded and 'ab' explained.
+async function greedyAfterAb(createClient) {
+  const init = initialState(goldenManifest(), 'fp32');
   const store = createStore(
-    {
-      ...initialState(m, 'fp32'),
-      gen: {
-        ...initialState(m, 'fp32').gen,
-        settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 },
-      },
-    },
+    { ...init, gen: { ...init.gen, settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 } } },
     { keys: STATE_KEYS },
   );
   const c = createController({
     store,
     loadTokenizer: async () => tokenizer,
-    createClient: steppingClient(log),
+    createClient,
     ortPaths: {},
     numThreads: 1,
     debounceMs: 0,
@@ -182,6 +174,15 @@ test('generation steps once per token (no full re-run each step); the comparison
   for (let i = 0; i < 5; i++) await tick();
   c.setPrompt('ab');
   for (let i = 0; i < 5; i++) await tick();
+  return { store, c };
+}
+
+test('generation steps once per token (no full re-run each step); the comparison runs only when asked', async () => {
+  const log = [];
+  const m = goldenManifest();
+  // the explained run asks for every output but the cache's
+  const explained = m.outputs.filter((o) => !o.name.startsWith('present_')).length;
+  const { store, c } = await greedyAfterAb(steppingClient(log));
   log.length = 0;
   await c.generate(2);
   for (let i = 0; i < 5; i++) await tick();
@@ -239,24 +240,7 @@ test('generation draws by the ranking the worker returned, not one made on the p
     },
     destroy() {},
   });
-  const m = goldenManifest();
-  const init = initialState(m, 'fp32');
-  const store = createStore(
-    { ...init, gen: { ...init.gen, settings: { mode: 'greedy', temperature: 1, topK: 40, topP: 0.9, seed: 1 } } },
-    { keys: STATE_KEYS },
-  );
-  const c = createController({
-    store,
-    loadTokenizer: async () => tokenizer,
-    createClient: client,
-    ortPaths: {},
-    numThreads: 1,
-    debounceMs: 0,
-  });
-  await c.start('fp32');
-  for (let i = 0; i < 5; i++) await tick();
-  c.setPrompt('ab');
-  for (let i = 0; i < 5; i++) await tick();
+  const { store, c } = await greedyAfterAb(client);
   // the explained run's ranking is the one the sampling view draws by
   assert.deepEqual([...store.get().next.order], [3, 0, 1, 2]);
   await c.generate(2);
