@@ -93,6 +93,9 @@ test('a kept file that fails its check is dropped and downloaded again, never us
   assert.deepEqual(w.fetched, [URLS.shard]);
   assert.deepEqual(w.stored, [{ type: 'stored', ok: true }]);
   assert.deepEqual(c.store.get(URLS.shard), shard); // the good copy replaced it
+  // the bar counts the bad copy's bytes nowhere: it ends at the variant's size, not past it
+  const last = w.posted.filter((p) => p.m.type === 'progress').at(-1).m;
+  assert.deepEqual([last.loaded, last.total], [variant.bytes, variant.bytes]);
 });
 
 test('a Retry reads past the cache; with no cache named nothing is read or kept', async () => {

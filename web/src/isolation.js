@@ -94,11 +94,13 @@ export function keepOffline(win, worker, modelUrls, { site: extra = [], timeoutM
   const page = `${origin}${win.location.pathname}`;
   return new Promise((resolve) => {
     const channel = new win.MessageChannel();
-    const timer = win.setTimeout(() => resolve(false), timeoutMs);
-    channel.port1.onmessage = (e) => {
+    const answer = (offline) => {
       win.clearTimeout(timer);
-      resolve(!!e.data?.offline);
+      channel.port1.close();
+      resolve(offline);
     };
+    const timer = win.setTimeout(() => answer(false), timeoutMs);
+    channel.port1.onmessage = (e) => answer(!!e.data?.offline);
     worker.postMessage({ type: 'keep', page, site: [...new Set(site)], model: modelUrls }, [channel.port2]);
   });
 }

@@ -63,13 +63,11 @@ async function load(msg, post) {
     const kept = cache && !msg.reload ? await cache.read(url) : null;
     if (kept) {
       try {
-        const data = await fetchBytes(url, {
-          expectedBytes: bytes,
-          onBytes,
-          signal: abort.signal,
-          fetchImpl: async () => kept,
-        });
-        return await verifiedBytes(url, data, sha256);
+        // counted once checked: a copy that fails is not counted before its download is
+        const data = await fetchBytes(url, { expectedBytes: bytes, signal: abort.signal, fetchImpl: async () => kept });
+        await verifiedBytes(url, data, sha256);
+        onBytes(data.length);
+        return data;
       } catch {
         if (abort.signal.aborted) throw new Error(`${url}: aborted`);
         await cache.drop(url); // damaged or stale: fetched again below
