@@ -246,12 +246,14 @@ def test_example_before_the_model_loads(site, lang):
     """With the model's files unreachable every view draws the build-time example trace."""
     site_dir, manifest, _ = site
     ref = example_trace(site_dir, manifest)
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+    # the service worker allowed: the weights bypass it, so the route sees them
+    with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         page.set_viewport_size({"width": 390, "height": 844})
         page.route("**/*.onnx*", lambda route: route.abort())
         page.goto(f"{base}{lang}/index.html")
         page.wait_for_selector("#explorer[data-trace='example']")
+        page.wait_for_selector(".txb-model[data-phase='error']", timeout=90_000)  # unreachable indeed
         assert page.get_attribute("#explorer", "data-ids") == ",".join(map(str, manifest["examples"][0]["ids"]))
         check_all_views(page, ref, manifest["dims"], lang)
         check_highlight(page)

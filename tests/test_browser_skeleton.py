@@ -60,10 +60,12 @@ def test_page_top10_equals_onnxruntime_in_python(built_site, variant):
 def test_page_shows_the_precomputed_example_before_the_model(built_site):
     """With the model's weights unreachable the page still shows the build-time example."""
     site_dir, manifest, _ = built_site
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+    # the service worker allowed: the weights bypass it, so the route sees them
+    with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         page.route("**/*.onnx*", lambda route: route.abort())
         page.goto(f"{base}en/index.html")
         page.wait_for_selector('#top-tokens[data-status="example"] li')
+        page.wait_for_selector(".txb-model[data-phase='error']", timeout=90_000)  # unreachable indeed
         ids = page.eval_on_selector_all("#top-tokens li", "els => els.map(e => Number(e.dataset.tokenId))")
     assert ids == [t["id"] for t in manifest["examples"][0]["top"]]

@@ -223,7 +223,8 @@ def test_a_missing_app_bundle_is_said_where_the_explainer_would_be(site, tmp_pat
 
 def test_after_a_model_failure_an_example_shows_its_own_top_10(site):
     site_dir, manifest = site
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+    # the service worker allowed: the weights bypass it, so the route sees them
+    with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         page.route("**/*.onnx*", lambda route: route.abort())
         page.goto(f"{base}en/index.html?variant=fp32")
