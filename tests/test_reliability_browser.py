@@ -124,7 +124,7 @@ def tampered_copy(site_dir, tmp_path, rel, how="flip"):
 def test_a_tampered_graph_of_the_same_size_is_refused(site, tmp_path):
     site_dir, manifest = site
     copy = tampered_copy(site_dir, tmp_path, f"model/{manifest['id']}/{manifest['variants']['fp32']['graph']}")
-    with served(copy) as base, chromium(service_workers="block") as ctx:
+    with served(copy) as base, chromium() as ctx:
         page = ctx.new_page()
         page.goto(f"{base}en/index.html?variant=fp32")
         page.wait_for_selector("[data-phase='error']", timeout=READY)
@@ -138,7 +138,7 @@ def test_a_tampered_or_missing_lens_disables_only_the_lens(site, tmp_path, how):
     copy = tampered_copy(
         site_dir, tmp_path, f"model/{manifest['id']}/{manifest['variants']['fp32']['lens']['graph']}", how
     )
-    with served(copy) as base, chromium(service_workers="block") as ctx:
+    with served(copy) as base, chromium() as ctx:
         page = ctx.new_page()
         page.goto(f"{base}en/index.html?variant=fp32")
         page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)  # the model runs
@@ -298,7 +298,7 @@ BAD_PROMPTS = [
 
 def test_bad_prompts_never_run_and_never_break_the_page(site):
     site_dir, _ = site
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+    with served(site_dir) as base, chromium() as ctx:
         ctx.add_init_script(WATCH_CSP + "window.alert = (m) => { window.__alerted = String(m); };")
         page = ctx.new_page()
         problems: list = []
@@ -328,7 +328,7 @@ def test_an_empty_prompt_says_type_a_prompt_and_leaves_no_stale_run(site):
     from browser import STRINGS
 
     site_dir, manifest = site
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+    with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         page.goto(f"{base}en/index.html?variant=fp32")
         page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)

@@ -78,7 +78,7 @@ def test_retry_after_a_corrupt_shard_gives_a_live_prediction(site):
         served_bad.append(route.request.url)
         route.fulfill(response=res, body=bytes(body))
 
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+    with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         problems: list = []
         watch_errors(page, problems)
@@ -98,7 +98,7 @@ def test_retry_after_a_corrupt_shard_gives_a_live_prediction(site):
 def test_a_prompt_longer_than_a_link_stays_whole_across_a_reload(site):
     site_dir, manifest, _ = site
     long = "The cat sat on the mat, and then it slept. " * 150  # ~6.5 KB, well over the link's 4000 bytes
-    with served(site_dir) as base, chromium(service_workers="block") as ctx:
+    with served(site_dir) as base, chromium() as ctx:
         page = ctx.new_page()
         page.goto(f"{base}en/index.html?variant=fp32")
         page.wait_for_selector("#explorer[data-trace='live']", timeout=READY)
