@@ -6,15 +6,18 @@ import assert from 'node:assert/strict';
 import { createStore } from '../../web/state.js';
 import { watch } from '../../web/src/explainer/view.js';
 
-const start = () => createStore({ trace: 'run 1', sel: { stage: 0, layer: 0 }, hover: null });
+// A store and a view over it that logs what it draws (`label(s)`), shown where `shown` says.
+function watched(pick, label, shown) {
+  const store = createStore({ trace: 'run 1', sel: { stage: 0, layer: 0 }, hover: null });
+  const drawn = [];
+  watch(store, pick, (s) => drawn.push(label(s)), shown);
+  return { store, drawn };
+}
 
 test('a shown view draws when its slice changes, not on other changes', () => {
-  const store = start();
-  const drawn = [];
-  watch(
-    store,
+  const { store, drawn } = watched(
     (s) => [s.trace, s.sel.layer],
-    (s) => drawn.push(s.trace),
+    (s) => s.trace,
     (s) => s.sel.stage === 0,
   );
   assert.deepEqual(drawn, ['run 1']); // at mount
@@ -25,12 +28,9 @@ test('a shown view draws when its slice changes, not on other changes', () => {
 });
 
 test('a hidden view draws nothing until its stage is shown, then the latest run once', () => {
-  const store = start();
-  const drawn = [];
-  watch(
-    store,
+  const { store, drawn } = watched(
     (s) => [s.trace, s.sel.layer],
-    (s) => drawn.push(`${s.trace} L${s.sel.layer}`),
+    (s) => `${s.trace} L${s.sel.layer}`,
     (s) => s.sel.stage === 3,
   );
   store.set({ trace: 'run 2' });
@@ -48,12 +48,9 @@ test('a hidden view draws nothing until its stage is shown, then the latest run 
 });
 
 test('without `shown` a view is always on screen', () => {
-  const store = start();
-  const drawn = [];
-  watch(
-    store,
+  const { store, drawn } = watched(
     (s) => [s.trace],
-    (s) => drawn.push(s.trace),
+    (s) => s.trace,
   );
   store.set({ sel: { stage: 5, layer: 0 }, trace: 'run 2' });
   assert.deepEqual(drawn, ['run 1', 'run 2']);
