@@ -291,7 +291,7 @@ def counting_server(root: Path):
         server.server_close()
 
 
-def first_prediction(site: Path, variant: str, generate: int = 0) -> dict:
+def first_prediction(site: Path, variant: str, generate: int = 0, lang: str = "en") -> dict:
     """The app opened cold (a fresh browser profile) on a plain static server: ms from
     navigation to the first live top-10, the bytes fetched before it per kind, files fetched
     more than once, the main thread's longest task and the peak RSS of Chromium meanwhile."""
@@ -305,7 +305,7 @@ def first_prediction(site: Path, variant: str, generate: int = 0) -> dict:
             ctx.add_init_script(LONGTASKS_JS)
             page = ctx.new_page()
             with RssPeak(tag) as rss:
-                page.goto(f"{base}en/index.html?variant={variant}")
+                page.goto(f"{base}{lang}/index.html?variant={variant}")
                 page.wait_for_function(
                     "() => performance.getEntriesByName('txb:first-prediction').length > 0", timeout=600_000
                 )
@@ -361,6 +361,7 @@ def main() -> None:
         default=0,
         help="with --first-prediction: then generate N tokens and report the longest main-thread task meanwhile",
     )
+    ap.add_argument("--lang", default="en", help="with --first-prediction: the page opened (default en)")
     ap.add_argument("--forward", default="16,64", help="sequence lengths of the forward runs (default 16,64)")
     ap.add_argument("--steps", type=int, default=32, help="cached decode steps (default 32)")
     ap.add_argument("--repeat", type=int, default=3, help="forward runs per length, median (default 3)")
@@ -383,7 +384,7 @@ def main() -> None:
             for backend in ["wasm"] + (["webgpu"] if args.webgpu_software else []):
                 b = browser_run(site, manifest, variant, backend, args.threads, plan)
                 if args.first_prediction and backend == "wasm":
-                    b["first"] = first_prediction(site, variant, args.generate)
+                    b["first"] = first_prediction(site, variant, args.generate, args.lang)
                 label_site = f"{label} `{site.name}`" if len(sites) > 1 else label
                 rows.append((label_site, variant, graph, backend, manifest["variants"][variant]["bytes"], b, native))
                 print(f"done: {label} {variant} {graph} {backend}", file=sys.stderr)
@@ -411,7 +412,8 @@ def main() -> None:
     firsts = [(label, variant, graph, b["first"]) for label, variant, graph, backend, _, b, _ in rows if "first" in b]
     if firsts:
         print(
-            "\nThe app, cold, on a plain static server (no COOP/COEP), until the first live prediction:\n\n"
+            f"\nThe app ({args.lang}/index.html), cold, on a plain static server (no COOP/COEP), until the first "
+            "live prediction:\n\n"
             "| model | variant | graph | first prediction | fetched: model | wasm | examples | other | "
             "fetched twice | longest main-thread task | longest task while generating | peak RSS / PSS (Chromium) |"
         )

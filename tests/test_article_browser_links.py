@@ -1,5 +1,6 @@
-"""The article's "try it" links open the explainer in the state they name, and the math font
-loads, in both languages (issue 11, §6 and §8). A real site of a tiny random model, served."""
+"""The article's "try it" links open the explainer in the state they name, the math font loads,
+and the first layout finds its fonts preloaded, in both languages (issue 11, §6 and §8; #19).
+A real site of a tiny random model, served."""
 
 from __future__ import annotations
 
@@ -38,6 +39,31 @@ def test_math_font_is_loaded(site, lang):
         family = page.eval_on_selector("math", "m => getComputedStyle(m).fontFamily")
         assert family.startswith('"Noto Sans Math"')
         assert page.evaluate("document.fonts.check('16px \"Noto Sans Math\"', '∑√∞')")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_first_layout_uses_exactly_the_preloaded_fonts(site, lang):
+    """Every Pretendard file the static page's first layout asks for was preloaded (a file it
+    asked for itself would come from the stylesheet, initiator 'css'), and every preloaded one
+    is used (loaded faces = preloads). Scripts are blocked: the page as laid out before any runs."""
+    out, _ = site
+    with served(out) as base, chromium() as ctx:
+        page = ctx.new_page()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.route("**/*.js", lambda route: route.abort())
+        page.goto(f"{base}{lang}/index.html")
+        page.evaluate("document.fonts.ready")
+        preloads = page.eval_on_selector_all("link[rel=preload][as=font]", "ls => ls.map(l => l.href)")
+        assert preloads and all("/fonts/pretendard-" in h for h in preloads)
+        fetched = page.evaluate(
+            """() => performance.getEntriesByType('resource').filter(e => e.name.includes('/fonts/pretendard-'))
+                .map(e => [e.name, e.initiatorType])"""
+        )
+        assert sorted(fetched) == sorted([h, "link"] for h in preloads)
+        used = page.evaluate(
+            "[...document.fonts].filter(f => f.family.includes('Pretendard') && f.status === 'loaded').length"
+        )
+        assert used == len(preloads)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

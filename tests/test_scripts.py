@@ -69,9 +69,10 @@ def test_bench_browser_smallest_mode_on_the_tiny_site(shared_site):
     res = run(
         "bench_browser.py",
         *("--site", str(site), "--variants", "int8", "--forward", "4", "--steps", "2", "--repeat", "1"),
-        *("--first-prediction", "--generate", "2"),
+        *("--first-prediction", "--generate", "2", "--lang", "ko"),
     )
     assert res.returncode == 0, res.stderr
+    assert "The app (ko/index.html)" in res.stdout
     d = manifest["dims"]
     label = f"{manifest['id']} ({d['layer']}L×{d['head']}H×{d['embd']})"
     rows = [ln for ln in res.stdout.splitlines() if ln.startswith(f"| {label} | int8 |")]

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 SUBSET_CSS = "pretendardvariable-dynamic-subset.css"
+FAMILY = "Pretendard Variable"  # as the subset CSS names it
 
 
 def hashed(name: str, data: bytes) -> str:

@@ -8,8 +8,10 @@ site/assets/site-HASH.css, site/assets/fonts/pretendard-N-HASH.woff2
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import front, htmlsafe
-from . import assets, filters, links
+from . import assets, filters, fontpreload, links
 from . import facts as facts_mod
 from .content import Article, build_article, load_strings, section_files
 from .context import LANGS, PageContext, StrictError
@@ -129,6 +131,7 @@ def render_pages(ctx: PageContext) -> list[str]:
     _compare(articles, strings, warnings)
 
     css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings, ctx.math_font_dir)
+    css_text, css_dir = asset_files[css_href].decode("utf-8"), posixpath.dirname(css_href)
     scripts = {
         k: htmlsafe.static_script(ctx.templates_dir, f, asset_files)
         for k, f in (("page_js", "page.js"), ("chooser_js", "chooser.js"))
@@ -169,7 +172,8 @@ def render_pages(ctx: PageContext) -> list[str]:
             (s["id"] for s in sections if s["meta"].get("explainer") == "after"),
             sections[0]["id"] if sections else None,
         )
-        page = env.get_template("article.html.j2").render(
+        render = functools.partial(
+            env.get_template("article.html.j2").render,
             lang=lang,
             other=other,
             t=t,
@@ -191,7 +195,9 @@ def render_pages(ctx: PageContext) -> list[str]:
             about_build=front.about_build(model, lang, t, _model_note(model, lang, t)["source"]),
             example=ctx.example,
         )
-        pages[f"{lang}/index.html"] = page
+        # rendered once to learn which font files its first layout needs, then with them preloaded
+        preloads = [posixpath.join(css_dir, u) for u in fontpreload.needed(render(), css_text, assets.FAMILY)]
+        pages[f"{lang}/index.html"] = render(font_preloads=preloads)
     pages["index.html"] = env.get_template("chooser.html.j2").render(
         langs=LANGS,
         strings=strings,
