@@ -25,29 +25,11 @@ def site(shared_site):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_math_font_is_loaded(site, lang):
-    out, _ = site
-    with served(out) as base, chromium() as ctx:
-        page = ctx.new_page()
-        page.goto(f"{base}{lang}/index.html")
-        page.locator(".math-display math").first.scroll_into_view_if_needed()
-        page.evaluate("document.fonts.ready")
-        page.wait_for_function(
-            """() => [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Noto Sans Math'
-                                   && f.status === 'loaded')""",
-            timeout=20_000,
-        )
-        # the formulas use it: MathML's computed font list starts with it
-        family = page.eval_on_selector("math", "m => getComputedStyle(m).fontFamily")
-        assert family.startswith('"Noto Sans Math"')
-        assert page.evaluate("document.fonts.check('16px \"Noto Sans Math\"', '∑√∞')")
-
-
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_the_first_layout_uses_exactly_the_preloaded_fonts(site, lang):
+def test_the_first_layout_uses_exactly_the_preloaded_fonts_and_formulas_the_math_font(site, lang):
     """Every Pretendard file the static page's first layout asks for was preloaded (a file it
     asked for itself would come from the stylesheet, initiator 'css'), and every preloaded one
-    is used (loaded faces = preloads). Scripts are blocked: the page as laid out before any runs."""
+    is used (loaded faces = preloads). Scripts are blocked: the page as laid out before any runs
+    (fonts and formulas need none)."""
     out, _ = site
     with served(out) as base, chromium() as ctx:
         page = ctx.new_page()
@@ -66,6 +48,18 @@ def test_the_first_layout_uses_exactly_the_preloaded_fonts(site, lang):
             "[...document.fonts].filter(f => f.family.includes('Pretendard') && f.status === 'loaded').length"
         )
         assert used == len(preloads)
+
+        # the formulas: Noto Sans Math loads once one is shown, and MathML's font list starts with it
+        page.locator(".math-display math").first.scroll_into_view_if_needed()
+        page.evaluate("document.fonts.ready")
+        page.wait_for_function(
+            """() => [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Noto Sans Math'
+                                   && f.status === 'loaded')""",
+            timeout=20_000,
+        )
+        family = page.eval_on_selector("math", "m => getComputedStyle(m).fontFamily")
+        assert family.startswith('"Noto Sans Math"')
+        assert page.evaluate("document.fonts.check('16px \"Noto Sans Math\"', '∑√∞')")
 
 
 def _try_it_links(out) -> dict[str, list[str]]:
