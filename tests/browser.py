@@ -31,6 +31,12 @@ ARGS = [
     "--disable-sync",
 ]
 
+# The suite's shared Chromium compiles WebAssembly with V8's baseline compiler only: the test
+# models are tiny, and optimising the 14 MB runtime in the background on every page load cost
+# about 0.45 s of CPU per load (a third of the renderer's). The same wasm semantics either way;
+# the benchmarks (scripts/bench_*.py) launch with ARGS alone.
+SUITE_ARGS = ["--js-flags=--liftoff-only"]
+
 
 def watch_errors(page, problems: list) -> None:
     """Collect the page's uncaught exceptions and console errors into `problems`."""
@@ -117,7 +123,7 @@ def shared_browser():
     browser = _SHARED.get("browser")
     if browser is not None and browser.is_connected():
         return browser
-    _SHARED["browser"] = driver().chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    _SHARED["browser"] = driver().chromium.launch(executable_path=CHROMIUM, args=ARGS + SUITE_ARGS)
     return _SHARED["browser"]
 
 
