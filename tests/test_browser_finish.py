@@ -26,8 +26,10 @@ def site(shared_site):
 
 
 def browser_context(**kw):
-    # the pages' CSP admits scripts from the site only; axe is injected by the test
-    return chromium(bypass_csp=True, **kw)
+    # the pages' CSP admits scripts from the site only; axe is injected by the test. Motion
+    # reduced: scrolls are instant and panels need not fade in (the colours are the same, the
+    # contrast check waited for every animation to end)
+    return chromium(bypass_csp=True, reduced_motion="reduce", **kw)
 
 
 def ready(ctx, url, problems, size=(1280, 900)):

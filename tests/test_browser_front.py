@@ -40,7 +40,7 @@ def site(shared_site):
 
 @pytest.fixture(scope="module")
 def browser_ctx():
-    with chromium() as ctx:
+    with chromium(reduced_motion="reduce") as ctx:  # instant scrolls: what opens is tested, not how
         yield ctx
 
 
