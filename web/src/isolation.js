@@ -4,7 +4,8 @@
 // COOP/COEP itself (GitHub Pages): the worker adds the headers, which take effect after one
 // reload. `txbuild serve` sends the headers, so there the page is isolated already and never
 // reloads; elsewhere at most one reload per tab session, so a browser that refuses isolation
-// cannot loop.
+// cannot loop. Isolation only buys ONNX Runtime its threads: where the page would run one
+// thread anyway (`isolate: false`, 2 cores: backend.js threadCount), it does not reload at all.
 //
 // registerWorker() resolves to {reloading, worker}: reloading is true when the page is about
 // to reload (start nothing then); worker() resolves to the active worker (activeWorker), or
@@ -14,7 +15,7 @@
 const RELOADED = 'txb-coi-reloaded';
 const NONE = { reloading: false, worker: async () => null };
 
-export async function registerWorker(win, swUrl, { waitMs = 3000 } = {}) {
+export async function registerWorker(win, swUrl, { waitMs = 3000, isolate = true } = {}) {
   const sw = win.navigator.serviceWorker;
   if (!sw || !win.isSecureContext || !/^https?:$/.test(win.location.protocol)) return NONE;
   try {
@@ -22,7 +23,7 @@ export async function registerWorker(win, swUrl, { waitMs = 3000 } = {}) {
   } catch {
     return NONE; // isolation and offline use are extras: the page works without them
   }
-  if (!win.crossOriginIsolated && !sw.controller && !reloadedBefore(win)) {
+  if (isolate && !win.crossOriginIsolated && !sw.controller && !reloadedBefore(win)) {
     try {
       await sw.ready;
       win.sessionStorage.setItem(RELOADED, '1');

@@ -48,7 +48,15 @@ async function boot(win) {
 
   watchOrigins(win, section);
   try {
-    const sw = await registerWorker(win, sameOriginUrl('../sw.js', here, win.location.origin));
+    // a reload for isolation only where it would give ONNX Runtime more than one thread
+    const threadsIfIsolated = threadCount({
+      isolated: true,
+      cores: win.navigator.hardwareConcurrency,
+      search: win.location.search,
+    });
+    const sw = await registerWorker(win, sameOriginUrl('../sw.js', here, win.location.origin), {
+      isolate: threadsIfIsolated > 1,
+    });
     if (sw.reloading) return;
 
     const manifestUrl = sameOriginUrl(section.dataset.manifest, doc.baseURI, win.location.origin);
