@@ -33,7 +33,7 @@ ARGS = [
 
 # The suite's shared Chromium compiles WebAssembly with V8's baseline compiler only: the test
 # models are tiny, and optimising the 14 MB runtime in the background on every page load cost
-# about 0.45 s of CPU per load (a third of the renderer's). The same wasm semantics either way;
+# about 0.45 s of CPU per load (a fifth of the renderer's). The same wasm semantics either way;
 # the benchmarks (scripts/bench_*.py) launch with ARGS alone.
 SUITE_ARGS = ["--js-flags=--liftoff-only"]
 

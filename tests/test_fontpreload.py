@@ -31,6 +31,7 @@ PAGE = """<!doctype html><html><head><title>Title words</title><style>p{}</style
 <p>seen<br>also seen<p>unclosed paragraph</p>
 <script>never()</script><noscript>not with scripts</noscript><template>later</template>
 <p hidden>hidden <b>words</b></p><input placeholder="Type here" value="v1"><img alt="alt text">
+<input type="hidden" value="secret"><input type="range" value="42"><textarea placeholder="Area">typed</textarea>
 <svg><path d="M0 0"/><text>svg text</text></svg>
 <section class="chapter l-grid" id="one">first chapter</section>
 <section class="chapter" id="two"><p>second <em>chapter</em></p></section>
@@ -39,9 +40,32 @@ PAGE = """<!doctype html><html><head><title>Title words</title><style>p{}</style
 
 def test_laid_out_text_is_the_first_screen_and_the_first_chapter_only():
     text = fontpreload.laid_out_text(PAGE)
-    for shown in ("seen", "also seen", "unclosed paragraph", "Type here", "v1", "svg text", "first chapter", "after"):
+    for shown in (
+        "seen",
+        "also seen",
+        "unclosed paragraph",
+        "Type here",
+        "v1",
+        "Area",
+        "typed",
+        "svg text",
+        "first chapter",
+        "after",
+    ):
         assert shown in text, shown
-    for gone in ("Title", "p{}", "never", "not with scripts", "later", "hidden", "words", "alt text", "second"):
+    for gone in (
+        "Title",
+        "p{}",
+        "never",
+        "not with scripts",
+        "later",
+        "hidden",
+        "words",
+        "alt text",
+        "secret",
+        "42",
+        "second",
+    ):
         assert gone not in text, gone
 
 

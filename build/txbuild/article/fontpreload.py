@@ -2,9 +2,9 @@
 
 Pretendard ships as 92 `unicode-range` faces. Chromium lays the first screen out before any of
 them has arrived, with fallback fonts, then again as each face comes in. On the Korean page of a
-GPT-2-small site that was 110-170 ms for the first layout and 80-130 ms for the relayout, both
-on the main thread (docs/benchmarks.md, "Fonts"). Preloaded, the faces arrive with the
-stylesheet and the first layout uses them: 30-40 ms and no relayout.
+GPT-2-small site that was 103-133 ms for the first layout and up to 113 ms for a relayout, on
+the main thread (docs/benchmarks.md, Long tasks, round 4). Preloaded, the faces arrive with the
+stylesheet and the first layout uses them: 28-62 ms, and at most one short relayout.
 
 What the first layout lays out is read from the rendered page: its text outside the chapters
 after the first (`content-visibility: auto` skips a chapter until the reader nears it; the first
@@ -25,6 +25,7 @@ _RANGE = re.compile(r"unicode-range\s*:\s*([^;}]+)")
 # the elements whose content is never laid out, wherever they are
 _NOT_LAID_OUT = {"head", "script", "style", "template", "noscript"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_SHOWS_TEXT = {"text", "search", "number", "email", "url", "tel", "password"}  # input types
 
 
 def _code_points(spec: str) -> list[tuple[int, int]]:
@@ -70,7 +71,7 @@ class _LaidOut(HTMLParser):
         chapter = tag == "section" and "chapter" in classes
         self.chapters += chapter
         skip = self._skipped() or tag in _NOT_LAID_OUT or "hidden" in a or (chapter and self.chapters > 1)
-        if not skip and tag in ("input", "textarea"):
+        if not skip and (tag == "textarea" or (tag == "input" and a.get("type", "text") in _SHOWS_TEXT)):
             self.parts += [a.get("placeholder") or "", a.get("value") or ""]
         if tag not in _VOID:
             self.open.append((tag, skip))
