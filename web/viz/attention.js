@@ -6,6 +6,7 @@
 // key) is followed from query and key to weight to output. Hovering or focusing a cell shows
 // its value in every step and highlights its query (row) and key (column) tokens.
 
+import './attention.css';
 import { createMatrix } from '../src/explainer/matrix.js';
 import { block, watch, labels, q, fv, linked, para, elem } from '../src/explainer/view.js';
 import { attentionSteps, matrix, maxAbs } from '../src/explainer/tensors.js';

@@ -4,6 +4,7 @@
 // key tokens of any view are highlighted here. The chips are one Tab stop (arrow keys move
 // between them); a long row collapses to its first and last chips behind a Show-all button.
 
+import './tokens.css';
 import { groupTokens } from '../src/explainer/bytes.js';
 import { visibleText } from './lib/scales.js';
 import { elem } from '../src/explainer/view.js';

@@ -1,6 +1,7 @@
 // The prompt box and the Predict button. Typing re-runs the model (debounced by the
 // controller); the button runs it at once.
 
+import './prompt.css';
 import { elem } from '../explainer/view.js';
 import { isLong } from '../gen/long-prompt.js';
 
