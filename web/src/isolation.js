@@ -62,22 +62,30 @@ export function activeWorker(win, sw, waitMs) {
   });
 }
 
+// Sends `msg` to the service worker `worker` with a port for its answer; resolves to
+// read(answer), or `fallback` when it does not answer within `timeoutMs`. The port is closed
+// either way.
+function ask(win, worker, msg, { timeoutMs, read, fallback }) {
+  return new Promise((resolve) => {
+    const channel = new win.MessageChannel();
+    const answer = (value) => {
+      win.clearTimeout(timer);
+      channel.port1.close();
+      resolve(value);
+    };
+    const timer = win.setTimeout(() => answer(fallback), timeoutMs);
+    channel.port1.onmessage = (e) => answer(read(e.data));
+    worker.postMessage(msg, [channel.port2]);
+  });
+}
+
 // The name of the cache where the service worker `worker` keeps the model: the model worker
 // reads the graphs and weights from it and writes its downloads into it (sw-core.js). null
 // without a worker, or when it does not answer within `timeoutMs`.
 export function modelCacheName(win, worker, { timeoutMs = 2000 } = {}) {
   if (!worker) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const channel = new win.MessageChannel();
-    const answer = (name) => {
-      win.clearTimeout(timer);
-      channel.port1.close();
-      resolve(name);
-    };
-    const timer = win.setTimeout(() => answer(null), timeoutMs);
-    channel.port1.onmessage = (e) => answer(typeof e.data?.model === 'string' ? e.data.model : null);
-    worker.postMessage({ type: 'names' }, [channel.port2]);
-  });
+  const read = (data) => (typeof data?.model === 'string' ? data.model : null);
+  return ask(win, worker, { type: 'names' }, { timeoutMs, read, fallback: null });
 }
 
 // Asks the worker to keep this page, what it loaded before the worker controlled it, and
@@ -93,15 +101,6 @@ export function keepOffline(win, worker, modelUrls, { site: extra = [], timeoutM
     }
   });
   const page = `${origin}${win.location.pathname}`;
-  return new Promise((resolve) => {
-    const channel = new win.MessageChannel();
-    const answer = (offline) => {
-      win.clearTimeout(timer);
-      channel.port1.close();
-      resolve(offline);
-    };
-    const timer = win.setTimeout(() => answer(false), timeoutMs);
-    channel.port1.onmessage = (e) => answer(!!e.data?.offline);
-    worker.postMessage({ type: 'keep', page, site: [...new Set(site)], model: modelUrls }, [channel.port2]);
-  });
+  const msg = { type: 'keep', page, site: [...new Set(site)], model: modelUrls };
+  return ask(win, worker, msg, { timeoutMs, read: (data) => !!data?.offline, fallback: false });
 }
