@@ -70,7 +70,8 @@ def test_laid_out_text_is_the_first_screen_and_the_first_chapter_only():
 
 
 def test_needed_lists_the_faces_that_hold_a_character_in_stylesheet_order():
-    need = lambda body: fontpreload.needed(f"<body>{body}</body>", CSS, "Pretendard Variable")  # noqa: E731
+    faces = fontpreload.faces(CSS, "Pretendard Variable")
+    need = lambda body: fontpreload.needed(f"<body>{body}</body>", faces)  # noqa: E731
     assert need("→ 가") == ["fonts/p-0.woff2", "fonts/p-2.woff2"]  # 가 is U+AC00, → U+2192
     assert need("a") == ["fonts/p-1.woff2"]
     assert need("갑") == []  # U+AC11: just past the first face's range

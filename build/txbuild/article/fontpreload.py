@@ -95,13 +95,13 @@ def laid_out_text(html: str) -> str:
     return "".join(p.parts)
 
 
-def needed(html: str, css: str, family: str) -> list[str]:
-    """The urls of `family`'s faces in `css` that the first layout of `html` needs, in the
-    stylesheet's order."""
+def needed(html: str, faces: list[tuple[str, list[tuple[int, int]]]]) -> list[str]:
+    """The urls of the `faces` (faces(css, family)) that the first layout of `html` needs, in
+    the stylesheet's order."""
     chars = sorted({ord(c) for c in laid_out_text(html) if not c.isspace()})
 
     def covers(lo: int, hi: int) -> bool:  # a character of the page in lo..hi
         i = bisect_left(chars, lo)
         return i < len(chars) and chars[i] <= hi
 
-    return [url for url, ranges in faces(css, family) if any(covers(lo, hi) for lo, hi in ranges)]
+    return [url for url, ranges in faces if any(covers(lo, hi) for lo, hi in ranges)]

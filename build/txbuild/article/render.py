@@ -131,7 +131,8 @@ def render_pages(ctx: PageContext) -> list[str]:
     _compare(articles, strings, warnings)
 
     css_href, asset_files = assets.build_css(Path(ctx.templates_dir), ctx.fonts_dir, warnings, ctx.math_font_dir)
-    css_text, css_dir = asset_files[css_href].decode("utf-8"), posixpath.dirname(css_href)
+    # the web fonts' faces, for the preloads of each page (fontpreload.py)
+    faces = fontpreload.faces(asset_files[css_href].decode("utf-8"), assets.FAMILY)
     scripts = {
         k: htmlsafe.static_script(ctx.templates_dir, f, asset_files)
         for k, f in (("page_js", "page.js"), ("chooser_js", "chooser.js"))
@@ -196,7 +197,7 @@ def render_pages(ctx: PageContext) -> list[str]:
             example=ctx.example,
         )
         # rendered once to learn which font files its first layout needs, then with them preloaded
-        preloads = [posixpath.join(css_dir, u) for u in fontpreload.needed(render(), css_text, assets.FAMILY)]
+        preloads = [posixpath.join(posixpath.dirname(css_href), u) for u in fontpreload.needed(render(), faces)]
         pages[f"{lang}/index.html"] = render(font_preloads=preloads)
     pages["index.html"] = env.get_template("chooser.html.j2").render(
         langs=LANGS,
